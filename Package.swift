@@ -1,0 +1,109 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// The git revision baked into `mongodb_apikey_exporter_build_info`; "unknown" outside a git checkout.
+let revision = Context.gitInformation.map { String($0.currentCommit.prefix(12)) } ?? "unknown"
+
+let package = Package(
+    name: "mongodb_apikey_exporter",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mongodb_apikey_exporter", targets: ["mongodb_apikey_exporter"]),
+        .library(name: "APIKeyExporter", targets: ["APIKeyExporter"]),
+        .library(name: "AtlasSimulator", targets: ["AtlasSimulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCrypt",
+            providers: [.apt(["libcrypt-dev"])]
+        ),
+        .target(
+            name: "CBuildInfo",
+            cSettings: [.define("EXPORTER_REVISION", to: "\"\(revision)\"")]
+        ),
+        .target(
+            name: "DigestHeader",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "APIKeyExporter",
+            dependencies: [
+                "CCurl",
+                "CCrypt",
+                "CZlib",
+                "CBuildInfo",
+                "DigestHeader",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "AtlasSimulator",
+            dependencies: [
+                "DigestHeader",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "mongodb_apikey_exporter",
+            dependencies: [
+                "APIKeyExporter",
+                "AtlasSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "apikey-benchmark",
+            dependencies: [
+                "APIKeyExporter",
+                "AtlasSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "APIKeyExporterTests",
+            dependencies: [
+                "APIKeyExporter",
+                "AtlasSimulator",
+                "mongodb_apikey_exporter",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+    ]
+)

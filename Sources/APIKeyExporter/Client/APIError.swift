@@ -1,0 +1,67 @@
+/// The error body the Atlas, Cloud Manager and Ops Manager APIs send with 4xx and 5xx answers.
+public struct AtlasErrorBody: Decodable, Sendable, Equatable {
+    public var error: Int?
+    public var errorCode: String?
+    public var detail: String?
+    public var reason: String?
+
+    public init(error: Int? = nil, errorCode: String? = nil, detail: String? = nil, reason: String? = nil) {
+        self.error = error
+        self.errorCode = errorCode
+        self.detail = detail
+        self.reason = reason
+    }
+}
+
+/// Everything that can go wrong talking to the Admin API. No case ever carries a credential.
+public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// libcurl failed before an HTTP status arrived (connect, TLS, timeout...); `code` is the CURLcode.
+    case transport(code: Int, message: String, url: String)
+    /// The server answered with a status other than 2xx.
+    case http(status: Int, body: AtlasErrorBody?, url: String)
+    /// A 2xx body did not have the expected shape; `path` locates the bad field, e.g. `results[3].roles`.
+    case decode(path: String, message: String, url: String)
+    /// The answer was larger than the configured limit.
+    case responseTooLarge(limit: Int, url: String)
+    /// The pages of a listing contradict each other (a key id twice, a page loop).
+    case inconsistent(reason: String, url: String)
+
+    /// Every value of `reason`, exported at 0 from an org's first poll so rates and alerts have a series.
+    public static let reasons = ["auth", "decode", "http_4xx", "http_5xx", "inconsistent", "rate_limited", "timeout", "transport"]
+
+    /// Why a poll failed, as the `reason` label of `mongodb_api_keys_poll_errors_total` spells it.
+    public var reason: String {
+        switch self {
+        case .transport(let code, _, _): code == 28 ? "timeout" : "transport"  // 28: CURLE_OPERATION_TIMEDOUT
+        case .http(let status, _, _) where status == 401 || status == 403: "auth"
+        case .http(429, _, _): "rate_limited"
+        case .http(let status, _, _) where status >= 500: "http_5xx"
+        case .http: "http_4xx"
+        case .decode, .responseTooLarge: "decode"
+        case .inconsistent: "inconsistent"
+        }
+    }
+
+    public var isAuthenticationFailure: Bool {
+        if case .http(401, _, _) = self { return true }
+        return false
+    }
+
+    public var description: String {
+        switch self {
+        case .transport(let code, let message, let url):
+            return "transport error (curl code \(code): \(message)) for \(url)"
+        case .http(let status, let body, let url):
+            var text = "HTTP \(status) for \(url)"
+            if let code = body?.errorCode { text += ": \(code)" }
+            if let detail = body?.detail { text += ": \(detail)" }
+            return text
+        case .decode(let path, let message, let url):
+            return "unexpected response body at \(path.isEmpty ? "<root>" : path): \(message) for \(url)"
+        case .responseTooLarge(let limit, let url):
+            return "response larger than \(limit) bytes for \(url)"
+        case .inconsistent(let reason, let url):
+            return "inconsistent listing: \(reason) for \(url)"
+        }
+    }
+}

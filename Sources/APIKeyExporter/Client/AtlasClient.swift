@@ -1,0 +1,267 @@
+import Foundation
+
+/// Talks to one Admin API base URL (Atlas v1.0 or v2, Cloud Manager, Ops Manager) over one reused libcurl handle.
+///
+/// Every method blocks while libcurl transfers: call them from a Dispatch queue, one call at a time.
+public final class AtlasClient {
+    /// The API's maximum page size; fewer pages means fewer requests against the rate limits.
+    public static let maxItemsPerPage = 500
+    /// A listing longer than this many pages (2.5 million keys) is treated as a server loop.
+    public static let maxPages = 5_000
+
+    public let baseURL: String
+    /// The path of `baseURL` (e.g. `/api/atlas/v2`): Digest signs the request target, not the whole URL.
+    private let basePath: String
+    private let acceptHeader: String
+    private let handle: CurlEasyHandle
+    private let authenticator: (any RequestAuthenticator)?
+    private let requestCounter: RequestCounter
+    private let retryPolicy: RetryPolicy
+    private let retryBudget: RetryBudget
+    private let decoder = JSONDecoder()
+
+    /// A client signing requests with an API key (Digest), or with none.
+    public convenience init(
+        baseURL: String,
+        credentials: DigestCredentials?,
+        options: TransportOptions = TransportOptions(),
+        requestCounter: RequestCounter = RequestCounter(),
+        retryBudget: RetryBudget = RetryBudget()
+    ) {
+        self.init(baseURL: baseURL, authenticator: credentials.map(DigestSigner.init), options: options,
+                  requestCounter: requestCounter, retryBudget: retryBudget)
+    }
+
+    /// A client for one target: API key or service account. Give the clients of one target the same `tokens`
+    /// (for a service account), `requestCounter` and `retryBudget`.
+    public convenience init(
+        baseURL: String,
+        credentials: TargetCredentials,
+        tokens: ServiceAccountTokens?,
+        options: TransportOptions,
+        requestCounter: RequestCounter,
+        retryBudget: RetryBudget
+    ) {
+        let authenticator: any RequestAuthenticator
+        switch credentials {
+        case .apiKey(let digest):
+            authenticator = DigestSigner(credentials: digest)
+        case .serviceAccount(let account):
+            authenticator = BearerAuthenticator(tokens: tokens ?? ServiceAccountTokens(
+                credentials: account, options: options, requestCounter: requestCounter))
+        }
+        self.init(baseURL: baseURL, authenticator: authenticator, options: options, requestCounter: requestCounter,
+                  retryBudget: retryBudget)
+    }
+
+    init(
+        baseURL: String,
+        authenticator: (any RequestAuthenticator)?,
+        options: TransportOptions,
+        requestCounter: RequestCounter,
+        retryBudget: RetryBudget
+    ) {
+        let trimmed = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.baseURL = trimmed
+        self.basePath = URLComponents(string: trimmed)?.percentEncodedPath ?? ""
+        self.acceptHeader = Self.acceptHeader(forBaseURL: trimmed)
+        self.handle = CurlEasyHandle(options: options)
+        self.authenticator = authenticator
+        self.requestCounter = requestCounter
+        self.retryPolicy = options.retry
+        self.retryBudget = retryBudget
+    }
+
+    /// Atlas v2 requires its versioned media type; every v1.0 API (Atlas, Cloud and Ops Manager) wants plain JSON.
+    public static func acceptHeader(forBaseURL baseURL: String) -> String {
+        baseURL.hasSuffix("/api/atlas/v2") ? "application/vnd.atlas.2023-01-01+json" : "application/json"
+    }
+
+    /// All organizations the credential sees, without the deleted ones.
+    public func listOrganizations() throws(APIError) -> [Organization] {
+        try fetchAllPages(path: "/orgs", id: \Organization.id).filter { $0.isDeleted != true }
+    }
+
+    /// One organization, for its name when org ids are configured.
+    public func organization(id: String) throws(APIError) -> Organization {
+        try get(path: "/orgs/\(Self.escapePathSegment(id))", query: [])
+    }
+
+    /// Every API key of an organization, following pages until the API stops sending a `next` link.
+    public func listAPIKeys(orgID: String) throws(APIError) -> [APIKey] {
+        try fetchAllPages(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys", id: \APIKey.id)
+    }
+
+    /// One key, to confirm what a listing says about it.
+    public func apiKey(orgID: String, keyID: String) throws(APIError) -> APIKey {
+        try get(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys/\(Self.escapePathSegment(keyID))", query: [])
+    }
+
+    /// Every project of an organization, for their names.
+    public func listProjects(orgID: String) throws(APIError) -> [Project] {
+        try fetchAllPages(path: "/orgs/\(Self.escapePathSegment(orgID))/groups", id: \Project.id)
+    }
+
+    /// A key's IP access list; empty means the key is usable from any address.
+    public func listAccessList(orgID: String, keyID: String) throws(APIError) -> [AccessListEntry] {
+        try fetchAllPages(
+            path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys/\(Self.escapePathSegment(keyID))/accessList",
+            id: \AccessListEntry.identity)
+    }
+
+    /// One page of a listing. Exposed for tests of the API's own parameter checks.
+    public func page<Element: Decodable & Sendable>(
+        path: String, pageNum: Int, itemsPerPage: Int, of: Element.Type = Element.self
+    ) throws(APIError) -> ListPage<Element> {
+        try get(path: path, query: [("itemsPerPage", String(itemsPerPage)), ("pageNum", String(pageNum))])
+    }
+
+    /// Reads every page of a listing. Stops at the first page without a `next` link or without results.
+    ///
+    /// Refuses (as inconsistent) a listing that repeats an id, whose `totalCount` changes between pages, that ends
+    /// with a different number of items than its `totalCount`, or that never ends: the pages shifted under us, so
+    /// some items may have been missed or counted twice.
+    func fetchAllPages<Element: Decodable & Sendable>(
+        path: String, id: KeyPath<Element, String>
+    ) throws(APIError) -> [Element] {
+        var all: [Element] = []
+        var seen = Set<String>()
+        var totalCount: Int?
+        for pageNum in 1...Self.maxPages {
+            let page = try self.page(path: path, pageNum: pageNum, itemsPerPage: Self.maxItemsPerPage, of: Element.self)
+            if let pageTotal = page.totalCount {
+                if let totalCount, totalCount != pageTotal {
+                    throw .inconsistent(reason: "totalCount changed from \(totalCount) to \(pageTotal) at page \(pageNum)",
+                                        url: baseURL + path)
+                }
+                totalCount = pageTotal
+            }
+            for element in page.results {
+                let elementID = element[keyPath: id]
+                guard seen.insert(elementID).inserted else {
+                    throw .inconsistent(reason: "id \(elementID) listed twice (page \(pageNum))", url: baseURL + path)
+                }
+                all.append(element)
+            }
+            if page.results.isEmpty || !page.hasNextPage {
+                if let totalCount, totalCount != all.count {
+                    throw .inconsistent(reason: "listed \(all.count) items but totalCount is \(totalCount)", url: baseURL + path)
+                }
+                return all
+            }
+        }
+        throw .inconsistent(reason: "more than \(Self.maxPages) pages", url: baseURL + path)
+    }
+
+    func get<Body: Decodable>(path: String, query: [(String, String)]) throws(APIError) -> Body {
+        let target = requestTarget(path: path, query: query)
+        let url = baseURL + target.dropFirst(basePath.count)
+        let response = try getRetrying(url: url, requestTarget: target)
+        guard (200..<300).contains(response.status) else {
+            let body = try? decoder.decode(AtlasErrorBody.self, from: Data(response.body))
+            throw .http(status: response.status, body: body, url: url)
+        }
+        do {
+            return try decoder.decode(Body.self, from: Data(response.body))
+        } catch let error as DecodingError {
+            throw Self.decodeError(error, url: url)
+        } catch {
+            throw .decode(path: "", message: "\(error)", url: url)
+        }
+    }
+
+    /// Repeats a request after a 5xx, a 429 or a transport error, as `RetryPolicy` allows; returns the last answer
+    /// (or throws the last transport error) when attempts or the cycle's budget run out.
+    private func getRetrying(url: String, requestTarget: String) throws(APIError) -> CurlResponse {
+        var attempt = 1
+        while true {
+            let delay: Duration
+            do throws(APIError) {
+                let response = try authenticatedGet(url: url, requestTarget: requestTarget)
+                if let remaining = response.headers["ratelimit-remaining"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
+                    requestCounter.record(rateLimitRemaining: remaining)
+                }
+                switch response.status {
+                case 429:
+                    delay = RetryPolicy.retryAfter(response.headers["retry-after"]) ?? retryPolicy.backoff(afterAttempt: attempt)
+                case 500...599:
+                    delay = retryPolicy.backoff(afterAttempt: attempt)
+                default:
+                    return response
+                }
+                guard attempt < retryPolicy.maxAttempts, retryBudget.allows(delay) else { return response }
+            } catch {
+                delay = retryPolicy.backoff(afterAttempt: attempt)
+                guard case .transport = error, attempt < retryPolicy.maxAttempts, retryBudget.allows(delay) else { throw error }
+            }
+            Thread.sleep(forTimeInterval: delay.secondsDouble)
+            attempt += 1
+        }
+    }
+
+    /// One request with the credentials at hand. A 401 the authenticator can answer (a Digest challenge: first
+    /// contact or a stale nonce; an expired bearer token) is retried once; a second 401 is the caller's
+    /// authentication error.
+    private func authenticatedGet(url: String, requestTarget: String) throws(APIError) -> CurlResponse {
+        let response = try exchange(url: url, requestTarget: requestTarget)
+        guard response.status == 401, let authenticator, authenticator.shouldRetry(after: response) else { return response }
+        return try exchange(url: url, requestTarget: requestTarget)
+    }
+
+    private func exchange(url: String, requestTarget: String) throws(APIError) -> CurlResponse {
+        var headers = ["Accept: \(acceptHeader)"]
+        if let authorization = try authenticator?.authorization(requestTarget: requestTarget) {
+            headers.append("Authorization: \(authorization)")
+        }
+        do throws(APIError) {
+            let response = try handle.get(url, headers: headers)
+            requestCounter.record(status: response.status)
+            requestCounter.record(newConnections: response.newConnections)
+            return response
+        } catch {
+            requestCounter.record(code: "error")
+            throw error
+        }
+    }
+
+    /// Path and query as they go on the request line, e.g. `/api/atlas/v2/orgs?itemsPerPage=500&pageNum=1`.
+    private func requestTarget(path: String, query: [(String, String)]) -> String {
+        guard !query.isEmpty else { return basePath + path }
+        return basePath + path + "?" + query.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+    }
+
+    /// Ids come from configuration or from the API itself; escape them so neither can change the path.
+    static func escapePathSegment(_ segment: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return segment.addingPercentEncoding(withAllowedCharacters: allowed) ?? segment
+    }
+
+    static func decodeError(_ error: DecodingError, url: String) -> APIError {
+        func render(_ path: [any CodingKey]) -> String {
+            var text = ""
+            for key in path {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
+            }
+            return text
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let parent = render(context.codingPath)
+            let full = parent.isEmpty ? key.stringValue : parent + "." + key.stringValue
+            return .decode(path: full, message: "required field missing", url: url)
+        case .typeMismatch(let type, let context):
+            return .decode(path: render(context.codingPath), message: "expected \(type)", url: url)
+        case .valueNotFound(let type, let context):
+            return .decode(path: render(context.codingPath), message: "expected \(type), found null", url: url)
+        case .dataCorrupted(let context):
+            return .decode(path: render(context.codingPath), message: "malformed JSON", url: url)
+        @unknown default:
+            return .decode(path: "", message: "undecodable", url: url)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Synchronization
+
+/// When and how long to wait before repeating a failed request.
+///
+/// 5xx answers and transport errors are retried with exponential backoff and full jitter; a 429 waits as long as
+/// its `Retry-After` says. Other 4xx answers are final (401 is handled by Digest, once). Retries are bounded per
+/// request (`maxAttempts`) and per cycle (`RetryBudget`), so a cycle never outlives its interval.
+public struct RetryPolicy: Sendable {
+    public var maxAttempts = 3
+    public var baseDelay: Duration = .seconds(1)
+    public var maxDelay: Duration = .seconds(30)
+
+    public init(maxAttempts: Int = 3, baseDelay: Duration = .seconds(1), maxDelay: Duration = .seconds(30)) {
+        self.maxAttempts = maxAttempts
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+    }
+
+    /// Full jitter: a uniformly random wait between 0 and `baseDelay · 2^(attempt-1)`, capped at `maxDelay`.
+    func backoff(afterAttempt attempt: Int) -> Duration {
+        let cap = min(maxDelay, baseDelay * (1 << min(attempt - 1, 20)))
+        let nanoseconds = Int64(cap.secondsDouble * 1e9)
+        return .nanoseconds(Int64.random(in: 0...max(0, nanoseconds)))
+    }
+
+    /// `Retry-After` as seconds or as an HTTP date; nil if absent or unreadable.
+    public static func retryAfter(_ header: String?, now: Date = Date()) -> Duration? {
+        guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
+        if let seconds = Int(header) { return .seconds(max(0, seconds)) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: header) else { return nil }
+        return .milliseconds(max(0, Int64(date.timeIntervalSince(now) * 1000)))
+    }
+}
+
+/// The time a poll cycle may still spend waiting to retry; shared by all the clients of one target.
+public final class RetryBudget: Sendable {
+    private let deadline = Mutex<ContinuousClock.Instant?>(nil)
+
+    public init() {}
+
+    /// Starts a cycle that must end by `deadline`; nil removes the limit.
+    public func startCycle(deadline: ContinuousClock.Instant?) {
+        self.deadline.withLock { $0 = deadline }
+    }
+
+    /// Whether waiting `delay` (and then making a request) still fits in the cycle.
+    func allows(_ delay: Duration) -> Bool {
+        guard let deadline = deadline.withLock({ $0 }) else { return true }
+        return ContinuousClock.now + delay < deadline
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+import Logging
+
+/// A setting that is missing or invalid; `description` is the one line printed before exiting.
+public struct ConfigError: Error, Equatable, CustomStringConvertible {
+    /// The flag or environment variable at fault, e.g. `--poll.interval`.
+    public var field: String
+    public var message: String
+
+    public init(field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+}
+
+/// Settings as the command line and the environment give them, before validation.
+public struct RawSettings: Sendable {
+    public var baseURL = "https://cloud.mongodb.com/api/atlas/v2"
+    public var orgIDs: [String] = []
+    public var publicKey: String?
+    public var privateKeyFile: String?
+    public var clientID: String?
+    public var clientSecretFile: String?
+    public var caFile: String?
+    public var configFile: String?
+    public var connectTimeout = "10s"
+    public var requestTimeout = "60s"
+    public var pollInterval = "5m"
+    public var listenAddress = ":\(ListenAddress.defaultPort)"
+    public var telemetryPath = "/metrics"
+    public var webConfigFile: String?
+    public var keyInfo = true
+    public var accessLists = false
+    public var accessListConcurrency = 4
+    public var pollConcurrency = 4
+    public var shardCount = 1
+    public var shardIndex = "0"
+    public var logLevel = "info"
+    public var logFormat = "logfmt"
+
+    public init() {}
+}
+
+/// The validated configuration of a running exporter.
+public struct ExporterConfig: Sendable {
+    /// What to poll: one target named `default` from the flags, or the targets of `--config.file`.
+    public var targets: [TargetConfig]
+    /// `--config.file`, reloaded on SIGHUP; nil when the flags describe the target.
+    public var configFile: String?
+    public var pollInterval: Duration
+    public var listenAddress: ListenAddress
+    public var telemetryPath: String
+    /// `--web.config.file`: TLS and basic auth for the web server.
+    public var webConfig: WebConfig?
+    public var keyInfo: Bool
+    public var collectors: CollectorOptions
+    public var logLevel: Logger.Level
+    public var logFormat: LogFormat
+
+    public static let publicKeyVariable = "MONGODB_ATLAS_PUBLIC_KEY"
+    public static let privateKeyVariable = "MONGODB_ATLAS_PRIVATE_KEY"
+    public static let clientIDVariable = "MONGODB_ATLAS_CLIENT_ID"
+    public static let clientSecretVariable = "MONGODB_ATLAS_CLIENT_SECRET"
+
+    /// Validates `raw`; the first problem found is thrown, naming its flag, variable, or file, line and field.
+    public init(_ raw: RawSettings, environment: [String: String]) throws(ConfigError) {
+        configFile = raw.configFile
+        if let configFile = raw.configFile {
+            try Self.rejectTargetFlags(raw)
+            targets = try ConfigFile.load(path: configFile, environment: environment)
+        } else {
+            targets = [try Self.flagTarget(raw, environment: environment)]
+        }
+
+        pollInterval = try Self.duration(raw.pollInterval, field: "--poll.interval")
+        guard pollInterval >= .seconds(1) else {
+            throw ConfigError(field: "--poll.interval", "\"\(raw.pollInterval)\" is shorter than 1s")
+        }
+        guard let listen = ListenAddress(parsing: raw.listenAddress) else {
+            throw ConfigError(field: "--web.listen-address", "\"\(raw.listenAddress)\" is not host:port (e.g. :10025, 127.0.0.1:10025, [::1]:10025)")
+        }
+        listenAddress = listen
+        guard raw.telemetryPath.hasPrefix("/"), raw.telemetryPath.count > 1, !raw.telemetryPath.hasPrefix("/-/") else {
+            throw ConfigError(field: "--web.telemetry-path", "\"\(raw.telemetryPath)\" must start with / and not be / or under /-/")
+        }
+        telemetryPath = raw.telemetryPath
+        webConfig = try raw.webConfigFile.map { (path: String) throws(ConfigError) in try WebConfig.load(path: path) }
+        keyInfo = raw.keyInfo
+        guard (1...32).contains(raw.accessListConcurrency) else {
+            throw ConfigError(field: "--collector.access-list.concurrency", "\"\(raw.accessListConcurrency)\" is not between 1 and 32")
+        }
+        guard (1...32).contains(raw.pollConcurrency) else {
+            throw ConfigError(field: "--poll.concurrency", "\"\(raw.pollConcurrency)\" is not between 1 and 32")
+        }
+        let hostname = environment["HOSTNAME"] ?? ProcessInfo.processInfo.hostName
+        collectors = CollectorOptions(accessLists: raw.accessLists, accessListConcurrency: raw.accessListConcurrency,
+                                      orgConcurrency: raw.pollConcurrency,
+                                      shard: try Shard.parse(count: raw.shardCount, index: raw.shardIndex, hostname: hostname))
+        logLevel = try Self.logLevel(raw.logLevel)
+        guard let format = LogFormat(rawValue: raw.logFormat) else {
+            throw ConfigError(field: "--log.format", "\"\(raw.logFormat)\" is not one of logfmt, json")
+        }
+        logFormat = format
+    }
+
+    /// The single target the `--atlas.*` flags and the environment describe, named `default`.
+    /// An API key unless a service account's client id is given; secrets from files win over the environment.
+    static func flagTarget(_ raw: RawSettings, environment: [String: String]) throws(ConfigError) -> TargetConfig {
+        let baseURL = try validateBaseURL(raw.baseURL)
+        for id in raw.orgIDs where !isObjectID(id) {
+            throw ConfigError(field: "--atlas.org-id", "\"\(id)\" is not an organization id (24 hexadecimal characters)")
+        }
+        let orgSelection: OrgSelection = raw.orgIDs.isEmpty ? .discover : .configured(Array(Set(raw.orgIDs)).sorted())
+
+        let credentials: TargetCredentials
+        if let clientID = raw.clientID ?? environment[clientIDVariable], !clientID.isEmpty {
+            let secret = try loadSecret(file: raw.clientSecretFile, fileFlag: "--atlas.client-secret-file",
+                                        variable: clientSecretVariable, environment: environment, what: "service account's secret")
+            credentials = .serviceAccount(ServiceAccountCredentials(
+                clientID: clientID, clientSecret: secret, tokenURL: ServiceAccountCredentials.defaultTokenURL(forBaseURL: baseURL)))
+        } else {
+            let publicKey = raw.publicKey ?? environment[publicKeyVariable] ?? ""
+            guard !publicKey.isEmpty else {
+                throw ConfigError(field: publicKeyVariable, "missing: set it, or --atlas.public-key, to the API key's public key "
+                                  + "(or \(clientIDVariable) for a service account)")
+            }
+            let privateKey = try loadSecret(file: raw.privateKeyFile, fileFlag: "--atlas.private-key-file",
+                                            variable: privateKeyVariable, environment: environment, what: "API key's private key")
+            credentials = .apiKey(DigestCredentials(username: publicKey, password: privateKey))
+        }
+
+        var transport = TransportOptions()
+        transport.connectTimeout = try duration(raw.connectTimeout, field: "--atlas.connect-timeout")
+        transport.requestTimeout = try duration(raw.requestTimeout, field: "--atlas.timeout")
+        if let caFile = raw.caFile {
+            guard FileManager.default.isReadableFile(atPath: caFile) else {
+                throw ConfigError(field: "--atlas.ca-file", "cannot read \"\(caFile)\"")
+            }
+            transport.caFile = caFile
+        }
+        return TargetConfig(name: "default", baseURL: baseURL, orgSelection: orgSelection, credentials: credentials,
+                            transport: transport)
+    }
+
+    /// With `--config.file`, targets come from the file alone: a target flag beside it would be silently ignored.
+    static func rejectTargetFlags(_ raw: RawSettings) throws(ConfigError) {
+        let defaults = RawSettings()
+        let given: [(String, Bool)] = [
+            ("--atlas.base-url", raw.baseURL != defaults.baseURL), ("--atlas.org-id", !raw.orgIDs.isEmpty),
+            ("--atlas.public-key", raw.publicKey != nil), ("--atlas.private-key-file", raw.privateKeyFile != nil),
+            ("--atlas.client-id", raw.clientID != nil), ("--atlas.client-secret-file", raw.clientSecretFile != nil),
+            ("--atlas.ca-file", raw.caFile != nil), ("--atlas.connect-timeout", raw.connectTimeout != defaults.connectTimeout),
+            ("--atlas.timeout", raw.requestTimeout != defaults.requestTimeout),
+        ]
+        if let flag = given.first(where: \.1)?.0 {
+            throw ConfigError(field: flag, "not allowed with --config.file: set it in the file's target")
+        }
+    }
+
+    /// A configuration for the built-in simulator (`--demo`): no validation of credentials needed.
+    public init(demoBaseURL: String, credentials: DigestCredentials, from raw: RawSettings) throws(ConfigError) {
+        var environment: [String: String] = [:]
+        environment[Self.privateKeyVariable] = credentials.password
+        var raw = raw
+        raw.baseURL = demoBaseURL
+        raw.publicKey = credentials.username
+        raw.privateKeyFile = nil
+        raw.clientID = nil
+        raw.caFile = nil
+        raw.configFile = nil
+        try self.init(raw, environment: environment)
+    }
+
+    static func validateBaseURL(_ text: String) throws(ConfigError) -> String {
+        guard let components = URLComponents(string: text),
+              let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
+              let host = components.host, !host.isEmpty,
+              components.query == nil, components.fragment == nil
+        else {
+            throw ConfigError(field: "--atlas.base-url", "\"\(text)\" is not an http(s) URL such as https://cloud.mongodb.com/api/atlas/v2")
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    static func isObjectID(_ text: String) -> Bool {
+        text.utf8.count == 24 && text.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) || ($0 >= 65 && $0 <= 70) }
+    }
+
+    /// A secret from `file` if given, else from the environment `variable`.
+    static func loadSecret(file: String?, fileFlag: String, variable: String, environment: [String: String],
+                           what: String) throws(ConfigError) -> String {
+        if let file {
+            return try readSecretFile(file, field: fileFlag)
+        }
+        guard let secret = environment[variable], !secret.isEmpty else {
+            throw ConfigError(field: variable, "missing: set it, or \(fileFlag), to the \(what)")
+        }
+        return secret
+    }
+
+    /// The trimmed content of a secret file; never echoes the content in an error.
+    static func readSecretFile(_ path: String, field: String) throws(ConfigError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(field: field, "cannot read \"\(path)\"")
+        }
+        let secret = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !secret.isEmpty else {
+            throw ConfigError(field: field, "\"\(path)\" is empty")
+        }
+        return secret
+    }
+
+    static func duration(_ text: String, field: String) throws(ConfigError) -> Duration {
+        guard let duration = DurationParser.parse(text), duration > .zero else {
+            throw ConfigError(field: field, "\"\(text)\" is not a duration such as 30s, 5m or 1h")
+        }
+        return duration
+    }
+
+    static func logLevel(_ text: String) throws(ConfigError) -> Logger.Level {
+        switch text {
+        case "debug": return .debug
+        case "info": return .info
+        case "warn", "warning": return .warning
+        case "error": return .error
+        default: throw ConfigError(field: "--log.level", "\"\(text)\" is not one of debug, info, warn, error")
+        }
+    }
+}

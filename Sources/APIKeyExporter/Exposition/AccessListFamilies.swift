@@ -1,0 +1,52 @@
+/// What `--collector.access-list` finds: keys usable from any IP address, and when each key was last used.
+enum AccessListFamilies {
+    static func all(_ scope: RenderScope) -> [MetricFamily] {
+        /// Calls `body` for every org whose access lists were collected at least once.
+        func eachCollected(_ body: (String, OrgStatus, AccessListState) -> Void) {
+            scope.eachOrg { target, org in
+                if let accessLists = org.accessLists, accessLists.hasCollected { body(target, org, accessLists) }
+            }
+        }
+        return [
+            MetricFamily(name: "mongodb_api_key_access_list_entries", type: .gauge,
+                         help: "Entries in the API key's IP access list (0: usable from any address), as of the last "
+                             + "successful collection.") { writer in
+                eachCollected { target, org, accessLists in
+                    for (keyID, summary) in accessLists.summaries.sortedByKey {
+                        writer.sample("mongodb_api_key_access_list_entries",
+                                      [("target", target), ("org_id", org.orgID), ("key_id", keyID)], Double(summary.entries))
+                    }
+                }
+            },
+            MetricFamily(name: "mongodb_api_key_last_used_timestamp_seconds", type: .gauge,
+                         help: "Latest lastUsed time over the API key's access list entries (Unix seconds; absent when "
+                             + "never used), as of the last successful collection.") { writer in
+                eachCollected { target, org, accessLists in
+                    for (keyID, summary) in accessLists.summaries.sortedByKey {
+                        guard let lastUsed = summary.lastUsed else { continue }
+                        writer.sample("mongodb_api_key_last_used_timestamp_seconds",
+                                      [("target", target), ("org_id", org.orgID), ("key_id", keyID)], lastUsed)
+                    }
+                }
+            },
+            MetricFamily(name: "mongodb_api_keys_without_access_list", type: .gauge,
+                         help: "Number of API keys of the organization with an empty access list (usable from any IP "
+                             + "address), as of the last successful collection.") { writer in
+                eachCollected { target, org, accessLists in
+                    let open = accessLists.summaries.values.filter { $0.entries == 0 }.count
+                    writer.sample("mongodb_api_keys_without_access_list", [("target", target), ("org_id", org.orgID)],
+                                  Double(open))
+                }
+            },
+            MetricFamily(name: "mongodb_api_keys_access_list_success", type: .gauge,
+                         help: "1 if the last collection of the organization's access lists succeeded, 0 if it failed "
+                             + "and the access list metrics are stale (as of the last poll).") { writer in
+                scope.eachOrg { target, org in
+                    guard let accessLists = org.accessLists else { return }
+                    writer.sample("mongodb_api_keys_access_list_success", [("target", target), ("org_id", org.orgID)],
+                                  accessLists.lastCollectionSucceeded ? 1 : 0)
+                }
+            },
+        ]
+    }
+}

@@ -1,0 +1,60 @@
+import CZlib
+import NIOCore
+
+/// gzip for `/metrics` without compressing the big cached inventory on every scrape.
+///
+/// The inventory is deflated once per cycle into a raw deflate stream that ends with a full flush: byte-aligned,
+/// not final, no back-references needed past it. Each scrape deflates only its small fresh tail (the `process_*`
+/// block) as a new raw stream ending the data, and wraps the two in one gzip header and trailer (the CRC-32s are
+/// combined). The result is a single, ordinary gzip member, which every client decodes (libcurl, for one, reads
+/// only the first of several concatenated members).
+public enum GzipStream {
+    /// The inventory's share of a response: compressed data, its CRC-32 and its length.
+    public struct Prefix: Sendable {
+        var deflated: ByteBuffer
+        var crc: UInt
+        var length: Int
+    }
+
+    /// Deflates `body` (fastest level: the CPU goes to every cycle, the bytes are on loopback or a LAN).
+    public static func prefix(_ body: ByteBuffer) -> Prefix {
+        let bytes = Array(buffer: body)
+        return Prefix(deflated: deflate(bytes, final: false), crc: crc32(bytes), length: bytes.count)
+    }
+
+    /// The complete gzip body: header, the prefix, the deflated tail, and the trailer.
+    public static func member(prefix: Prefix, tail: ByteBuffer) -> [ByteBuffer] {
+        let tailBytes = Array(buffer: tail)
+        var header = ByteBuffer()
+        header.writeBytes([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3])  // gzip, deflate, no flags, no mtime, Unix
+        let crc = crc32_combine(prefix.crc, crc32(tailBytes), off_t(tailBytes.count))
+        var trailer = ByteBuffer()
+        trailer.writeInteger(UInt32(truncatingIfNeeded: crc), endianness: .little)
+        trailer.writeInteger(UInt32(truncatingIfNeeded: prefix.length + tailBytes.count), endianness: .little)
+        return [header, prefix.deflated, deflate(tailBytes, final: true), trailer]
+    }
+
+    static func crc32(_ bytes: [UInt8]) -> UInt {
+        bytes.withUnsafeBufferPointer { CZlib.crc32(0, $0.baseAddress, uInt($0.count)) }
+    }
+
+    /// Raw deflate of `input`, ending with a full flush, or with the final block when `final`.
+    static func deflate(_ input: [UInt8], final: Bool) -> ByteBuffer {
+        var stream = z_stream()
+        guard czlib_deflate_init_raw(&stream, 1) == Z_OK else { return ByteBuffer() }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 16)
+        let written: Int = input.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { destination in
+                stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
+                stream.avail_in = uInt(source.count)
+                stream.next_out = destination.baseAddress
+                stream.avail_out = uInt(destination.count)
+                // The output buffer holds deflateBound bytes plus room for the flush marker: one call suffices.
+                _ = CZlib.deflate(&stream, final ? Z_FINISH : Z_FULL_FLUSH)
+                return destination.count - Int(stream.avail_out)
+            }
+        }
+        return ByteBuffer(bytes: output[0..<written])
+    }
+}

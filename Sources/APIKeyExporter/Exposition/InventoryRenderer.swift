@@ -1,0 +1,106 @@
+/// Renders every target's inventory into Prometheus text format, once per poll cycle.
+///
+/// Families come out sorted by name and series sorted by label values, so two renders of the same state are
+/// byte-identical. Families without a sample are left out.
+public struct InventoryRenderer: Sendable {
+    public struct Options: Sendable {
+        /// `--collector.key-info`: the per-key families (info, creation time, roles).
+        public var keyInfo = true
+        /// `--poll.interval`, exported so alerts can say "no success for three intervals" without a constant.
+        public var pollInterval: Duration?
+        /// `--shard.count` / `--shard.index`, reported by `mongodb_apikey_exporter_shard_info`.
+        public var shard: Shard
+
+        public init(keyInfo: Bool = true, pollInterval: Duration? = nil, shard: Shard = .all) {
+            self.keyInfo = keyInfo
+            self.pollInterval = pollInterval
+            self.shard = shard
+        }
+    }
+
+    public let options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    public func render(_ targets: [TargetState], reload: ReloadStatus = ReloadStatus(), format: ExpositionFormat = .text) -> [UInt8] {
+        let scope = RenderScope(targets: targets.sorted { $0.name < $1.name })
+        var families = KeyFamilies.counts(scope) + KeyFamilies.changes(scope) + HealthFamilies.all(scope)
+            + NameFamilies.all(scope) + AccessListFamilies.all(scope)
+        if options.keyInfo {
+            families += KeyFamilies.perKey(scope)
+        }
+        families.append(MetricFamily(
+            name: "mongodb_apikey_exporter_build_info", type: .gauge,
+            help: "A metric with a constant 1 labeled by the version and git revision of the exporter."
+        ) { writer in
+            writer.sample("mongodb_apikey_exporter_build_info",
+                          [("version", BuildInfo.version), ("revision", BuildInfo.revision)], 1)
+        })
+        families += Self.reloadFamilies(reload)
+        let shard = options.shard
+        if shard.count > 1 {
+            families.append(MetricFamily(
+            name: "mongodb_apikey_exporter_shard_info", type: .gauge,
+            help: "A metric with a constant 1 labeled by this replica's shard (index of count) and version."
+        ) { writer in
+            writer.sample("mongodb_apikey_exporter_shard_info",
+                          [("shard_index", String(shard.index)), ("shard_count", String(shard.count)),
+                           ("version", BuildInfo.version)], 1)
+            })
+        }
+        if let pollInterval = options.pollInterval {
+            families.append(MetricFamily(
+                name: "mongodb_apikey_exporter_poll_interval_seconds", type: .gauge,
+                help: "The configured time between poll cycles, in seconds."
+            ) { writer in
+                writer.sample("mongodb_apikey_exporter_poll_interval_seconds", [], pollInterval.secondsDouble)
+            })
+        }
+        families.sort { $0.name < $1.name }
+
+        var keyCount = 0
+        scope.eachSnapshot { _, _, snapshot in keyCount += snapshot.keys.count }
+        var output = TextFormatWriter(capacity: 4096 + keyCount * (options.keyInfo ? 700 : 60), format: format)
+        for family in families {
+            // Header first, samples straight after it, no copy; a family that wrote no sample is taken back.
+            let start = output.position
+            output.family(family.name, type: family.type, help: family.help)
+            let header = output.position
+            family.body(&output)
+            if output.position == header { output.truncate(to: start) }
+        }
+        return output.bytes
+    }
+
+    /// Like Prometheus' own: whether the last `--config.file` reload (SIGHUP) worked, and when one last did.
+    /// Absent without a config file.
+    static func reloadFamilies(_ reload: ReloadStatus) -> [MetricFamily] {
+        guard let succeeded = reload.lastReloadSucceeded else { return [] }
+        var families = [MetricFamily(name: "mongodb_apikey_exporter_config_last_reload_successful", type: .gauge,
+                                     help: "1 if the last reload of --config.file succeeded, 0 if it failed and the "
+                                         + "previous configuration is still running.") { writer in
+            writer.sample("mongodb_apikey_exporter_config_last_reload_successful", [], succeeded ? 1 : 0)
+        }]
+        if let time = reload.lastSuccessTime {
+            families.append(MetricFamily(name: "mongodb_apikey_exporter_config_last_reload_success_timestamp_seconds",
+                                         type: .gauge, help: "Unix time of the last successful load of --config.file.") { writer in
+                writer.sample("mongodb_apikey_exporter_config_last_reload_success_timestamp_seconds", [], time)
+            })
+        }
+        return families
+    }
+}
+
+/// The outcome of loading `--config.file`, at start and on each SIGHUP.
+public struct ReloadStatus: Sendable {
+    /// Nil without a config file.
+    public var lastReloadSucceeded: Bool?
+    public var lastSuccessTime: Double?
+
+    public init(lastReloadSucceeded: Bool? = nil, lastSuccessTime: Double? = nil) {
+        self.lastReloadSucceeded = lastReloadSucceeded
+        self.lastSuccessTime = lastSuccessTime
+    }
+}

@@ -1,0 +1,33 @@
+/// One metric family to render: its metadata and a closure that writes its samples in label order.
+struct MetricFamily {
+    let name: String
+    let type: TextFormatWriter.MetricType
+    let help: String
+    let body: (inout TextFormatWriter) -> Void
+}
+
+/// The targets of one render, sorted, with helpers to walk them in label order.
+struct RenderScope {
+    let targets: [TargetState]
+
+    /// Calls `body` for every org of every target, sorted by target name then org id.
+    func eachOrg(_ body: (String, OrgStatus) -> Void) {
+        for target in targets {
+            for org in target.sortedOrgs { body(target.name, org) }
+        }
+    }
+
+    /// Calls `body` for every org that has a good snapshot.
+    func eachSnapshot(_ body: (String, OrgStatus, OrgSnapshot) -> Void) {
+        eachOrg { target, org in
+            if let snapshot = org.lastGood { body(target, org, snapshot) }
+        }
+    }
+}
+
+extension Dictionary where Key: Comparable {
+    /// Entries sorted by key, for deterministic output.
+    var sortedByKey: [(key: Key, value: Value)] {
+        sorted { $0.key < $1.key }
+    }
+}

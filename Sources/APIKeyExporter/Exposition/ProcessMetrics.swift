@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Foundation
+import Synchronization
+
+/// The standard `process_*` metrics of Prometheus client libraries, read from /proc/self at scrape time.
+/// On a system without /proc the families are simply absent.
+///
+/// A reading is reused for `maxAge` (100 ms): under a load of scrapes, /proc is read ten times a second instead
+/// of once per scrape, and every Prometheus still sees values no older than that.
+public final class ProcessMetrics: Sendable {
+    private let clockTicksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+    private let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
+    private let bootTime: Double?
+    private let maxAge: Duration
+    private let cached = Mutex<[ExpositionFormat: (ContinuousClock.Instant, [UInt8])]>([:])
+
+    public init(maxAge: Duration = .milliseconds(100)) {
+        bootTime = Self.readBootTime()
+        self.maxAge = maxAge
+    }
+
+    /// The families, from a reading at most `maxAge` old.
+    public func render(format: ExpositionFormat = .text) -> [UInt8] {
+        let now = ContinuousClock.now
+        if let (time, bytes) = cached.withLock({ $0[format] }), now - time < maxAge { return bytes }
+        let bytes = read(format: format)
+        cached.withLock { $0[format] = (now, bytes) }
+        return bytes
+    }
+
+    /// Reads /proc and renders the families: two small file reads and a directory listing.
+    private func read(format: ExpositionFormat) -> [UInt8] {
+        var writer = TextFormatWriter(capacity: 1024, format: format)
+        guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+              let fields = Self.statFields(stat)
+        else { return writer.bytes }
+
+        // Field numbers as in proc(5), counted from 1; `fields` starts at field 3 (state).
+        func field(_ number: Int) -> Double { Double(fields[number - 3]) ?? 0 }
+        let cpuSeconds = (field(14) + field(15)) / clockTicksPerSecond
+        writer.family("process_cpu_seconds_total", type: .counter, help: "Total user and system CPU time spent in seconds.")
+        writer.sample("process_cpu_seconds_total", [], cpuSeconds)
+
+        var limit = rlimit()
+        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 {
+            writer.family("process_max_fds", type: .gauge, help: "Maximum number of open file descriptors.")
+            writer.sample("process_max_fds", [], Double(limit.rlim_cur))
+        }
+        if let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
+            writer.family("process_open_fds", type: .gauge, help: "Number of open file descriptors.")
+            writer.sample("process_open_fds", [], Double(entries.count))
+        }
+        writer.family("process_resident_memory_bytes", type: .gauge, help: "Resident memory size in bytes.")
+        writer.sample("process_resident_memory_bytes", [], field(24) * pageSize)
+        if let bootTime {
+            writer.family("process_start_time_seconds", type: .gauge,
+                          help: "Start time of the process since unix epoch in seconds.")
+            writer.sample("process_start_time_seconds", [], bootTime + field(22) / clockTicksPerSecond)
+        }
+        writer.family("process_virtual_memory_bytes", type: .gauge, help: "Virtual memory size in bytes.")
+        writer.sample("process_virtual_memory_bytes", [], field(23))
+        return writer.bytes
+    }
+
+    /// The fields after `comm`, which is parenthesised and may itself contain spaces and parentheses.
+    static func statFields(_ stat: String) -> [Substring]? {
+        guard let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count >= 22 ? fields : nil
+    }
+
+    private static func readBootTime() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("btime ") {
+            return Double(line.dropFirst(6).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
+    }
+}

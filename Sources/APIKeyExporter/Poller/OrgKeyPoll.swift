@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+
+/// Lists one org's keys and works out what changed since its last good snapshot.
+///
+/// A role change seen in the listing is confirmed with `GET /orgs/{ORG-ID}/apiKeys/{API-KEY-ID}` before it counts,
+/// since a listing can be a moment stale: the single key's answer replaces the listed one, and a 404 means the key
+/// is gone. Any other failure fails the whole org poll, so nothing is counted from a half-checked listing.
+struct OrgKeyPoll {
+    let client: AtlasClient
+    let targetName: String
+    let logger: Logger
+
+    struct Outcome {
+        var snapshot: OrgSnapshot
+        /// Empty on the first successful poll: that listing is the baseline.
+        var changes: [KeyChange]
+    }
+
+    func run(orgID: String, previous: OrgSnapshot?) throws(APIError) -> Outcome {
+        var keys = try client.listAPIKeys(orgID: orgID)
+        var changes: [KeyChange] = []
+        if let previous {
+            changes = InventoryDiff.changes(from: previous.keys, to: keys)
+            let unconfirmed = changes.filter { $0.kind == .rolesChanged }.map(\.keyID)
+            if !unconfirmed.isEmpty {
+                keys = try confirm(Set(unconfirmed), in: keys, orgID: orgID)
+                changes = InventoryDiff.changes(from: previous.keys, to: keys)
+            }
+        }
+        logInvalidIDs(keys, orgID: orgID)
+        let snapshot = OrgSnapshot(orgID: orgID, keys: keys, completedAt: Date().timeIntervalSince1970)
+        for change in changes { log(change, orgID: orgID) }
+        return Outcome(snapshot: snapshot, changes: changes)
+    }
+
+    private func confirm(_ keyIDs: Set<String>, in keys: [APIKey], orgID: String) throws(APIError) -> [APIKey] {
+        var confirmed: [APIKey] = []
+        confirmed.reserveCapacity(keys.count)
+        for key in keys {
+            guard keyIDs.contains(key.id) else {
+                confirmed.append(key)
+                continue
+            }
+            do throws(APIError) {
+                confirmed.append(try client.apiKey(orgID: orgID, keyID: key.id))
+            } catch .http(404, _, _) {
+                logger.debug("listed key is gone on confirmation", metadata: ["org_id": "\(orgID)", "key_id": "\(key.id)"])
+            }
+        }
+        return confirmed
+    }
+
+    private func logInvalidIDs(_ keys: [APIKey], orgID: String) {
+        for key in keys where ObjectIDTimestamp.seconds(key.id) == nil {
+            logger.debug("key id is not an ObjectId; no creation time for it",
+                         metadata: ["org_id": "\(orgID)", "key_id": "\(key.id)"])
+        }
+    }
+
+    /// One info line per change, with roles before and after. A key's private key is never decoded, so it
+    /// cannot be logged.
+    private func log(_ change: KeyChange, orgID: String) {
+        let key = change.after ?? change.before
+        logger.info("api key change", metadata: [
+            "target": "\(targetName)",
+            "org_id": "\(orgID)",
+            "change": "\(change.kind.rawValue)",
+            "key_id": "\(change.keyID)",
+            "public_key": "\(key?.publicKey ?? "")",
+            "description": "\(key?.desc ?? "")",
+            "description_before": "\(change.before?.desc ?? "")",
+            "roles_before": "\(Self.format(change.before?.roles))",
+            "roles_after": "\(Self.format(change.after?.roles))",
+        ])
+    }
+
+    /// `ORG_OWNER,GROUP_OWNER@<project id>`, sorted; empty for no key.
+    static func format(_ roles: [RoleAssignment]?) -> String {
+        guard let roles else { return "" }
+        return Set(roles).sorted().map { role in
+            switch role.scope {
+            case .organization: role.roleName
+            case .project(let projectID): "\(role.roleName)@\(projectID)"
+            }
+        }.joined(separator: ",")
+    }
+}

@@ -1,0 +1,144 @@
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+
+/// The exporter's HTTP endpoints: the cached exposition, a landing page, and health and readiness probes.
+public enum ExporterServer {
+
+    public static func makeRouter(
+        cache: ExpositionCache, processMetrics: ProcessMetrics, telemetryPath: String, basicAuth: BcryptVerifier? = nil
+    ) -> Router<BasicRequestContext> {
+        let router = Router(options: .autoGenerateHeadEndpoints)
+        router.add(middleware: ReadOnlyMethodsMiddleware())
+        if let basicAuth {
+            router.add(middleware: BasicAuthMiddleware(verifier: basicAuth))
+        }
+        let landingPage = landingPage(telemetryPath: telemetryPath)
+
+        router.get(RouterPath(telemetryPath)) { request, _ in
+            // The inventory was rendered (and, when asked for, compressed) once per cycle; only the small process
+            // block is built here.
+            let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
+            var tail = ByteBuffer(bytes: processMetrics.render(format: format))
+            if format == .openMetrics { tail.writeString("# EOF\n") }
+            var headers: HTTPFields = [.contentType: format.contentType, .vary: "Accept-Encoding"]
+            let buffers: [ByteBuffer]
+            if acceptsGzip(request.headers[.acceptEncoding]) {
+                headers[.contentEncoding] = "gzip"
+                buffers = GzipStream.member(prefix: cache.gzipPrefix(format), tail: tail)
+            } else {
+                buffers = [cache.body(format), tail]
+            }
+            return Response(status: .ok, headers: headers, body: ResponseBody(contentsOf: buffers))
+        }
+        router.get("/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: landingPage)))
+        }
+        router.get("/-/healthy") { _, _ in
+            plainText(.ok, "Healthy\n")
+        }
+        router.get("/-/ready") { _, _ in
+            cache.isReady
+                ? plainText(.ok, "Ready\n")
+                : plainText(.serviceUnavailable, "Not ready: the first poll cycle has not finished\n")
+        }
+        return router
+    }
+
+    /// The Hummingbird application, with `onListening` told the bound address (useful with port 0).
+    /// With `tls`, it serves HTTPS only; a certificate or key it cannot load is a `ConfigError`.
+    public static func makeApplication(
+        router: Router<BasicRequestContext>, listenAddress: ListenAddress, tls: WebConfig.TLS? = nil, logger: Logger,
+        onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
+    ) throws(ConfigError) -> some ApplicationProtocol {
+        // Idle keep-alive connections are closed after a minute, so idle clients cannot pile up for ever, and
+        // busy ones after 1,000 requests.
+        var server = HTTPServerBuilder.http1(configuration: .init(
+            additionalChannelHandlers: [RequestLimitHandler()], idleTimeout: .seconds(60)))
+        if let tls {
+            do {
+                server = try .tls(server, tlsConfiguration: try tlsConfiguration(tls))
+            } catch {
+                throw ConfigError(field: "--web.config.file", "cannot load the TLS certificate or key: \(error)")
+            }
+        }
+        return Application(
+            router: router,
+            server: server,
+            configuration: ApplicationConfiguration(
+                address: .hostname(listenAddress.host, port: listenAddress.port),
+                serverName: "mongodb_apikey_exporter/\(BuildInfo.version)"
+            ),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? listenAddress.port
+                await onListening(ListenAddress(host: listenAddress.host, port: port))
+            },
+            logger: logger
+        )
+    }
+
+    static func tlsConfiguration(_ tls: WebConfig.TLS) throws -> TLSConfiguration {
+        let chain = try NIOSSLCertificate.fromPEMFile(tls.certFile).map { NIOSSLCertificateSource.certificate($0) }
+        let key = NIOSSLPrivateKeySource.privateKey(try NIOSSLPrivateKey(file: tls.keyFile, format: .pem))
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: key)
+        configuration.minimumTLSVersion = .tlsv12
+        if let clientCA = tls.clientCAFile {
+            configuration.trustRoots = .file(clientCA)
+            switch tls.clientAuth {
+            case .none: configuration.certificateVerification = .none
+            case .verifyIfGiven: configuration.certificateVerification = .optionalVerification
+            case .requireAndVerify: configuration.certificateVerification = .noHostnameVerification
+            }
+        }
+        return configuration
+    }
+
+    /// Whether an Accept-Encoding header allows gzip (and does not refuse it with q=0).
+    public static func acceptsGzip(_ header: String?) -> Bool {
+        guard let header else { return false }
+        for part in header.split(separator: ",") {
+            let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard fields.first == "gzip" || fields.first == "x-gzip" else { continue }
+            return !fields.dropFirst().contains { $0 == "q=0" || $0 == "q=0.0" || $0 == "q=0.000" }
+        }
+        return false
+    }
+
+    private static func plainText(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    private static func landingPage(telemetryPath: String) -> String {
+        let path = telemetryPath.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "<", with: "&lt;")
+        return """
+            <!DOCTYPE html>
+            <html><head><meta charset="utf-8"><title>MongoDB API Key Exporter</title></head>
+            <body>
+            <h1>MongoDB API Key Exporter</h1>
+            <p>Version \(BuildInfo.version) (revision \(BuildInfo.revision))</p>
+            <ul>
+            <li><a href="\(path)">Metrics</a></li>
+            <li><a href="/-/healthy">Health</a></li>
+            <li><a href="/-/ready">Readiness</a></li>
+            </ul>
+            </body></html>
+
+            """
+    }
+}
+
+/// The exporter only serves reads: every other method gets 405 with `Allow: GET, HEAD`.
+struct ReadOnlyMethodsMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .get || request.method == .head else {
+            return Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD"])
+        }
+        return try await next(request, context)
+    }
+}

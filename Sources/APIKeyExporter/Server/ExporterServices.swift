@@ -1,0 +1,68 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Runs the poller for as long as the service group runs.
+public struct PollerService: Service {
+    public let poller: Poller
+
+    public init(poller: Poller) {
+        self.poller = poller
+    }
+
+    public func run() async throws {
+        poller.start()
+        // Returns on SIGTERM/SIGINT (graceful shutdown) or throws on cancellation; stop in both cases.
+        try? await gracefulShutdown()
+        poller.stop()
+    }
+}
+
+/// Wires configuration to running parts: client → target poller → poller → cache → HTTP server.
+public enum ExporterAssembly {
+    public struct Parts {
+        public let poller: Poller
+        public let cache: ExpositionCache
+        public let services: [any Service]
+    }
+
+    public static func make(
+        config: ExporterConfig, logger: Logger,
+        onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
+    ) throws(ConfigError) -> Parts {
+        let targets = config.targets.map { makeTargetPoller($0, collectors: config.collectors, logger: logger) }
+        let cache = ExpositionCache()
+        let renderer = InventoryRenderer(options: .init(keyInfo: config.keyInfo, pollInterval: config.pollInterval,
+                                                        shard: config.collectors.shard))
+        let poller = Poller(targets: targets, interval: config.pollInterval, renderer: renderer,
+                            cache: cache, logger: logger)
+        let basicAuth = config.webConfig.flatMap { $0.basicAuthUsers.isEmpty ? nil : BcryptVerifier(users: $0.basicAuthUsers) }
+        let router = ExporterServer.makeRouter(cache: cache, processMetrics: ProcessMetrics(),
+                                               telemetryPath: config.telemetryPath, basicAuth: basicAuth)
+        let app = try ExporterServer.makeApplication(router: router, listenAddress: config.listenAddress,
+                                                     tls: config.webConfig?.tls, logger: logger, onListening: onListening)
+        var services: [any Service] = [PollerService(poller: poller), app]
+        if let configFile = config.configFile {
+            let reloader = ConfigReloader(path: configFile, running: config.targets, poller: poller,
+                                          collectors: config.collectors, logger: logger)
+            services.append(ConfigReloadService(reloader: reloader))
+        }
+        return Parts(poller: poller, cache: cache, services: services)
+    }
+
+    /// A target's poller, whose clients (one per worker) share one request counter, retry budget and, for a
+    /// service account, one token cache.
+    public static func makeTargetPoller(_ target: TargetConfig, collectors: CollectorOptions, logger: Logger) -> TargetPoller {
+        let requestCounter = RequestCounter()
+        let retryBudget = RetryBudget()
+        var tokens: ServiceAccountTokens?
+        if case .serviceAccount(let account) = target.credentials {
+            tokens = ServiceAccountTokens(credentials: account, options: target.transport, requestCounter: requestCounter)
+        }
+        return TargetPoller(name: target.name, orgSelection: target.orgSelection, requestCounter: requestCounter,
+                            retryBudget: retryBudget, logger: logger, collectors: collectors) {
+            AtlasClient(baseURL: target.baseURL, credentials: target.credentials, tokens: tokens, options: target.transport,
+                        requestCounter: requestCounter, retryBudget: retryBudget)
+        }
+    }
+}

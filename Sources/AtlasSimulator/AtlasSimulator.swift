@@ -1,0 +1,290 @@
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+
+/// An Atlas-compatible Admin API on a loopback port: `/orgs`, `/orgs/{id}`, `/orgs/{id}/apiKeys` (paginated)
+/// and `/orgs/{id}/apiKeys/{keyId}` under `/api/atlas/v1.0`, `/api/atlas/v2` and `/api/public/v1.0`,
+/// behind real HTTP Digest authentication.
+public final class AtlasSimulator: Sendable {
+    public static let prefixes = ["/api/atlas/v1.0", "/api/atlas/v2", "/api/public/v1.0"]
+    static let versionedMediaType = "application/vnd.atlas.2023-01-01+json"
+
+    private let inventoryState: Mutex<SimulatedInventory>
+    private let faultState = Mutex(SimulatorFaults())
+    private let statsState = Mutex(SimulatorStats())
+    let authenticator: DigestAuthenticator
+    public let tokenIssuer: TokenIssuer
+
+    /// `users` maps public keys to private keys accepted by Digest authentication; `serviceAccounts` maps client
+    /// ids to secrets accepted by `POST /api/oauth/token`, whose tokens live `tokenLifetime`.
+    public init(inventory: SimulatedInventory, users: [String: String], nonceLifetime: Duration = .seconds(300),
+                serviceAccounts: [String: String] = [:], tokenLifetime: Duration = .seconds(3600)) {
+        inventoryState = Mutex(inventory)
+        authenticator = DigestAuthenticator(users: users, nonceLifetime: nonceLifetime)
+        tokenIssuer = TokenIssuer(clients: serviceAccounts, lifetime: tokenLifetime)
+    }
+
+    public var inventory: SimulatedInventory {
+        get { inventoryState.withLock { $0 } }
+        set { inventoryState.withLock { $0 = newValue } }
+    }
+
+    public var faults: SimulatorFaults {
+        get { faultState.withLock { $0 } }
+        set { faultState.withLock { $0 = newValue } }
+    }
+
+    public var stats: SimulatorStats {
+        statsState.withLock { $0 }
+    }
+
+    /// Takes one request from the current burst; the status and Retry-After to answer with, if any is left.
+    func takeBurst() -> (status: Int, retryAfter: String?)? {
+        faultState.withLock { faults in
+            guard faults.burstCount > 0 else { return nil }
+            faults.burstCount -= 1
+            return (faults.burstStatus, faults.burstRetryAfter)
+        }
+    }
+
+    /// Changes the inventory atomically, while the simulator serves.
+    @discardableResult
+    public func mutate<T>(_ body: (inout SimulatedInventory) -> T) -> T {
+        inventoryState.withLock { body(&$0) }
+    }
+
+    /// Starts serving on `host:port` (port 0 picks a free one) and returns once the socket listens.
+    public func start(host: String = "127.0.0.1", port: Int = 0, logger: Logger? = nil) async throws -> RunningSimulator {
+        var quiet = logger ?? Logger(label: "atlas-simulator")
+        if logger == nil { quiet.logLevel = .critical }
+        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: makeRouter(),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "atlas-simulator"),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? port)
+                portContinuation.finish()
+            },
+            logger: quiet
+        )
+        let task = Task { try await app.runService() }
+        var iterator = portStream.makeAsyncIterator()
+        guard let boundPort = await iterator.next() else {
+            task.cancel()
+            throw CancellationError()
+        }
+        return RunningSimulator(host: host, port: boundPort, task: task)
+    }
+
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: AuthMiddleware(simulator: self))
+        router.post(RouterPath(Self.tokenPath)) { request, _ in self.issueToken(request) }
+        for prefix in Self.prefixes {
+            let group = router.group(RouterPath(prefix))
+            group.get("orgs") { request, _ in self.listOrgs(request, prefix: prefix) }
+            group.get("orgs/:orgID") { request, context in
+                self.getOrg(request, prefix: prefix, orgID: context.parameters.get("orgID") ?? "")
+            }
+            group.get("orgs/:orgID/apiKeys") { request, context in
+                self.listKeys(request, prefix: prefix, orgID: context.parameters.get("orgID") ?? "")
+            }
+            group.get("orgs/:orgID/apiKeys/:keyID") { request, context in
+                self.getKey(request, prefix: prefix, orgID: context.parameters.get("orgID") ?? "",
+                            keyID: context.parameters.get("keyID") ?? "")
+            }
+            group.get("orgs/:orgID/apiKeys/:keyID/accessList") { request, context in
+                self.listAccessList(request, prefix: prefix, orgID: context.parameters.get("orgID") ?? "",
+                                    keyID: context.parameters.get("keyID") ?? "")
+            }
+            group.get("orgs/:orgID/groups") { request, context in
+                self.listProjects(request, prefix: prefix, orgID: context.parameters.get("orgID") ?? "")
+            }
+        }
+        return router
+    }
+
+    func record(_ update: (inout SimulatorStats) -> Void) {
+        statsState.withLock { update(&$0) }
+    }
+
+    // MARK: Endpoints
+
+    static let tokenPath = "/api/oauth/token"
+
+    /// Client credentials grant: `Basic` client id and secret in, a bearer token out.
+    private func issueToken(_ request: Request) -> Response {
+        record { $0.tokenRequests += 1 }
+        guard let issued = tokenIssuer.issue(basicAuthorization: request.headers[.authorization]) else {
+            return error(401, "INVALID_CLIENT", "Invalid service account credentials.")
+        }
+        let body = #"{"access_token":"\#(issued.token)","expires_in":\#(issued.expiresIn),"token_type":"Bearer"}"#
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    private func listOrgs(_ request: Request, prefix: String) -> Response {
+        let base = baseURL(request, prefix: prefix)
+        let orgs = inventory.orgs
+        return paginate(request, prefix: prefix, path: "/orgs", items: orgs) { org in
+            APIBody.Org(id: org.id, isDeleted: false, links: [.init(href: "\(base)/orgs/\(org.id)", rel: "self")], name: org.name)
+        }
+    }
+
+    private func getOrg(_ request: Request, prefix: String, orgID: String) -> Response {
+        guard let org = inventory.org(orgID) else { return orgNotFound(orgID) }
+        let base = baseURL(request, prefix: prefix)
+        return json(APIBody.Org(id: org.id, isDeleted: false, links: [.init(href: "\(base)/orgs/\(org.id)", rel: "self")],
+                                name: org.name), prefix: prefix)
+    }
+
+    private func listKeys(_ request: Request, prefix: String, orgID: String) -> Response {
+        guard let org = inventory.org(orgID) else { return orgNotFound(orgID) }
+        record { $0.keyPages += 1 }
+        let base = baseURL(request, prefix: prefix)
+        let faults = self.faults
+        let stale = faults.staleListing
+        let listed = stale.isEmpty ? org.keys : org.keys.map { stale[$0.id] ?? $0 }
+        let damage: BodyDamage? = faults.truncatedKeyPages ? .truncated : faults.malformedKeyPages ? .malformed : nil
+        return paginate(request, prefix: prefix, path: "/orgs/\(orgID)/apiKeys", items: listed, damage: damage) { key in
+            APIBody.key(key, selfHref: "\(base)/orgs/\(orgID)/apiKeys/\(key.id)")
+        }
+    }
+
+    private func getKey(_ request: Request, prefix: String, orgID: String, keyID: String) -> Response {
+        record { $0.singleKeyRequests += 1 }
+        guard let org = inventory.org(orgID) else { return orgNotFound(orgID) }
+        guard let key = org.keys.first(where: { $0.id == keyID }), !faults.hiddenFromGetOne.contains(keyID) else {
+            return keyNotFound(keyID)
+        }
+        let base = baseURL(request, prefix: prefix)
+        return json(APIBody.key(key, selfHref: "\(base)/orgs/\(orgID)/apiKeys/\(keyID)"), prefix: prefix)
+    }
+
+    private func listAccessList(_ request: Request, prefix: String, orgID: String, keyID: String) -> Response {
+        record { $0.accessListRequests += 1 }
+        guard let org = inventory.org(orgID) else { return orgNotFound(orgID) }
+        guard let key = org.keys.first(where: { $0.id == keyID }) else { return keyNotFound(keyID) }
+        let base = baseURL(request, prefix: prefix) + "/orgs/\(orgID)/apiKeys/\(keyID)/accessList"
+        return paginate(request, prefix: prefix, path: "/orgs/\(orgID)/apiKeys/\(keyID)/accessList", items: key.accessList) { entry in
+            APIBody.accessEntry(entry, selfHref: "\(base)/\(entry.address.replacingOccurrences(of: "/", with: "%2F"))")
+        }
+    }
+
+    private func listProjects(_ request: Request, prefix: String, orgID: String) -> Response {
+        guard let org = inventory.org(orgID) else { return orgNotFound(orgID) }
+        let base = baseURL(request, prefix: prefix)
+        return paginate(request, prefix: prefix, path: "/orgs/\(orgID)/groups", items: org.projects) { project in
+            APIBody.Project(clusterCount: 0, created: APIBody.isoTime(UInt32(project.id.prefix(8), radix: 16) ?? 0),
+                            id: project.id, links: [.init(href: "\(base)/groups/\(project.id)", rel: "self")],
+                            name: project.name, orgId: orgID)
+        }
+    }
+
+    private func keyNotFound(_ keyID: String) -> Response {
+        error(404, "API_KEY_NOT_FOUND", "No API key with ID \(keyID) exists.", parameters: [keyID])
+    }
+
+    // MARK: Pagination
+
+    /// `pageNum` (default 1) and `itemsPerPage` (default 100, at most 500), with `self`, `previous` and `next` links.
+    private func paginate<Item, Body: Encodable>(
+        _ request: Request, prefix: String, path: String, items: [Item], damage: BodyDamage? = nil,
+        _ transform: (Item) -> Body
+    ) -> Response {
+        let query = request.uri.queryParameters
+        let pageNumText = query["pageNum"].map(String.init) ?? "1"
+        let itemsText = query["itemsPerPage"].map(String.init) ?? "100"
+        guard let pageNum = Int(pageNumText), pageNum >= 1 else {
+            return error(400, "INVALID_ATTRIBUTE", "Invalid attribute pageNum specified.", parameters: ["pageNum"])
+        }
+        guard let itemsPerPage = Int(itemsText), (1...500).contains(itemsPerPage) else {
+            return error(400, "INVALID_ATTRIBUTE", "Invalid attribute itemsPerPage specified.", parameters: ["itemsPerPage"])
+        }
+        let faults = self.faults
+        let start = min(items.count, (pageNum - 1) * itemsPerPage)
+        let end = min(items.count, start + itemsPerPage)
+        var pageItems = Array(items[start..<end])
+        if faults.duplicateKeyAcrossPages, pageNum > 1, start > 0, !pageItems.isEmpty {
+            pageItems[0] = items[start - 1]
+        }
+        let base = baseURL(request, prefix: prefix) + path
+        func href(_ page: Int) -> String { "\(base)?pageNum=\(page)&itemsPerPage=\(itemsPerPage)" }
+        var links = [APIBody.Link(href: href(pageNum), rel: "self")]
+        if pageNum > 1 { links.insert(.init(href: href(pageNum - 1), rel: "previous"), at: 0) }
+        let nextAllowed = faults.omitNextLinkAfterPage.map { pageNum < $0 } ?? true
+        if end < items.count, nextAllowed { links.append(.init(href: href(pageNum + 1), rel: "next")) }
+        let totalCount = items.count + (faults.totalCountDrift && pageNum > 1 ? 1 : 0)
+        return json(APIBody.Page(links: links, results: pageItems.map(transform), totalCount: totalCount), prefix: prefix,
+                    damage: damage)
+    }
+
+    // MARK: Helpers
+
+    private func baseURL(_ request: Request, prefix: String) -> String {
+        "http://\(request.head.authority ?? "127.0.0.1")\(prefix)"
+    }
+
+    /// How `json` spoils a body, for the malformed and truncated faults.
+    enum BodyDamage {
+        /// A complete response whose JSON stops halfway.
+        case malformed
+        /// The full Content-Length announced, half the bytes sent, then the connection dropped.
+        case truncated
+    }
+
+    struct TruncatedOnPurpose: Error {}
+
+    private func json(_ body: some Encodable, prefix: String, damage: BodyDamage? = nil) -> Response {
+        let contentType = prefix == "/api/atlas/v2" ? "\(Self.versionedMediaType);charset=utf-8" : "application/json"
+        let data = APIBody.encode(body)
+        let half = ByteBuffer(bytes: data.prefix(data.count / 2))
+        let responseBody: ResponseBody
+        switch damage {
+        case nil: responseBody = ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+        case .malformed: responseBody = ResponseBody(byteBuffer: half)
+        case .truncated:
+            responseBody = ResponseBody(contentLength: data.count) { writer in
+                try await writer.write(half)
+                throw TruncatedOnPurpose()
+            }
+        }
+        return Response(status: .ok, headers: [.contentType: contentType], body: responseBody)
+    }
+
+    private func orgNotFound(_ orgID: String) -> Response {
+        error(404, "ORG_NOT_FOUND", "No organization with ID \(orgID) exists.", parameters: [orgID])
+    }
+
+    static let reasonPhrases = [
+        400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 406: "Not Acceptable",
+        429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable",
+    ]
+
+    func error(_ status: Int, _ code: String, _ detail: String, parameters: [String] = [],
+               headers: HTTPFields = [:]) -> Response {
+        let status = HTTPResponse.Status(code: status, reasonPhrase: Self.reasonPhrases[status] ?? "Error")
+        var headers = headers
+        headers[.contentType] = "application/json"
+        let body = APIBody.Error(detail: detail, error: status.code, errorCode: code, parameters: parameters,
+                                 reason: status.reasonPhrase)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: APIBody.encode(body))))
+    }
+}
+
+/// A simulator serving in the background until `stop()`.
+public struct RunningSimulator: Sendable {
+    public let host: String
+    public let port: Int
+    let task: Task<Void, any Error>
+
+    /// The base URL of one API flavour, e.g. `http://127.0.0.1:PORT/api/atlas/v2`.
+    public func baseURL(_ prefix: String = "/api/atlas/v2") -> String {
+        "http://\(host):\(port)\(prefix)"
+    }
+
+    public func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+}

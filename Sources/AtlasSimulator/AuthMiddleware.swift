@@ -1,0 +1,58 @@
+import Hummingbird
+
+/// Checks credentials on every API request (Digest for API keys, bearer tokens for service accounts), and the
+/// versioned media type under `/api/atlas/v2`. The token endpoint authenticates its clients itself.
+struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    let simulator: AtlasSimulator
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        simulator.record { $0.requests += 1 }
+        if simulator.faults.serviceUnavailable {
+            return simulator.error(503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable.")
+        }
+        let faults = simulator.faults
+        if let delay = faults.responseDelay {
+            try await Task.sleep(for: delay)
+        }
+        if request.uri.path == AtlasSimulator.tokenPath {
+            return try await next(request, context)
+        }
+        let authorization = request.headers[.authorization]
+        var outcome: DigestAuthenticator.Outcome
+        if let authorization, authorization.hasPrefix("Bearer ") {
+            outcome = simulator.tokenIssuer.isValid(bearer: authorization) ? .authorized(username: "service-account") : .unauthorized
+        } else {
+            outcome = simulator.authenticator.verify(
+                authorization: authorization, method: request.method.rawValue, requestTarget: request.head.path ?? "")
+        }
+        if faults.rejectCredentials { outcome = .unauthorized }
+        switch outcome {
+        case .authorized:
+            break
+        case .staleNonce, .unauthorized:
+            simulator.record {
+                $0.challenges += 1
+                if outcome == .staleNonce { $0.staleChallenges += 1 }
+            }
+            var headers = HTTPFields()
+            headers[.wwwAuthenticate] = simulator.authenticator.challenge(stale: outcome == .staleNonce)
+            return simulator.error(401, "UNAUTHORIZED", "You are not authorized for this resource.", headers: headers)
+        }
+        if request.uri.path.hasPrefix("/api/atlas/v2/"),
+           !(request.headers[.accept] ?? "").contains(AtlasSimulator.versionedMediaType) {
+            return simulator.error(406, "INVALID_VERSION_DATE", "Invalid accept header or version date.")
+        }
+        if let burst = simulator.takeBurst() {
+            var headers = HTTPFields()
+            if let retryAfter = burst.retryAfter { headers[.retryAfter] = retryAfter }
+            let code = burst.status == 429 ? "RATE_LIMITED" : "UNEXPECTED_ERROR"
+            return simulator.error(burst.status, code, "Simulated failure.", headers: headers)
+        }
+        for (suffix, status) in faults.statusForPathSuffix where request.uri.path.hasSuffix(suffix) {
+            return simulator.error(status, "UNEXPECTED_ERROR", "Simulated failure.")
+        }
+        let response = try await next(request, context)
+        if response.status == .ok { simulator.record { $0.okResponses += 1 } }
+        return response
+    }
+}

@@ -1,0 +1,44 @@
+/// Faults the simulator can inject, to test how a client copes with a misbehaving API.
+public struct SimulatorFaults: Sendable, Equatable {
+    /// Page 2 and later repeat the last key of the previous page (the listing shifted between two pages).
+    public var duplicateKeyAcrossPages = false
+    /// Pages after this one carry no `next` link, whatever `totalCount` says.
+    public var omitNextLinkAfterPage: Int?
+    /// Every request gets a 503, as during an outage.
+    public var serviceUnavailable = false
+    /// Pages after the first report one more item in `totalCount`, as if a key was created mid-listing.
+    public var totalCountDrift = false
+    /// The next `burstCount` authenticated requests get `burstStatus` (with `Retry-After: burstRetryAfter` if set).
+    public var burstStatus = 503
+    public var burstCount = 0
+    public var burstRetryAfter: String?
+    /// Every Digest response is refused, as after the key was revoked.
+    public var rejectCredentials = false
+    /// Answers are held back this long, as by a server that hangs.
+    public var responseDelay: Duration?
+    /// Key pages come as JSON cut off in the middle (a complete HTTP response with a malformed body).
+    public var malformedKeyPages = false
+    /// Key pages promise more bytes (Content-Length) than they send before the connection closes.
+    public var truncatedKeyPages = false
+    /// The key listing shows these versions of keys (by id), as a listing that lags behind the keys would.
+    public var staleListing: [String: SimulatedKey] = [:]
+    /// `GET /orgs/{id}/apiKeys/{keyId}` answers 404 for these key ids.
+    public var hiddenFromGetOne: Set<String> = []
+    /// Requests whose path ends with a key here (e.g. `/groups`, `/accessList`) get that status and an error body.
+    public var statusForPathSuffix: [String: Int] = [:]
+
+    public init() {}
+}
+
+/// What the simulator has served, for tests and benchmarks.
+public struct SimulatorStats: Sendable, Equatable {
+    public var requests = 0
+    public var challenges = 0
+    /// Challenges with `stale=true`: the credentials were right but the nonce had expired.
+    public var staleChallenges = 0
+    public var okResponses = 0
+    public var keyPages = 0
+    public var tokenRequests = 0
+    public var singleKeyRequests = 0
+    public var accessListRequests = 0
+}

@@ -1,0 +1,137 @@
+import APIKeyExporter
+import Foundation
+import Hummingbird
+import Logging
+
+/// One benchmark: poll cycles with `/metrics` under load meanwhile, then `/metrics` throughput beside nginx.
+struct BenchmarkRun {
+    let baseURL: String
+    let keyInfo: Bool
+    let orgs: Int
+    let keys: Int
+    let keyPages: Int
+
+    struct Row {
+        var cycle: Int
+        var wall: Double
+        var cpu: Double
+        var peakRSS: Int
+        var requests: Int
+        var challenges: Int
+        var ok: Int
+        var connections: Int
+        var exposition: Int
+        var latency: Wrk.Result?
+    }
+
+    func run(cycles: Int, throughputSeconds: Int) async throws -> String {
+        let target = TargetConfig(
+            name: "bench", baseURL: baseURL, orgSelection: .discover,
+            credentials: .apiKey(DigestCredentials(username: SimulatorChild.credentials.username,
+                                                   password: SimulatorChild.credentials.password)),
+            transport: TransportOptions())
+        var logger = Logger(label: "benchmark")
+        logger.logLevel = .critical
+        let poller = UncheckedPoller(ExporterAssembly.makeTargetPoller(target, collectors: CollectorOptions(), logger: logger))
+        let renderer = InventoryRenderer(options: .init(keyInfo: keyInfo, pollInterval: .seconds(300)))
+        let cache = ExpositionCache()
+        let server = try await MetricsServer.start(cache: cache)
+        defer { server.stop() }
+        let metricsURL = "http://127.0.0.1:\(server.port)/metrics"
+
+        var rows: [Row] = []
+        var previous = (codes: [String: Int](), connections: 0)
+        for cycle in 1...max(1, cycles) {
+            // From the second cycle on, /metrics is under load while the poll runs (the first has nothing to serve),
+            // for about as long as the first cycle took.
+            let loadSeconds = Int((rows.first?.wall ?? 1).rounded(.up))
+            let wrk = cycle > 1 ? try Wrk.start(url: metricsURL, connections: 8, seconds: max(1, loadSeconds)) : nil
+            ProcessSample.resetPeakRSS()
+            let before = ProcessSample.now()
+            let state = await poller.pollAndRender(renderer: renderer, cache: cache)
+            let after = ProcessSample.now()
+            let latency = wrk?.finish()
+            let codes = state.requestsByCode
+            func delta(_ code: String) -> Int { (codes[code] ?? 0) - (previous.codes[code] ?? 0) }
+            rows.append(Row(
+                cycle: cycle, wall: after.wall - before.wall, cpu: after.cpu - before.cpu, peakRSS: ProcessSample.peakRSS(),
+                requests: codes.values.reduce(0, +) - previous.codes.values.reduce(0, +), challenges: delta("401"), ok: delta("200"),
+                connections: state.connectionsOpened - previous.connections, exposition: cache.body.readableBytes, latency: latency))
+            previous = (codes, state.connectionsOpened)
+        }
+        let throughput = try await Throughput.compare(exporterURL: metricsURL, body: Array(buffer: cache.body), seconds: throughputSeconds)
+        return Report(run: self, rows: rows, throughput: throughput).text
+    }
+}
+
+/// The target poller, handed to one Dispatch queue at a time.
+final class UncheckedPoller: @unchecked Sendable {
+    private let poller: TargetPoller
+    private let queue = DispatchQueue(label: "benchmark.poll")
+
+    init(_ poller: TargetPoller) {
+        self.poller = poller
+    }
+
+    /// One poll cycle and its render, on the poller's own queue, as the exporter's timer runs them.
+    func pollAndRender(renderer: InventoryRenderer, cache: ExpositionCache) async -> TargetState {
+        await withCheckedContinuation { continuation in
+            queue.async { [self] in
+                poller.pollOnce()
+                let states = [poller.state]
+                cache.publish(text: renderer.render(states), openMetrics: { renderer.render(states, format: .openMetrics) }, ready: true)
+                continuation.resume(returning: poller.state)
+            }
+        }
+    }
+}
+
+/// The exporter's own HTTP server (router, cache, process metrics), on a loopback port.
+struct MetricsServer {
+    let port: Int
+    let task: Task<Void, any Error>
+
+    static func start(cache: ExpositionCache) async throws -> MetricsServer {
+        var logger = Logger(label: "benchmark.server")
+        logger.logLevel = .critical
+        let router = ExporterServer.makeRouter(cache: cache, processMetrics: ProcessMetrics(), telemetryPath: "/metrics")
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = try ExporterServer.makeApplication(router: router, listenAddress: ListenAddress(host: "127.0.0.1", port: 0),
+                                                     logger: logger) { address in
+            continuation.yield(address.port)
+            continuation.finish()
+        }
+        let task = Task { try await app.runService() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        return MetricsServer(port: port, task: task)
+    }
+
+    func stop() {
+        task.cancel()
+    }
+}
+
+/// Wall time, CPU time and peak resident memory of this process.
+enum ProcessSample {
+    static func now() -> (wall: Double, cpu: Double) {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return (Date().timeIntervalSince1970, cpu)
+    }
+
+    /// Linux resets the peak (VmHWM) to the current RSS when "5" is written to clear_refs.
+    static func resetPeakRSS() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
+    /// VmHWM in bytes.
+    static func peakRSS() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return (Int(line.split(separator: " ")[1]) ?? 0) * 1024
+        }
+        return 0
+    }
+}

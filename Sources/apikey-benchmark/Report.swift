@@ -1,0 +1,42 @@
+import Foundation
+
+/// The benchmark's printed table.
+struct Report {
+    let run: BenchmarkRun
+    let rows: [BenchmarkRun.Row]
+    let throughput: Throughput.Comparison
+
+    var text: String {
+        func mb(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
+        func ms(_ value: Double?) -> String { value.map { String(format: "%.2f ms", $0) } ?? "-" }
+        let minimum = run.keyPages + 1
+        var lines = [
+            "mongodb_apikey_exporter benchmark: \(run.orgs) orgs, \(run.keys) keys (\(run.keyPages) key pages + 1 org page), "
+                + "per-key families \(run.keyInfo ? "on" : "off"); \(ProcessInfo.processInfo.activeProcessorCount) cores",
+            "",
+            "cycle | wall s | CPU s | peak RSS | requests (401 / 200) | minimum | connections | exposition | /metrics p50 | p99",
+            "----- | ------ | ----- | -------- | -------------------- | ------- | ----------- | ---------- | ------------ | ---",
+        ]
+        for row in rows {
+            lines.append([
+                "\(row.cycle)", String(format: "%.2f", row.wall), String(format: "%.2f", row.cpu), mb(row.peakRSS),
+                "\(row.requests) (\(row.challenges) / \(row.ok))", "\(minimum)", "\(row.connections)", mb(row.exposition),
+                ms(row.latency?.p50), ms(row.latency?.p99),
+            ].joined(separator: " | "))
+        }
+        lines.append("")
+        lines.append("Requests include one project listing per org (names for the dashboards): \(run.orgs) pages beyond the minimum.")
+        lines.append("")
+        let exporter = throughput.exporter?.requestsPerSecond
+        let nginx = throughput.nginx?.requestsPerSecond
+        lines.append("/metrics throughput (wrk, 2 threads, 32 connections, same bytes):")
+        lines.append("  exporter \(exporter.map { String(format: "%.0f", $0) } ?? "-") req/s"
+                     + " (p50 \(ms(throughput.exporter?.p50)), p99 \(ms(throughput.exporter?.p99)))")
+        lines.append("  nginx    \(nginx.map { String(format: "%.0f", $0) } ?? "-") req/s"
+                     + " (p50 \(ms(throughput.nginx?.p50)), p99 \(ms(throughput.nginx?.p99)))")
+        if let exporter, let nginx, nginx > 0 {
+            lines.append(String(format: "  ratio    %.2f × nginx", exporter / nginx))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,193 @@
+import APIKeyExporter
+import ArgumentParser
+import AtlasSimulator
+import Foundation
+import Logging
+import ServiceLifecycle
+
+@main
+struct ExporterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mongodb_apikey_exporter",
+        abstract: "Prometheus exporter for the programmatic API keys of MongoDB Atlas, Cloud Manager and Ops Manager.",
+        discussion: """
+            Credentials: the public key from \(ExporterConfig.publicKeyVariable) (or --atlas.public-key), the private \
+            key from \(ExporterConfig.privateKeyVariable) or --atlas.private-key-file. --demo needs neither.
+            """,
+        version: "\(BuildInfo.version) (revision \(BuildInfo.revision))"
+    )
+
+    @Option(name: .customLong("atlas.base-url"), help: "Admin API base URL (Atlas v2 or v1.0, Cloud Manager or Ops Manager /api/public/v1.0).")
+    var baseURL = RawSettings().baseURL
+
+    @Option(name: .customLong("atlas.org-id"), help: "Organization id to poll (repeatable). Default: every org GET /orgs lists.")
+    var orgIDs: [String] = []
+
+    @Option(name: .customLong("atlas.public-key"), help: "API public key (Digest user). Default: $\(ExporterConfig.publicKeyVariable).")
+    var publicKey: String?
+
+    @Option(name: .customLong("atlas.private-key-file"), help: "File holding the API private key. Default: $\(ExporterConfig.privateKeyVariable).")
+    var privateKeyFile: String?
+
+    @Option(name: .customLong("atlas.client-id"), help: "Service account client id, instead of an API key. Default: $\(ExporterConfig.clientIDVariable).")
+    var clientID: String?
+
+    @Option(name: .customLong("atlas.client-secret-file"), help: "File holding the service account's secret. Default: $\(ExporterConfig.clientSecretVariable).")
+    var clientSecretFile: String?
+
+    @Option(name: .customLong("config.file"), help: "YAML file of targets to poll (several APIs or credentials); replaces the --atlas.* flags.")
+    var configFile: String?
+
+    @Option(name: .customLong("atlas.ca-file"), help: "PEM CA bundle to verify the API's TLS certificate with (replaces the system CAs).")
+    var caFile: String?
+
+    @Option(name: .customLong("atlas.connect-timeout"), help: "Timeout to connect to the API.")
+    var connectTimeout = RawSettings().connectTimeout
+
+    @Option(name: .customLong("atlas.timeout"), help: "Timeout of one API request.")
+    var requestTimeout = RawSettings().requestTimeout
+
+    @Option(name: .customLong("poll.interval"), help: "Time between poll cycles (default 5m; 30s with --demo).")
+    var pollInterval: String?
+
+    @Option(name: .customLong("poll.concurrency"), help: "Organizations polled at once, each over its own connection (1-32).")
+    var pollConcurrency = RawSettings().pollConcurrency
+
+    @Option(name: .customLong("shard.count"), help: "Replicas sharing the organizations (each org is polled by exactly one).")
+    var shardCount = RawSettings().shardCount
+
+    @Option(name: .customLong("shard.index"), help: "This replica's shard, 0-based, or from-hostname (a StatefulSet pod's ordinal).")
+    var shardIndex = RawSettings().shardIndex
+
+    @Option(name: .customLong("web.listen-address"), help: "Address to serve metrics on.")
+    var listenAddress = RawSettings().listenAddress
+
+    @Option(name: .customLong("web.telemetry-path"), help: "Path under which to expose metrics.")
+    var telemetryPath = RawSettings().telemetryPath
+
+    @Option(name: .customLong("web.config.file"), help: "YAML file with TLS and basic auth settings for the web server (exporter-toolkit format).")
+    var webConfigFile: String?
+
+    @Flag(name: .customLong("collector.key-info"), inversion: .prefixedNo, help: "Export mongodb_api_key_info, one series per key.")
+    var keyInfo = true
+
+    @Flag(name: .customLong("collector.access-list"), inversion: .prefixedNo,
+          help: "Fetch every key's IP access list each cycle (one request per key). Default: off, on with --demo.")
+    var accessLists: Bool?
+
+    @Option(name: .customLong("collector.access-list.concurrency"), help: "Access-list requests in flight at once (1-32).")
+    var accessListConcurrency = RawSettings().accessListConcurrency
+
+    @Option(name: .customLong("log.level"), help: "debug, info, warn or error.")
+    var logLevel = RawSettings().logLevel
+
+    @Option(name: .customLong("log.format"), help: "logfmt or json.")
+    var logFormat = RawSettings().logFormat
+
+    @Flag(name: .customLong("demo"), help: "Poll a built-in API simulator with a generated inventory; needs no credentials.")
+    var demo = false
+
+    @Flag(name: .customLong("healthcheck"), help: "Ask the exporter on --web.listen-address for /-/healthy, exit 0 if healthy (for container health checks).")
+    var healthcheck = false
+
+    func run() async throws {
+        if healthcheck {
+            guard let address = ListenAddress(parsing: listenAddress) else { throw ExitCode(2) }
+            let tls = webConfigFile.flatMap { try? WebConfig.load(path: $0) }?.tls != nil
+            throw await HealthCheck.isHealthy(listenAddress: address, tls: tls) ? ExitCode.success : ExitCode.failure
+        }
+        var raw = RawSettings()
+        raw.baseURL = baseURL
+        raw.orgIDs = orgIDs
+        raw.publicKey = publicKey
+        raw.privateKeyFile = privateKeyFile
+        raw.clientID = clientID
+        raw.clientSecretFile = clientSecretFile
+        raw.configFile = configFile
+        raw.caFile = caFile
+        raw.connectTimeout = connectTimeout
+        raw.requestTimeout = requestTimeout
+        raw.pollInterval = pollInterval ?? (demo ? "30s" : "5m")
+        raw.listenAddress = listenAddress
+        raw.telemetryPath = telemetryPath
+        raw.webConfigFile = webConfigFile
+        raw.keyInfo = keyInfo
+        raw.accessLists = accessLists ?? demo
+        raw.accessListConcurrency = accessListConcurrency
+        raw.pollConcurrency = pollConcurrency
+        raw.shardCount = shardCount
+        raw.shardIndex = shardIndex
+        raw.logLevel = logLevel
+        raw.logFormat = logFormat
+
+        var simulator: DemoSimulator?
+        let config: ExporterConfig
+        do {
+            if demo {
+                let demo = try await DemoSimulator.start()
+                simulator = demo
+                config = try ExporterConfig(demoBaseURL: demo.running.baseURL(), credentials: demo.credentials, from: raw)
+            } else {
+                config = try ExporterConfig(raw, environment: ProcessInfo.processInfo.environment)
+            }
+        } catch let error as ConfigError {
+            FileHandle.standardError.write(Data("mongodb_apikey_exporter: invalid configuration: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+
+        LoggingSystem.bootstrap { _ in LineLogHandler(format: config.logFormat, level: config.logLevel) }
+        let logger = Logger(label: "mongodb_apikey_exporter")
+        if let simulator {
+            logger.info("demo mode: polling the built-in API simulator, which changes a key every 20s",
+                        metadata: ["url": "\(simulator.running.baseURL())"])
+        }
+        let parts: ExporterAssembly.Parts
+        do {
+            parts = try ExporterAssembly.make(config: config, logger: logger) { address in
+                logger.info("listening", metadata: [
+                    "address": "\(address)", "telemetry_path": "\(config.telemetryPath)",
+                    "tls": "\(config.webConfig?.tls != nil)"])
+            }
+        } catch {
+            FileHandle.standardError.write(Data("mongodb_apikey_exporter: invalid configuration: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        logger.info("starting mongodb_apikey_exporter", metadata: [
+            "version": "\(BuildInfo.version)", "revision": "\(BuildInfo.revision)", "targets": "\(config.targets.map(\.name).joined(separator: ","))",
+            "poll_interval": "\(config.pollInterval)",
+        ])
+        let group = ServiceGroup(configuration: .init(
+            services: parts.services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+        await simulator?.stop()
+        logger.info("stopped")
+    }
+}
+
+/// The simulator `--demo` polls: a few organizations with a realistic spread of keys and roles, one of which
+/// changes every 20 seconds.
+struct DemoSimulator {
+    let running: RunningSimulator
+    let credentials: DigestCredentials
+    let churn: InventoryChurn
+
+    static func start() async throws -> DemoSimulator {
+        var random = SystemRandomNumberGenerator()
+        let credentials = DigestCredentials(
+            username: "demo" + String(UInt32.random(in: 0...UInt32.max, using: &random), radix: 16),
+            password: UUID().uuidString.lowercased())
+        let generator = InventoryGenerator(seed: 7, keysPerOrg: [240, 35, 730], projectsPerOrg: 6)
+        let simulator = AtlasSimulator(inventory: generator.generate(), users: [credentials.username: credentials.password])
+        let running = try await simulator.start(host: "127.0.0.1", port: 0)
+        let churn = InventoryChurn(simulator: simulator, generator: generator, seed: 7)
+        churn.start(every: .seconds(20))
+        return DemoSimulator(running: running, credentials: credentials, churn: churn)
+    }
+
+    func stop() async {
+        churn.stop()
+        await running.stop()
+    }
+}

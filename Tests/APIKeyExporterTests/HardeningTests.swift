@@ -1,0 +1,101 @@
+import APIKeyExporter
+import AtlasSimulator
+import DigestHeader
+import Foundation
+import Testing
+
+@Suite("The running exporter under faults: serving, read-only, and never leaking a secret")
+struct HardeningTests {
+    @Test("through every fault /metrics keeps answering at once, and no log line, metric or page holds a secret")
+    func secretsNeverLeak() async throws {
+        let inventory = InventoryGenerator(seed: 51, keysPerOrg: [40, 600]).generate()
+        try await withSimulator(inventory) { simulator, running in
+            let exporter = try ExporterProcess(
+                arguments: ["--atlas.base-url", running.baseURL(), "--web.listen-address", "127.0.0.1:0",
+                            "--poll.interval", "1s", "--atlas.timeout", "1s", "--log.level", "debug", "--collector.access-list"],
+                environment: ["MONGODB_ATLAS_PUBLIC_KEY": testPublicKey, "MONGODB_ATLAS_PRIVATE_KEY": testPrivateKey])
+            let port = try await exporter.waitForListeningPort()
+            let base = "http://127.0.0.1:\(port)"
+            var pages: [String] = []
+            for _ in 0..<100 where try await httpGet(base + "/-/ready").status != 200 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+
+            let faults: [(String, @Sendable (inout SimulatorFaults) -> Void)] = [
+                ("revoked key", { $0.rejectCredentials = true }),
+                ("5xx burst", { $0.burstStatus = 500; $0.burstCount = 20 }),
+                ("malformed JSON", { $0.malformedKeyPages = true }),
+                ("truncated body", { $0.truncatedKeyPages = true }),
+                ("hang", { $0.responseDelay = .seconds(3) }),
+                ("429", { $0.burstStatus = 429; $0.burstCount = 20; $0.burstRetryAfter = "0" }),
+                ("totalCount drift", { $0.totalCountDrift = true }),
+            ]
+            for (name, apply) in faults {
+                var injected = SimulatorFaults()
+                apply(&injected)
+                simulator.faults = injected
+                // Scrape while polls fail: each answer must come at once, from the cache.
+                for _ in 0..<4 {
+                    let started = ContinuousClock.now
+                    let response = try await httpGet(base + "/metrics")
+                    #expect(response.status == 200, "\(name)")
+                    #expect(ContinuousClock.now - started < .seconds(1), "\(name): a scrape waited for a poll")
+                    pages.append(String(decoding: response.body, as: UTF8.self))
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+                let last = pages.last ?? ""
+                #expect(last.contains("mongodb_api_keys{target=\"default\",org_id=\"\(inventory.orgs[1].id)\"} 600"), "\(name): last good count")
+                simulator.faults = SimulatorFaults()
+                try await Task.sleep(for: .milliseconds(1200))
+            }
+            let recovered = String(decoding: try await httpGet(base + "/metrics").body, as: UTF8.self)
+            let failures = recovered.split(separator: "\n").filter { $0.hasPrefix("mongodb_api_keys_poll_errors_total") && !$0.hasSuffix(" 0") }
+            #expect(failures.count >= 4, "the error counter saw the faults: \(failures)")
+            pages.append(recovered)
+            pages.append(String(decoding: try await httpGet(base + "/").body, as: UTF8.self))
+            #expect(try await exporter.terminate() == 0)
+
+            // The private key, and the Digest hash that stands for it, appear nowhere.
+            let ha1 = DigestHeader.md5Hex("\(testPublicKey):MMS Public API:\(testPrivateKey)")
+            for secret in [testPrivateKey, ha1] {
+                #expect(!exporter.stderr.contains(secret))
+                #expect(!pages.contains { $0.contains(secret) })
+            }
+            #expect(exporter.stderr.contains("level=error"), "the failures were logged")
+        }
+    }
+
+    @Test("HEAD answers like GET without a body; other methods get 405 with Allow")
+    func readOnlyServer() async throws {
+        let exporter = try ExporterProcess(arguments: ["--demo", "--web.listen-address", "127.0.0.1:0"], environment: [:])
+        let port = try await exporter.waitForListeningPort()
+        let base = "http://127.0.0.1:\(port)"
+        let (head, post) = try await offPool {
+            let handle = CurlEasyHandle(options: TransportOptions())
+            return (try handle.request(base + "/metrics", method: "HEAD"), try handle.request(base + "/metrics", method: "POST"))
+        }
+        let get = try await httpGet(base + "/metrics")
+        #expect(head.status == 200)
+        #expect(head.body.isEmpty)
+        #expect(head.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
+        #expect(Int(head.headers["content-length"] ?? "") ?? 0 > 0)
+        #expect(get.status == 200)
+        #expect(post.status == 405)
+        #expect(post.headers["allow"] == "GET, HEAD")
+        #expect(try await exporter.terminate() == 0)
+    }
+
+    @Test("a keep-alive connection is closed after 1,000 requests; the client just opens another")
+    func requestsPerConnection() async throws {
+        let exporter = try ExporterProcess(arguments: ["--demo", "--web.listen-address", "127.0.0.1:0"], environment: [:])
+        let port = try await exporter.waitForListeningPort()
+        let ports = try await offPool {
+            let handle = CurlEasyHandle(options: TransportOptions())
+            return try (0..<1001).map { _ in try handle.get("http://127.0.0.1:\(port)/-/healthy", headers: []) }
+        }
+        #expect(ports.allSatisfy { $0.status == 200 })
+        #expect(Set(ports.prefix(1000).map(\.localPort)).count == 1, "the first 1,000 share one connection")
+        #expect(ports[1000].localPort != ports[0].localPort, "the 1,001st needs a new one")
+        #expect(try await exporter.terminate() == 0)
+    }
+}

@@ -1,0 +1,61 @@
+import APIKeyExporter
+import Foundation
+import Testing
+
+@Suite("Decoding the API's JSON")
+struct ModelDecodingTests {
+    /// The response body of the "Get All Organization API Keys" documentation page.
+    static let seedListing = """
+        {
+          "links" : [ {
+            "href" : "https://cloud.mongodb.com/api/atlas/v1.0/orgs/5980cfc70b6d97029d82e3f6/apiKeys?pretty=true&pageNum=1&itemsPerPage=100",
+            "rel" : "self"
+          } ],
+          "results" : [ {
+            "desc" : "Test Docs Service User",
+            "id" : "5c47503320eef5699e1cce8d",
+            "links" : [ {
+              "href" : "https://cloud.mongodb.com/api/atlas/v1.0/orgs/5980cfc70b6d98829d82e3f6/apiKeys/5c47503ae0eef5699e1cce8d",
+              "rel" : "self"
+            } ],
+            "privateKey" : "********-****-****-db2c132ca78d",
+            "publicKey" : "{PUBLIC-KEY}",
+            "roles" : [ {
+              "groupId" : "5898b95f87d9d6270e8995d9",
+              "roleName" : "GROUP_OWNER"
+            }, {
+              "groupId" : "5898b95f87d9d6270e8995d9",
+              "roleName" : "GROUP_READ_ONLY"
+            }, {
+              "orgId" : "5980cfc70b6d97029d82e3f6",
+              "roleName" : "ORG_MEMBER"
+            } ]
+          } ],
+          "totalCount" : 1
+        }
+        """
+
+    @Test("the documentation's example listing decodes")
+    func seedListingDecodes() throws {
+        let page = try JSONDecoder().decode(ListPage<APIKey>.self, from: Data(Self.seedListing.utf8))
+        #expect(page.totalCount == 1)
+        #expect(!page.hasNextPage)
+        let key = try #require(page.results.first)
+        #expect(key.id == "5c47503320eef5699e1cce8d")
+        #expect(key.desc == "Test Docs Service User")
+        #expect(key.roles == [
+            RoleAssignment(scope: .project("5898b95f87d9d6270e8995d9"), roleName: "GROUP_OWNER"),
+            RoleAssignment(scope: .project("5898b95f87d9d6270e8995d9"), roleName: "GROUP_READ_ONLY"),
+            RoleAssignment(scope: .organization, roleName: "ORG_MEMBER"),
+        ])
+    }
+
+    @Test("unknown fields are ignored and unknown role names kept")
+    func unknownFieldsAndRoles() throws {
+        let json = #"{"results":[{"id":"5c47503320eef5699e1cce8d","publicKey":"abc","desc":"x","extra":{"a":1},"roles":[{"orgId":"o","roleName":"ORG_SOMETHING_NEW","since":"2030"}]}],"links":[{"rel":"next","href":"h"}]}"#
+        let page = try JSONDecoder().decode(ListPage<APIKey>.self, from: Data(json.utf8))
+        #expect(page.hasNextPage)
+        #expect(page.totalCount == nil)
+        #expect(page.results[0].roles == [RoleAssignment(scope: .organization, roleName: "ORG_SOMETHING_NEW")])
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Synchronization
+
+/// The built `mongodb_apikey_exporter` binary, run as a child process with its stderr captured.
+final class ExporterProcess: Sendable {
+    private let process: Process
+    private let stderrText = CapturedText()
+    private let stderrPipe = Pipe()
+
+    private final class CapturedText: Sendable {
+        let text = Mutex("")
+    }
+
+    init(arguments: [String], environment: [String: String]) throws {
+        process = Process()
+        process.executableURL = productsDirectory().appendingPathComponent("mongodb_apikey_exporter")
+        process.arguments = arguments
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = stderrPipe
+        stderrPipe.fileHandleForReading.readabilityHandler = { [stderrText] handle in
+            let data = handle.availableData
+            stderrText.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+    }
+
+    var stderr: String { stderrText.text.withLock { $0 } }
+    var isRunning: Bool { process.isRunning }
+    var exitStatus: Int32 { process.terminationStatus }
+
+    /// Waits (up to `timeout`) for the "listening" log line and returns the bound port.
+    func waitForListeningPort(timeout: Duration = .seconds(30)) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            for line in stderr.split(separator: "\n") where line.contains("msg=listening") {
+                if let range = line.range(of: "address=127.0.0.1:"),
+                   let port = Int(line[range.upperBound...].prefix { $0.isNumber }) {
+                    return port
+                }
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ExporterDidNotStart(stderr: stderr)
+    }
+
+    struct ExporterDidNotStart: Error {
+        var stderr: String
+    }
+
+    /// Sends a signal, e.g. SIGHUP to reload the configuration.
+    func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Sends SIGTERM and waits (bounded) for the process to exit; returns its exit status or nil if it hung.
+    func terminate(timeout: Duration = .seconds(15)) async throws -> Int32? {
+        process.terminate()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    /// Runs the binary to completion (bounded) and returns its exit status and stderr.
+    static func run(arguments: [String], environment: [String: String], timeout: Duration = .seconds(30)) async throws -> (Int32?, String) {
+        let exporter = try ExporterProcess(arguments: arguments, environment: environment)
+        let deadline = ContinuousClock.now + timeout
+        while exporter.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        if exporter.isRunning {
+            return (try await exporter.terminate(), exporter.stderr)
+        }
+        try await Task.sleep(for: .milliseconds(50))  // let the last stderr bytes arrive
+        return (exporter.exitStatus, exporter.stderr)
+    }
+}
