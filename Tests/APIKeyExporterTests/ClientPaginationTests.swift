@@ -34,6 +34,31 @@ struct ClientPaginationTests {
         }
     }
 
+    @Test("a project id repeated across keys and pages is stored once")
+    func projectIDsShareStorage() async throws {
+        let inventory = Self.inventory(keys: 1234)
+        let org = inventory.orgs[0]
+        try await withSimulator(inventory) { _, running in
+            let baseURL = running.baseURL()
+            let keys = try await offPool { try AtlasClient(baseURL: baseURL, credentials: testCredentials).listAPIKeys(orgID: org.id) }
+            var storageByProject: [String: Set<UInt>] = [:]
+            var entries = 0
+            for key in keys {
+                for role in key.roles {
+                    guard case .project(var projectID) = role.scope else { continue }
+                    let address = projectID.withUTF8 { UInt(bitPattern: $0.baseAddress) }
+                    storageByProject[projectID, default: []].insert(address)
+                    entries += 1
+                }
+            }
+            #expect(entries > 1000, "the inventory repeats its 3 projects across many keys")
+            #expect(storageByProject.count == 3)
+            for (projectID, addresses) in storageByProject {
+                #expect(addresses.count == 1, "\(projectID) is held in \(addresses.count) copies")
+            }
+        }
+    }
+
     @Test("works under every base URL flavour", arguments: AtlasSimulator.prefixes)
     func everyPrefix(prefix: String) async throws {
         let inventory = Self.inventory(keys: 3)

@@ -18,7 +18,11 @@ public final class AtlasClient {
     private let requestCounter: RequestCounter
     private let retryPolicy: RetryPolicy
     private let retryBudget: RetryBudget
-    private let decoder = JSONDecoder()
+    private let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.userInfo[StringInterner.userInfoKey] = StringInterner()
+        return decoder
+    }()
 
     /// A client signing requests with an API key (Digest), or with none.
     public convenience init(
