@@ -41,6 +41,7 @@ let package = Package(
             name: "CBuildInfo",
             cSettings: [.define("EXPORTER_REVISION", to: "\"\(revision)\"")]
         ),
+        .target(name: "CMalloc"),
         .target(
             name: "DigestHeader",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
@@ -52,6 +53,7 @@ let package = Package(
                 "CCrypt",
                 "CZlib",
                 "CBuildInfo",
+                "CMalloc",
                 "DigestHeader",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -79,7 +79,8 @@ final class UncheckedPoller: @unchecked Sendable {
             queue.async { [self] in
                 poller.pollOnce()
                 let states = [poller.state]
-                cache.publish(text: renderer.render(states), openMetrics: { renderer.render(states, format: .openMetrics) }, ready: true)
+                cache.publish(text: renderer.renderBuffer(states), openMetrics: { renderer.renderBuffer(states, format: .openMetrics) }, ready: true)
+                FreedMemory.release()
                 continuation.resume(returning: poller.state)
             }
         }

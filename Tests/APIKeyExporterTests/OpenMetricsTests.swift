@@ -50,6 +50,30 @@ struct OpenMetricsTests {
         #expect(try await exporter.terminate() == 0)
     }
 
+    @Test("counters carry _created in OpenMetrics only: the time their count started from zero")
+    func createdSamples() throws {
+        let orgID = "5980cfc70b6d97029d82e3f6"
+        var org = OrgStatus(orgID: orgID, trackedSince: 1_700_000_000)
+        #expect(org.changesCountedSince == nil)
+        org.recordSuccess(OrgSnapshot(orgID: orgID, keys: [], completedAt: 1_700_000_060), changes: [])
+        org.recordSuccess(OrgSnapshot(orgID: orgID, keys: [], completedAt: 1_700_000_120), changes: [])
+        var state = TargetState(name: "default", startedAt: 1_699_999_999)
+        state.orgs[orgID] = org
+        state.requestsByCode = ["200": 2]
+        let openMetrics = String(decoding: InventoryRenderer().render([state], format: .openMetrics), as: UTF8.self)
+        let labels = "target=\"default\",org_id=\"\(orgID)\""
+        #expect(openMetrics.contains("""
+            mongodb_api_key_changes_total{\(labels),change="added"} 0
+            mongodb_api_key_changes_created{\(labels),change="added"} 1700000060\n
+            """), "counted from the first successful poll, not the latest")
+        #expect(openMetrics.contains("mongodb_api_keys_poll_errors_created{\(labels),reason=\"auth\"} 1700000000\n"))
+        #expect(openMetrics.contains("mongodb_api_keys_api_requests_created{target=\"default\",code=\"200\"} 1699999999\n"))
+        let families = try Self.parseWithPrometheusClient(openMetrics + "# EOF\n")
+        #expect(families.contains("mongodb_api_key_changes counter 8"), "4 kinds, each with _total and _created: \(families)")
+        let text = String(decoding: InventoryRenderer().render([state]), as: UTF8.self)
+        #expect(!text.contains("_created"), "text format 0.0.4 has no _created")
+    }
+
     @Test("HELP text escapes quotes in OpenMetrics only")
     func helpEscaping() {
         var openMetrics = TextFormatWriter(format: .openMetrics)

@@ -10,7 +10,7 @@ public final class ExpositionCache: Sendable {
     private struct Published {
         var text = ByteBuffer()
         var openMetrics: ByteBuffer?
-        var renderOpenMetrics: @Sendable () -> [UInt8] = { [] }
+        var renderOpenMetrics: @Sendable () -> ByteBuffer = { ByteBuffer() }
         /// Compressed inventories, made by the first scrape that asks for gzip after a cycle.
         var gzipped: [ExpositionFormat: GzipStream.Prefix] = [:]
         var generation = 0
@@ -24,10 +24,9 @@ public final class ExpositionCache: Sendable {
     public init() {}
 
     /// Replaces what scrapes see. `ready` turns true once every target has finished a cycle.
-    public func publish(text: [UInt8], openMetrics: @escaping @Sendable () -> [UInt8], ready: Bool) {
-        let textBuffer = ByteBuffer(bytes: text)
+    public func publish(text: ByteBuffer, openMetrics: @escaping @Sendable () -> ByteBuffer, ready: Bool) {
         published.withLock {
-            $0.text = textBuffer
+            $0.text = text
             $0.openMetrics = nil
             $0.renderOpenMetrics = openMetrics
             $0.gzipped = [:]
@@ -55,7 +54,7 @@ public final class ExpositionCache: Sendable {
         return openMetricsRender.withLock { _ in
             let (cached, render, generation) = published.withLock { ($0.openMetrics, $0.renderOpenMetrics, $0.generation) }
             if let cached { return cached }
-            let buffer = ByteBuffer(bytes: render())
+            let buffer = render()
             published.withLock { if $0.generation == generation { $0.openMetrics = buffer } }
             return buffer
         }

@@ -15,8 +15,9 @@ enum HealthFamilies {
                              + "inconsistent, rate_limited, timeout, transport), as of the last poll.") { writer in
                 scope.eachOrg { target, org in
                     for (reason, count) in org.errorCounts.sortedByKey {
-                        writer.sample("mongodb_api_keys_poll_errors_total",
-                                      [("target", target), ("org_id", org.orgID), ("reason", reason)], Double(count))
+                        writer.counter("mongodb_api_keys_poll_errors_total",
+                                       [("target", target), ("org_id", org.orgID), ("reason", reason)], Double(count),
+                                       created: org.trackedSince)
                     }
                 }
             },
@@ -63,8 +64,8 @@ enum HealthFamilies {
                              + "Digest challenges count as 401.") { writer in
                 for target in scope.targets {
                     for (code, count) in target.requestsByCode.sortedByKey {
-                        writer.sample("mongodb_api_keys_api_requests_total", [("target", target.name), ("code", code)],
-                                      Double(count))
+                        writer.counter("mongodb_api_keys_api_requests_total", [("target", target.name), ("code", code)],
+                                       Double(count), created: target.startedAt)
                     }
                 }
             },

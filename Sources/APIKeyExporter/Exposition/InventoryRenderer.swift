@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Renders every target's inventory into Prometheus text format, once per poll cycle.
 ///
 /// Families come out sorted by name and series sorted by label values, so two renders of the same state are
@@ -24,7 +26,14 @@ public struct InventoryRenderer: Sendable {
         self.options = options
     }
 
+    /// The exposition as an array: for tests and small inventories.
     public func render(_ targets: [TargetState], reload: ReloadStatus = ReloadStatus(), format: ExpositionFormat = .text) -> [UInt8] {
+        Array(renderBuffer(targets, reload: reload, format: format).readableBytesView)
+    }
+
+    /// The exposition in one buffer, served as it is by every scrape until the next cycle.
+    public func renderBuffer(_ targets: [TargetState], reload: ReloadStatus = ReloadStatus(),
+                             format: ExpositionFormat = .text) -> ByteBuffer {
         let scope = RenderScope(targets: targets.sorted { $0.name < $1.name })
         var families = KeyFamilies.counts(scope) + KeyFamilies.changes(scope) + HealthFamilies.all(scope)
             + NameFamilies.all(scope) + AccessListFamilies.all(scope)
@@ -71,7 +80,7 @@ public struct InventoryRenderer: Sendable {
             family.body(&output)
             if output.position == header { output.truncate(to: start) }
         }
-        return output.bytes
+        return output.buffer
     }
 
     /// Like Prometheus' own: whether the last `--config.file` reload (SIGHUP) worked, and when one last did.

@@ -49,9 +49,9 @@ enum KeyFamilies {
                 scope.eachOrg { target, org in
                     guard let counts = org.changeCounts else { return }
                     for kind in ChangeKind.allCases.sorted() {
-                        writer.sample("mongodb_api_key_changes_total",
-                                      [("target", target), ("org_id", org.orgID), ("change", kind.rawValue)],
-                                      Double(counts[kind] ?? 0))
+                        writer.counter("mongodb_api_key_changes_total",
+                                       [("target", target), ("org_id", org.orgID), ("change", kind.rawValue)],
+                                       Double(counts[kind] ?? 0), created: org.changesCountedSince)
                     }
                 }
             },

@@ -16,24 +16,30 @@ public enum ExpositionFormat: Sendable, CaseIterable {
     }
 }
 
+import NIOCore
+
 /// Appends Prometheus text format 0.0.4 or OpenMetrics 1.0 to a byte buffer, escaping exactly as the format
 /// requires. The two differ only in counter family names, HELP escaping of quotes and the closing `# EOF`,
 /// which the server appends after the last family.
 ///
 /// Label values escape `\`, `"` and line feed; HELP text escapes `\` and line feed. Everything else,
-/// UTF-8 included, is written as it is.
+/// UTF-8 included, is written as it is. The buffer is a NIO `ByteBuffer`, so what is rendered is served as it is,
+/// without a copy of what can be tens of megabytes.
 public struct TextFormatWriter {
     public enum MetricType: String, Sendable {
         case gauge, counter
     }
 
-    public private(set) var bytes: [UInt8] = []
+    public private(set) var buffer: ByteBuffer
     public let format: ExpositionFormat
 
     public init(capacity: Int = 0, format: ExpositionFormat = .text) {
         self.format = format
-        bytes.reserveCapacity(capacity)
+        buffer = ByteBufferAllocator().buffer(capacity: capacity)
     }
+
+    /// What was written, as an array (for tests and small outputs).
+    public var bytes: [UInt8] { Array(buffer.readableBytesView) }
 
     /// Writes the `# HELP` and `# TYPE` lines of a family. In OpenMetrics a counter family is named without the
     /// `_total` its samples carry.
@@ -50,7 +56,7 @@ public struct TextFormatWriter {
             case UInt8(ascii: "\\"): append("\\\\")
             case UInt8(ascii: "\n"): append("\\n")
             case UInt8(ascii: "\"") where format == .openMetrics: append("\\\"")
-            default: bytes.append(byte)
+            default: buffer.writeInteger(byte)
             }
         }
         append("\n# TYPE ")
@@ -64,42 +70,60 @@ public struct TextFormatWriter {
     public mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Double) {
         append(name)
         if !labels.isEmpty {
-            bytes.append(UInt8(ascii: "{"))
+            buffer.writeInteger(UInt8(ascii: "{"))
             for (index, (label, labelValue)) in labels.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
                 append(label)
                 append("=\"")
                 appendEscapedLabelValue(labelValue)
-                bytes.append(UInt8(ascii: "\""))
+                buffer.writeInteger(UInt8(ascii: "\""))
             }
-            bytes.append(UInt8(ascii: "}"))
+            buffer.writeInteger(UInt8(ascii: "}"))
         }
-        bytes.append(UInt8(ascii: " "))
+        buffer.writeInteger(UInt8(ascii: " "))
         append(Self.formatValue(value))
-        bytes.append(UInt8(ascii: "\n"))
+        buffer.writeInteger(UInt8(ascii: "\n"))
     }
 
+    /// Writes a counter's sample and, in OpenMetrics, its `_created` sample: the Unix time the count started from
+    /// zero, which lets a reader tell a counter that restarted from one that never moved.
+    public mutating func counter(_ name: String, _ labels: [(String, String)], _ value: Double, created: Double?) {
+        sample(name, labels, value)
+        if format == .openMetrics, let created, name.hasSuffix("_total") {
+            sample(String(name.dropLast(6)) + "_created", labels, created)
+        }
+    }
+
+    /// Nearly every value needs no escape: those are copied whole, the rest byte by byte.
     private mutating func appendEscapedLabelValue(_ value: String) {
+        guard value.utf8.contains(where: Self.needsEscape) else {
+            buffer.writeString(value)
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\\"): append("\\\\")
             case UInt8(ascii: "\""): append("\\\"")
             case UInt8(ascii: "\n"): append("\\n")
-            default: bytes.append(byte)
+            default: buffer.writeInteger(byte)
             }
         }
     }
 
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n")
+    }
+
     /// The number of bytes written so far, to `truncate(to:)` later.
-    var position: Int { bytes.count }
+    var position: Int { buffer.writerIndex }
 
     /// Drops everything written after `position` (a family header that got no sample).
     mutating func truncate(to position: Int) {
-        bytes.removeSubrange(position...)
+        buffer.moveWriterIndex(to: position)
     }
 
     private mutating func append(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+        buffer.writeString(text)
     }
 
     /// Integers print without a fraction; other values use Swift's shortest round-tripping form.

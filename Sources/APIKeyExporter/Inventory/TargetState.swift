@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the access lists of an org's keys said at their last successful collection.
 public struct AccessListSummary: Sendable, Equatable {
     /// Entries in the key's access list; 0 means the key works from any IP address.
@@ -35,14 +37,19 @@ public struct OrgStatus: Sendable {
     public var lastPollSucceeded = false
     /// Changes counted since start, by kind; nil until the first successful poll, which is the baseline.
     public var changeCounts: [ChangeKind: Int]?
+    /// Unix time of that first successful poll, from which the change counters count (OpenMetrics `_created`).
+    public var changesCountedSince: Double?
+    /// Unix time this exporter started to track the org, from which the error counters count.
+    public let trackedSince: Double
     /// Nil unless the access-list collector is on and has run for this org.
     public var accessLists: AccessListState?
     /// Failed polls since start by `APIError.reason`; every reason is present, at 0 until it happens.
     public var errorCounts = Dictionary(uniqueKeysWithValues: APIError.reasons.map { ($0, 0) })
 
-    public init(orgID: String, orgName: String? = nil) {
+    public init(orgID: String, orgName: String? = nil, trackedSince: Double = Date().timeIntervalSince1970) {
         self.orgID = orgID
         self.orgName = orgName
+        self.trackedSince = trackedSince
     }
 
     /// Records a complete listing and the changes found against the previous one. The first success only
@@ -53,6 +60,7 @@ public struct OrgStatus: Sendable {
             changeCounts = counts
         } else {
             changeCounts = Dictionary(uniqueKeysWithValues: ChangeKind.allCases.map { ($0, 0) })
+            changesCountedSince = snapshot.completedAt
         }
         lastGood = snapshot
         lastPollSucceeded = true
@@ -82,9 +90,12 @@ public struct TargetState: Sendable {
     public var rateLimitRemaining: Int?
     /// Connections opened to the API since start (keep-alive makes this grow only with the workers).
     public var connectionsOpened = 0
+    /// Unix time the target's counters started from zero.
+    public let startedAt: Double
 
-    public init(name: String) {
+    public init(name: String, startedAt: Double = Date().timeIntervalSince1970) {
         self.name = name
+        self.startedAt = startedAt
     }
 
     public var sortedOrgs: [OrgStatus] {

@@ -36,7 +36,7 @@ public final class Poller: @unchecked Sendable {
         self.logger = logger
         self.timer = DispatchSource.makeTimerSource(queue: queue)
         // Until the first cycle ends, scrapes see the build info and self-metrics only.
-        cache.publish(text: renderer.render([]), openMetrics: { [renderer] in renderer.render([], format: .openMetrics) },
+        cache.publish(text: renderer.renderBuffer([]), openMetrics: { [renderer] in renderer.renderBuffer([], format: .openMetrics) },
                       ready: false)
     }
 
@@ -96,9 +96,10 @@ public final class Poller: @unchecked Sendable {
     private func publish() {
         let states = targets.map(\.state)
         let reload = reloadStatus.withLock { $0 }
-        cache.publish(text: renderer.render(states, reload: reload),
-                      openMetrics: { [renderer] in renderer.render(states, reload: reload, format: .openMetrics) },
+        cache.publish(text: renderer.renderBuffer(states, reload: reload),
+                      openMetrics: { [renderer] in renderer.renderBuffer(states, reload: reload, format: .openMetrics) },
                       ready: states.allSatisfy { $0.completedCycles > 0 })
+        FreedMemory.release()
     }
 
     private func scheduleNext(after started: DispatchTime, succeeded: Bool) {

@@ -1,0 +1,10 @@
+#ifndef CMALLOC_H
+#define CMALLOC_H
+
+#include <malloc.h>
+
+/// glibc's malloc_trim(0): returns the free memory at the top of the heap and in every arena to the system.
+/// Swift's Glibc module does not export <malloc.h>.
+static inline int cmalloc_trim(void) { return malloc_trim(0); }
+
+#endif
