@@ -39,6 +39,7 @@ struct BenchmarkRun {
         defer { server.stop() }
         let metricsURL = "http://127.0.0.1:\(server.port)/metrics"
 
+        let idleRSS = ProcessSample.currentRSS()
         var rows: [Row] = []
         var previous = (codes: [String: Int](), connections: 0)
         for cycle in 1...max(1, cycles) {
@@ -59,8 +60,9 @@ struct BenchmarkRun {
                 connections: state.connectionsOpened - previous.connections, exposition: cache.body.readableBytes, latency: latency))
             previous = (codes, state.connectionsOpened)
         }
+        let settledRSS = ProcessSample.currentRSS()
         let throughput = try await Throughput.compare(exporterURL: metricsURL, body: Array(buffer: cache.body), seconds: throughputSeconds)
-        return Report(run: self, rows: rows, throughput: throughput).text
+        return Report(run: self, rows: rows, throughput: throughput, idleRSS: idleRSS, settledRSS: settledRSS).text
     }
 }
 
@@ -129,8 +131,17 @@ enum ProcessSample {
 
     /// VmHWM in bytes.
     static func peakRSS() -> Int {
+        statusField("VmHWM:")
+    }
+
+    /// VmRSS in bytes.
+    static func currentRSS() -> Int {
+        statusField("VmRSS:")
+    }
+
+    private static func statusField(_ name: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(name) {
             return (Int(line.split(separator: " ")[1]) ?? 0) * 1024
         }
         return 0

@@ -5,6 +5,9 @@ struct Report {
     let run: BenchmarkRun
     let rows: [BenchmarkRun.Row]
     let throughput: Throughput.Comparison
+    /// Resident size with the server up, before the first cycle, and after the last one (the inventory held).
+    let idleRSS: Int
+    let settledRSS: Int
 
     var text: String {
         func mb(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
@@ -25,6 +28,7 @@ struct Report {
             ].joined(separator: " | "))
         }
         lines.append("")
+        lines.append("Resident size: \(mb(idleRSS)) before the first cycle, \(mb(settledRSS)) after the last (inventory and exposition held).")
         lines.append("Requests include one project listing per org (names for the dashboards): \(run.orgs) pages beyond the minimum.")
         lines.append("")
         let exporter = throughput.exporter?.requestsPerSecond

@@ -18,11 +18,9 @@ public final class AtlasClient {
     private let requestCounter: RequestCounter
     private let retryPolicy: RetryPolicy
     private let retryBudget: RetryBudget
-    private let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.userInfo[StringInterner.userInfoKey] = StringInterner()
-        return decoder
-    }()
+    private let decoder = JSONDecoder()
+    /// Shares the project ids and role names of the keys this client lists (see `StringInterner`).
+    private var interner = StringInterner()
 
     /// A client signing requests with an API key (Digest), or with none.
     public convenience init(
@@ -93,7 +91,9 @@ public final class AtlasClient {
 
     /// Every API key of an organization, following pages until the API stops sending a `next` link.
     public func listAPIKeys(orgID: String) throws(APIError) -> [APIKey] {
-        try fetchAllPages(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys", id: \APIKey.id)
+        try fetchAllPages(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys", id: \APIKey.id) { key in
+            key.interning(&interner)
+        }
     }
 
     /// One key, to confirm what a listing says about it.
@@ -120,13 +120,14 @@ public final class AtlasClient {
         try get(path: path, query: [("itemsPerPage", String(itemsPerPage)), ("pageNum", String(pageNum))])
     }
 
-    /// Reads every page of a listing. Stops at the first page without a `next` link or without results.
+    /// Reads every page of a listing. Stops at the first page without a `next` link or without results. `keep`
+    /// turns each element into what is kept, while its page is still the only other copy.
     ///
     /// Refuses (as inconsistent) a listing that repeats an id, whose `totalCount` changes between pages, that ends
     /// with a different number of items than its `totalCount`, or that never ends: the pages shifted under us, so
     /// some items may have been missed or counted twice.
     func fetchAllPages<Element: Decodable & Sendable>(
-        path: String, id: KeyPath<Element, String>
+        path: String, id: KeyPath<Element, String>, keep: (Element) -> Element = { $0 }
     ) throws(APIError) -> [Element] {
         var all: [Element] = []
         var seen = Set<String>()
@@ -145,7 +146,7 @@ public final class AtlasClient {
                 guard seen.insert(elementID).inserted else {
                     throw .inconsistent(reason: "id \(elementID) listed twice (page \(pageNum))", url: baseURL + path)
                 }
-                all.append(element)
+                all.append(keep(element))
             }
             if page.results.isEmpty || !page.hasNextPage {
                 if let totalCount, totalCount != all.count {

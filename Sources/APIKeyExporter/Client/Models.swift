@@ -53,9 +53,9 @@ public struct RoleAssignment: Decodable, Sendable, Hashable, Comparable {
     /// An entry with a `groupId` is a project role; any other entry (normally with `orgId`) is an org role.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        roleName = decoder.interned(try container.decode(String.self, forKey: .roleName))
+        roleName = try container.decode(String.self, forKey: .roleName)
         if let groupID = try container.decodeIfPresent(String.self, forKey: .groupId) {
-            scope = .project(decoder.interned(groupID))
+            scope = .project(groupID)
         } else {
             scope = .organization
         }
