@@ -23,7 +23,12 @@ final class BlockingWorkerPool<Resource>: @unchecked Sendable {
         return withoutActuallyEscaping(body) { body in
             let outputs = UnsafeMutableBufferPointer<Output?>.allocate(capacity: inputs.count)
             outputs.initialize(repeating: nil)
-            defer { outputs.deallocate() }
+            // Deinitialize first: deallocating alone would never release the outputs the buffer holds (every
+            // org's status, whole inventories, once per cycle).
+            defer {
+                outputs.deinitialize()
+                outputs.deallocate()
+            }
             let job = Job(inputs: inputs, body: body, outputs: outputs)
             let group = DispatchGroup()
             for worker in workers.prefix(inputs.count) {
