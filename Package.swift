@@ -104,6 +104,7 @@ let package = Package(
                 "AtlasSimulator",
                 "mongodb_apikey_exporter",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

@@ -79,6 +79,7 @@ final class UncheckedPoller: @unchecked Sendable {
     func pollAndRender(renderer: InventoryRenderer, cache: ExpositionCache) async -> TargetState {
         await withCheckedContinuation { continuation in
             queue.async { [self] in
+                cache.settle()
                 poller.pollOnce()
                 let states = [poller.state]
                 cache.publish(text: renderer.renderBuffer(states), openMetrics: { renderer.renderBuffer(states, format: .openMetrics) }, ready: true)

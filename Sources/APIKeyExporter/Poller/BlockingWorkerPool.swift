@@ -18,52 +18,71 @@ final class BlockingWorkerPool<Resource>: @unchecked Sendable {
     }
 
     /// Applies `body` to every input, at most `width` at a time, and returns the outputs in input order.
-    func map<Input, Output>(_ inputs: [Input], _ body: (Resource, Input) -> Output) -> [Output] {
+    ///
+    /// Each input is handed over to its job: once the job is done, the pool holds no reference to it. A poll cycle
+    /// passes each org's previous status in, so the previous inventory goes away org by org as the new one comes.
+    func map<Input, Output>(_ inputs: consuming [Input], _ body: (Resource, consuming Input) -> Output) -> [Output] {
         guard !inputs.isEmpty else { return [] }
         return withoutActuallyEscaping(body) { body in
-            let outputs = UnsafeMutableBufferPointer<Output?>.allocate(capacity: inputs.count)
-            outputs.initialize(repeating: nil)
-            // Deinitialize first: deallocating alone would never release the outputs the buffer holds (every
-            // org's status, whole inventories, once per cycle).
-            defer {
-                outputs.deinitialize()
-                outputs.deallocate()
-            }
-            let job = Job(inputs: inputs, body: body, outputs: outputs)
+            let job = Job(inputs: inputs, body: body)
+            inputs = []
             let group = DispatchGroup()
-            for worker in workers.prefix(inputs.count) {
+            for worker in workers.prefix(job.count) {
                 let resource = UncheckedTransfer(worker.resource)
                 worker.queue.async(group: group) {
                     while let index = job.claim() {
-                        job.outputs[index] = job.body(resource.value, job.inputs[index])
+                        job.run(index, resource: resource.value)
                     }
                 }
             }
             group.wait()
-            return outputs.map { $0! }
+            return job.takeOutputs()
         }
     }
 
-    /// The shared state of one `map` call. Each output slot is written by exactly one worker, and read only
-    /// after `group.wait()`, which orders those writes before the read.
+    /// The shared state of one `map` call. Each slot is taken and written by exactly one worker, and the outputs
+    /// are read only after `group.wait()`, which orders those writes before the read.
     private final class Job<Input, Output>: @unchecked Sendable {
-        let inputs: [Input]
-        let body: (Resource, Input) -> Output
-        let outputs: UnsafeMutableBufferPointer<Output?>
+        let count: Int
+        private let inputs: UnsafeMutableBufferPointer<Input?>
+        private let outputs: UnsafeMutableBufferPointer<Output?>
+        private let body: (Resource, consuming Input) -> Output
         private let next = Mutex(0)
 
-        init(inputs: [Input], body: @escaping (Resource, Input) -> Output, outputs: UnsafeMutableBufferPointer<Output?>) {
-            self.inputs = inputs
+        init(inputs: [Input], body: @escaping (Resource, consuming Input) -> Output) {
+            count = inputs.count
+            self.inputs = .allocate(capacity: count)
+            _ = self.inputs.initialize(from: inputs.lazy.map { Optional($0) })
+            outputs = .allocate(capacity: count)
+            outputs.initialize(repeating: nil)
             self.body = body
-            self.outputs = outputs
         }
 
         func claim() -> Int? {
             next.withLock { value in
-                guard value < inputs.count else { return nil }
+                guard value < count else { return nil }
                 defer { value += 1 }
                 return value
             }
+        }
+
+        /// Moves input `index` out of the pool and into `body`.
+        func run(_ index: Int, resource: Resource) {
+            let input = inputs[index].take()!
+            outputs[index] = body(resource, input)
+        }
+
+        /// Moves the outputs out; the job holds none afterwards.
+        func takeOutputs() -> [Output] {
+            (0..<count).map { outputs[$0].take()! }
+        }
+
+        // Deinitialize before deallocating: deallocation alone never releases what the buffers hold.
+        deinit {
+            inputs.deinitialize()
+            inputs.deallocate()
+            outputs.deinitialize()
+            outputs.deallocate()
         }
     }
 }

@@ -83,6 +83,8 @@ public final class Poller: @unchecked Sendable {
     }
 
     private func runCycle(deadline: ContinuousClock.Instant) -> Bool {
+        // The cycle frees the previous inventory org by org; the cache must not keep it alive meanwhile.
+        cache.settle()
         var succeeded = true
         for target in targets {
             succeeded = target.pollOnce(deadline: deadline) && succeeded

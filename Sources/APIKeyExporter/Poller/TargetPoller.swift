@@ -86,9 +86,16 @@ public final class TargetPoller {
             logger.error("organization discovery failed", metadata: ["target": "\(name)", "err": "\(error)"])
         }
 
-        let previous = orgs.map { state.orgs[$0.id] ?? OrgStatus(orgID: $0.id) }
-        let polled = orgWorkers.map(Array(zip(previous, orgs.map(\.name)))) { client, job in
-            pollOrg(job.0, listedName: job.1, client: client)
+        // Each org's status moves out of the state into its job, so its previous snapshot is freed as soon as the
+        // org is polled: a cycle holds one inventory and one org, not two inventories. The state is only read
+        // after the cycle.
+        var jobs: [(status: OrgStatus, listedName: String?)] = []
+        jobs.reserveCapacity(orgs.count)
+        for org in orgs {
+            jobs.append((state.orgs.removeValue(forKey: org.id) ?? OrgStatus(orgID: org.id), org.name))
+        }
+        let polled = orgWorkers.map(consume jobs) { client, job in
+            pollOrg(job.status, listedName: job.listedName, client: client)
         }
         for status in polled {
             state.orgs[status.orgID] = status

@@ -21,16 +21,17 @@ public enum ExporterServer {
         router.get(RouterPath(telemetryPath)) { request, _ in
             // The inventory was rendered (and, when asked for, compressed) once per cycle; only the small process
             // block is built here.
-            let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
+            let generation = cache.current
+            let (format, body) = cache.body(ExpositionFormat.negotiate(accept: request.headers[.accept]), of: generation)
             var tail = ByteBuffer(bytes: processMetrics.render(format: format))
             if format == .openMetrics { tail.writeString("# EOF\n") }
-            var headers: HTTPFields = [.contentType: format.contentType, .vary: "Accept-Encoding"]
+            var headers: HTTPFields = [.contentType: format.contentType, .vary: "Accept, Accept-Encoding"]
             let buffers: [ByteBuffer]
             if acceptsGzip(request.headers[.acceptEncoding]) {
                 headers[.contentEncoding] = "gzip"
-                buffers = GzipStream.member(prefix: cache.gzipPrefix(format), tail: tail)
+                buffers = GzipStream.member(prefix: generation.gzipPrefix(format), tail: tail)
             } else {
-                buffers = [cache.body(format), tail]
+                buffers = [body, tail]
             }
             return Response(status: .ok, headers: headers, body: ResponseBody(contentsOf: buffers))
         }
