@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import Logging
 import Synchronization
 
@@ -68,13 +69,14 @@ public final class AtlasSimulator: Sendable {
             },
             logger: quiet
         )
-        let task = Task { try await app.runService() }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: quiet))
+        let task = Task { try await group.run() }
         var iterator = portStream.makeAsyncIterator()
         guard let boundPort = await iterator.next() else {
-            task.cancel()
+            await group.triggerGracefulShutdown()
             throw CancellationError()
         }
-        return RunningSimulator(host: host, port: boundPort, task: task)
+        return RunningSimulator(host: host, port: boundPort, group: group, task: task)
     }
 
     func makeRouter() -> Router<BasicRequestContext> {
@@ -276,6 +278,7 @@ public final class AtlasSimulator: Sendable {
 public struct RunningSimulator: Sendable {
     public let host: String
     public let port: Int
+    let group: ServiceGroup
     let task: Task<Void, any Error>
 
     /// The base URL of one API flavour, e.g. `http://127.0.0.1:PORT/api/atlas/v2`.
@@ -283,8 +286,11 @@ public struct RunningSimulator: Sendable {
         "http://\(host):\(port)\(prefix)"
     }
 
+    /// Stops with a graceful shutdown: requests in flight finish, idle connections close. Cancelling the serving
+    /// task instead can trap in NIO when a just-accepted connection was never handed to the server
+    /// (apple/swift-nio#3481: "Deinited NIOAsyncWriter without calling finish()").
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = await task.result
     }
 }

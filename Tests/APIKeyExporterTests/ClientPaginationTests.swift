@@ -92,14 +92,15 @@ struct ClientPaginationTests {
     @Test("an expired nonce is renewed once and the listing goes on; it is never an authentication error")
     func staleNonce() async throws {
         let inventory = Self.inventory(keys: 1234)
-        try await withSimulator(inventory, nonceLifetime: .seconds(1)) { simulator, running in
+        // 3 s: long enough for a loaded CI machine to sign with a nonce before it expires, short enough to wait out.
+        try await withSimulator(inventory, nonceLifetime: .seconds(3)) { simulator, running in
             let baseURL = running.baseURL()
             let counter = RequestCounter()
             let handle = PollerTests.Handle(poller: PollerTests.makeTarget(
                 baseURL, orgs: .configured([inventory.orgs[0].id]), collectors: CollectorOptions(orgConcurrency: 1), counter: counter))
             let (first, _) = try await handle.poll()
             #expect(first)
-            try await Task.sleep(for: .milliseconds(1300))
+            try await Task.sleep(for: .milliseconds(3300))
             let (second, state) = try await handle.poll()
             #expect(second, "a stale nonce must not fail the poll")
             #expect(state.orgs[inventory.orgs[0].id]?.lastGood?.keys.count == 1234)

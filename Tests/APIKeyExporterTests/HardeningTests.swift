@@ -21,37 +21,42 @@ struct HardeningTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
 
-            let faults: [(String, @Sendable (inout SimulatorFaults) -> Void)] = [
-                ("revoked key", { $0.rejectCredentials = true }),
-                ("5xx burst", { $0.burstStatus = 500; $0.burstCount = 20 }),
-                ("malformed JSON", { $0.malformedKeyPages = true }),
-                ("truncated body", { $0.truncatedKeyPages = true }),
-                ("hang", { $0.responseDelay = .seconds(6) }),
-                ("429", { $0.burstStatus = 429; $0.burstCount = 20; $0.burstRetryAfter = "0" }),
-                ("totalCount drift", { $0.totalCountDrift = true }),
+            // Each fault, and the reason its failed polls must be counted under.
+            let faults: [(String, String, @Sendable (inout SimulatorFaults) -> Void)] = [
+                ("revoked key", "auth", { $0.rejectCredentials = true }),
+                ("5xx burst", "http_5xx", { $0.burstStatus = 500; $0.burstCount = 20 }),
+                ("malformed JSON", "decode", { $0.malformedKeyPages = true }),
+                ("truncated body", "transport", { $0.truncatedKeyPages = true }),
+                ("hang", "timeout", { $0.responseDelay = .seconds(6) }),
+                ("429", "rate_limited", { $0.burstStatus = 429; $0.burstCount = 20; $0.burstRetryAfter = "0" }),
+                ("totalCount drift", "inconsistent", { $0.totalCountDrift = true }),
             ]
-            for (name, apply) in faults {
+            for (name, reason, apply) in faults {
                 var injected = SimulatorFaults()
                 apply(&injected)
                 simulator.faults = injected
-                // Scrape while polls fail: each answer must come at once, from the cache.
-                for _ in 0..<4 {
+                // Scrape while polls fail, until one has failed for this reason (bounded: 30 s): each answer must
+                // come at once, from the cache.
+                var counted = false
+                for _ in 0..<120 where !counted {
                     let started = ContinuousClock.now
                     let response = try await httpGet(base + "/metrics")
                     #expect(response.status == 200, "\(name)")
                     // A poll through the hang takes at least the 3 s timeout; a cached answer takes milliseconds.
                     #expect(ContinuousClock.now - started < .seconds(2), "\(name): a scrape waited for a poll")
-                    pages.append(String(decoding: response.body, as: UTF8.self))
-                    try await Task.sleep(for: .milliseconds(250))
+                    let page = String(decoding: response.body, as: UTF8.self)
+                    pages.append(page)
+                    counted = page.split(separator: "\n").contains {
+                        $0.hasPrefix("mongodb_api_keys_poll_errors_total{") && $0.contains("reason=\"\(reason)\"") && !$0.hasSuffix(" 0")
+                    }
+                    if !counted { try await Task.sleep(for: .milliseconds(250)) }
                 }
+                #expect(counted, "\(name): no poll failed with reason \(reason)")
                 let last = pages.last ?? ""
                 #expect(last.contains("mongodb_api_keys{target=\"default\",org_id=\"\(inventory.orgs[1].id)\"} 600"), "\(name): last good count")
                 simulator.faults = SimulatorFaults()
-                try await Task.sleep(for: .milliseconds(1200))
             }
             let recovered = String(decoding: try await httpGet(base + "/metrics").body, as: UTF8.self)
-            let failures = recovered.split(separator: "\n").filter { $0.hasPrefix("mongodb_api_keys_poll_errors_total") && !$0.hasSuffix(" 0") }
-            #expect(failures.count >= 4, "the error counter saw the faults: \(failures)")
             pages.append(recovered)
             pages.append(String(decoding: try await httpGet(base + "/").body, as: UTF8.self))
             #expect(try await exporter.terminate() == 0)

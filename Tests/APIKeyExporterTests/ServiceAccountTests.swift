@@ -72,10 +72,12 @@ struct ServiceAccountTests {
         let running = try await simulator.start()
         let handle = Self.makeTarget(running, orgs: .configured([inventory.orgs[0].id]))
         _ = try await handle.poll()
+        // On a loaded machine the first poll may itself outlive that second and renew once already.
+        let tokensAfterFirstPoll = simulator.stats.tokenRequests
         try await Task.sleep(for: .milliseconds(1200))
         let (ok, state) = try await handle.poll()
         #expect(ok)
-        #expect(simulator.stats.tokenRequests == 2)
+        #expect(simulator.stats.tokenRequests == tokensAfterFirstPoll + 1)
         #expect(state.requestsByCode["401"] == nil, "no request went out with an old token")
         await running.stop()
     }
