@@ -91,7 +91,10 @@ public final class AtlasClient {
 
     /// Every API key of an organization, following pages until the API stops sending a `next` link.
     public func listAPIKeys(orgID: String) throws(APIError) -> [APIKey] {
-        try fetchAllPages(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys", id: \APIKey.id) { key in
+        try fetchAllPages(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys", id: \APIKey.id) { body in
+            // One pass over the bytes; anything it does not understand goes to JSONDecoder for a precise error.
+            KeyPageParser.parse(body)
+        } keep: { key in
             key.interning(&interner)
         }
     }
@@ -127,13 +130,16 @@ public final class AtlasClient {
     /// with a different number of items than its `totalCount`, or that never ends: the pages shifted under us, so
     /// some items may have been missed or counted twice.
     func fetchAllPages<Element: Decodable & Sendable>(
-        path: String, id: KeyPath<Element, String>, keep: (Element) -> Element = { $0 }
+        path: String, id: KeyPath<Element, String>, fastDecode: ([UInt8]) -> ListPage<Element>? = { _ in nil },
+        keep: (Element) -> Element = { $0 }
     ) throws(APIError) -> [Element] {
         var all: [Element] = []
         var seen = Set<String>()
         var totalCount: Int?
         for pageNum in 1...Self.maxPages {
-            let page = try self.page(path: path, pageNum: pageNum, itemsPerPage: Self.maxItemsPerPage, of: Element.self)
+            let page: ListPage<Element> = try get(
+                path: path, query: [("itemsPerPage", String(Self.maxItemsPerPage)), ("pageNum", String(pageNum))],
+                fastDecode: fastDecode)
             if let pageTotal = page.totalCount {
                 if let totalCount, totalCount != pageTotal {
                     throw .inconsistent(reason: "totalCount changed from \(totalCount) to \(pageTotal) at page \(pageNum)",
@@ -158,7 +164,9 @@ public final class AtlasClient {
         throw .inconsistent(reason: "more than \(Self.maxPages) pages", url: baseURL + path)
     }
 
-    func get<Body: Decodable>(path: String, query: [(String, String)]) throws(APIError) -> Body {
+    func get<Body: Decodable>(
+        path: String, query: [(String, String)], fastDecode: ([UInt8]) -> Body? = { _ in nil }
+    ) throws(APIError) -> Body {
         let target = requestTarget(path: path, query: query)
         let url = baseURL + target.dropFirst(basePath.count)
         let response = try getRetrying(url: url, requestTarget: target)
@@ -166,6 +174,7 @@ public final class AtlasClient {
             let body = try? decoder.decode(AtlasErrorBody.self, from: Data(response.body))
             throw .http(status: response.status, body: body, url: url)
         }
+        if let body = fastDecode(response.body) { return body }
         do {
             return try decoder.decode(Body.self, from: Data(response.body))
         } catch let error as DecodingError {

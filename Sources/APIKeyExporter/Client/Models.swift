@@ -2,6 +2,11 @@
 public struct APILink: Decodable, Sendable, Equatable {
     public var rel: String?
     public var href: String?
+
+    public init(rel: String? = nil, href: String? = nil) {
+        self.rel = rel
+        self.href = href
+    }
 }
 
 /// One page of a paginated listing: `{"links":[...], "results":[...], "totalCount":N}`.
@@ -10,6 +15,12 @@ public struct ListPage<Element: Decodable & Sendable>: Decodable, Sendable {
     public var links: [APILink]?
     /// "An estimate and may not be exact" according to the API documentation; absent with `includeCount=false`.
     public var totalCount: Int?
+
+    public init(results: [Element], links: [APILink]? = nil, totalCount: Int? = nil) {
+        self.results = results
+        self.links = links
+        self.totalCount = totalCount
+    }
 
     /// The API signals a further page with a `rel: "next"` link.
     public var hasNextPage: Bool {
