@@ -88,7 +88,10 @@ enum KeyFamilies {
                              + "organization roles), as of the last successful poll.") { writer in
                 scope.eachSnapshot { target, org, snapshot in
                     for key in snapshot.keys {
-                        for role in Set(key.roles).sorted() {
+                        // Sorted, each role once (the API may repeat one): no Set per key.
+                        var previous: RoleAssignment?
+                        for role in key.roles.sorted() where role != previous {
+                            previous = role
                             let projectID = if case .project(let id) = role.scope { id } else { "" }
                             writer.sample("mongodb_api_key_role_info",
                                           [("target", target), ("org_id", org.orgID), ("key_id", key.id),

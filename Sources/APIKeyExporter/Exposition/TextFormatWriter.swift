@@ -66,7 +66,9 @@ public struct TextFormatWriter {
         append("\n")
     }
 
-    /// Writes one sample line. `labels` are written in the order given.
+    /// Writes one sample line. `labels` are written in the order given. Inlined so that the label array literal
+    /// of each call can live on the stack: the per-key families write hundreds of thousands of samples.
+    @inline(__always)
     public mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Double) {
         append(name)
         if !labels.isEmpty {
@@ -96,10 +98,12 @@ public struct TextFormatWriter {
 
     /// Nearly every value needs no escape: those are copied whole, the rest byte by byte.
     private mutating func appendEscapedLabelValue(_ value: String) {
-        guard value.utf8.contains(where: Self.needsEscape) else {
-            buffer.writeString(value)
-            return
+        let copied = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            for byte in utf8 where Self.needsEscape(byte) { return false }
+            buffer.writeBytes(utf8)
+            return true
         }
+        if copied == true { return }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\\"): append("\\\\")
@@ -110,6 +114,7 @@ public struct TextFormatWriter {
         }
     }
 
+    @inline(__always)
     private static func needsEscape(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n")
     }
