@@ -16,6 +16,7 @@ struct BenchmarkRun {
         var wall: Double
         var cpu: Double
         var peakRSS: Int
+        var peakAnonymous: Int
         var requests: Int
         var challenges: Int
         var ok: Int
@@ -48,6 +49,7 @@ struct BenchmarkRun {
             let loadSeconds = Int((rows.first?.wall ?? 1).rounded(.up))
             let wrk = cycle > 1 ? try Wrk.start(url: metricsURL, connections: 8, seconds: max(1, loadSeconds)) : nil
             ProcessSample.resetPeakRSS()
+            let anonymous = AnonymousMemorySampler()
             let before = ProcessSample.now()
             let state = await poller.pollAndRender(renderer: renderer, cache: cache)
             let after = ProcessSample.now()
@@ -55,7 +57,7 @@ struct BenchmarkRun {
             let codes = state.requestsByCode
             func delta(_ code: String) -> Int { (codes[code] ?? 0) - (previous.codes[code] ?? 0) }
             rows.append(Row(
-                cycle: cycle, wall: after.wall - before.wall, cpu: after.cpu - before.cpu, peakRSS: ProcessSample.peakRSS(),
+                cycle: cycle, wall: after.wall - before.wall, cpu: after.cpu - before.cpu, peakRSS: ProcessSample.peakRSS(), peakAnonymous: anonymous.finish(),
                 requests: codes.values.reduce(0, +) - previous.codes.values.reduce(0, +), challenges: delta("401"), ok: delta("200"),
                 connections: state.connectionsOpened - previous.connections, exposition: cache.body.readableBytes, latency: latency))
             previous = (codes, state.connectionsOpened)
@@ -138,6 +140,11 @@ enum ProcessSample {
     /// VmRSS in bytes.
     static func currentRSS() -> Int {
         statusField("VmRSS:")
+    }
+
+    /// RssAnon in bytes: resident memory that is not a mapped file.
+    static func anonymousRSS() -> Int {
+        statusField("RssAnon:")
     }
 
     private static func statusField(_ name: String) -> Int {

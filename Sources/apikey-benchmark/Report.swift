@@ -17,18 +17,19 @@ struct Report {
             "mongodb_apikey_exporter benchmark: \(run.orgs) orgs, \(run.keys) keys (\(run.keyPages) key pages + 1 org page), "
                 + "per-key families \(run.keyInfo ? "on" : "off"); \(ProcessInfo.processInfo.activeProcessorCount) cores",
             "",
-            "cycle | wall s | CPU s | peak RSS | requests (401 / 200) | minimum | connections | exposition | /metrics p50 | p99",
-            "----- | ------ | ----- | -------- | -------------------- | ------- | ----------- | ---------- | ------------ | ---",
+            "cycle | wall s | CPU s | peak RSS | peak anon | requests (401 / 200) | minimum | connections | exposition | /metrics p50 | p99",
+            "----- | ------ | ----- | -------- | --------- | -------------------- | ------- | ----------- | ---------- | ------------ | ---",
         ]
         for row in rows {
             lines.append([
-                "\(row.cycle)", String(format: "%.2f", row.wall), String(format: "%.2f", row.cpu), mb(row.peakRSS),
+                "\(row.cycle)", String(format: "%.2f", row.wall), String(format: "%.2f", row.cpu), mb(row.peakRSS), mb(row.peakAnonymous),
                 "\(row.requests) (\(row.challenges) / \(row.ok))", "\(minimum)", "\(row.connections)", mb(row.exposition),
                 ms(row.latency?.p50), ms(row.latency?.p99),
             ].joined(separator: " | "))
         }
         lines.append("")
         lines.append("Resident size: \(mb(idleRSS)) before the first cycle, \(mb(settledRSS)) after the last (inventory and exposition held).")
+        lines.append("peak anon: anonymous memory only (RssAnon, sampled every 5 ms); peak RSS also counts touched shared-library pages.")
         lines.append("Requests include one project listing per org (names for the dashboards): \(run.orgs) pages beyond the minimum.")
         lines.append("")
         let exporter = throughput.exporter?.requestsPerSecond
