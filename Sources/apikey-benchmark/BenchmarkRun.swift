@@ -2,6 +2,7 @@ import APIKeyExporter
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// One benchmark: poll cycles with `/metrics` under load meanwhile, then `/metrics` throughput beside nginx.
 struct BenchmarkRun {
@@ -37,9 +38,20 @@ struct BenchmarkRun {
         let renderer = InventoryRenderer(options: .init(keyInfo: keyInfo, pollInterval: .seconds(300)))
         let cache = ExpositionCache()
         let server = try await MetricsServer.start(cache: cache)
-        defer { server.stop() }
-        let metricsURL = "http://127.0.0.1:\(server.port)/metrics"
+        let report: Result<String, any Error>
+        do {
+            report = .success(try await measure(poller: poller, renderer: renderer, cache: cache, port: server.port,
+                                                cycles: cycles, throughputSeconds: throughputSeconds))
+        } catch {
+            report = .failure(error)
+        }
+        await server.stop()
+        return try report.get()
+    }
 
+    private func measure(poller: UncheckedPoller, renderer: InventoryRenderer, cache: ExpositionCache, port: Int,
+                         cycles: Int, throughputSeconds: Int) async throws -> String {
+        let metricsURL = "http://127.0.0.1:\(port)/metrics"
         let idleRSS = ProcessSample.currentRSS()
         var rows: [Row] = []
         var previous = (codes: [String: Int](), connections: 0)
@@ -95,6 +107,7 @@ final class UncheckedPoller: @unchecked Sendable {
 /// The exporter's own HTTP server (router, cache, process metrics), on a loopback port.
 struct MetricsServer {
     let port: Int
+    let group: ServiceGroup
     let task: Task<Void, any Error>
 
     static func start(cache: ExpositionCache) async throws -> MetricsServer {
@@ -107,14 +120,17 @@ struct MetricsServer {
             continuation.yield(address.port)
             continuation.finish()
         }
-        let task = Task { try await app.runService() }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        return MetricsServer(port: port, task: task)
+        return MetricsServer(port: port, group: group, task: task)
     }
 
-    func stop() {
-        task.cancel()
+    /// A graceful shutdown: cancelling the serving task can trap in NIO (see `RunningSimulator.stop()`).
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = await task.result
     }
 }
 
