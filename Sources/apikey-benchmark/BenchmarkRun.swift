@@ -8,6 +8,7 @@ import ServiceLifecycle
 struct BenchmarkRun {
     let baseURL: String
     let keyInfo: Bool
+    let scrapeConnections: Int
     let orgs: Int
     let keys: Int
     let keyPages: Int
@@ -59,7 +60,8 @@ struct BenchmarkRun {
             // From the second cycle on, /metrics is under load while the poll runs (the first has nothing to serve),
             // for about as long as the first cycle took.
             let loadSeconds = Int((rows.first?.wall ?? 1).rounded(.up))
-            let wrk = cycle > 1 ? try Wrk.start(url: metricsURL, connections: 8, seconds: max(1, loadSeconds)) : nil
+            let wrk = cycle > 1 ? try Wrk.start(url: metricsURL, connections: scrapeConnections,
+                                                   threads: min(2, scrapeConnections), seconds: max(1, loadSeconds)) : nil
             ProcessSample.resetPeakRSS()
             let anonymous = AnonymousMemorySampler()
             let before = ProcessSample.now()

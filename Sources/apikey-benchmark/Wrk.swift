@@ -13,7 +13,7 @@ struct Wrk {
 
     /// Starts `wrk` for `seconds`. (Ending it early with SIGINT is not an option: processes started from a Swift
     /// program on Linux may inherit a signal mask that blocks it.)
-    static func start(url: String, connections: Int, seconds: Int, threads: Int = 2) throws -> Wrk {
+    static func start(url: String, connections: Int, threads: Int = 2, seconds: Int) throws -> Wrk {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try locate("wrk"))
         process.arguments = ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", url]
