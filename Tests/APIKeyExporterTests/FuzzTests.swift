@@ -7,15 +7,14 @@ import Testing
 /// Passing means nothing crashed and the server still serves.
 @Suite("Fuzz: mutated JSON pages and random bytes on the wire")
 struct FuzzTests {
-    @Test("5,000 mutated listing pages decode or fail cleanly")
-    func mutatedPages() throws {
-        let seed = Array(ModelDecodingTests.seedListing.utf8)
-        var random = SeededGenerator(seed: 2026)
+    /// `count` copies of the documentation's listing, each damaged by 1 to 8 random edits (a byte changed, removed
+    /// or inserted from JSON's alphabet, or the rest cut off). Seeded: the same pages every run.
+    static func mutatedPages(count: Int, seed: UInt64) -> [[UInt8]] {
+        let listing = Array(ModelDecodingTests.seedListing.utf8)
+        var random = SeededGenerator(seed: seed)
         let alphabet = Array("{}[]\":,0123456789-eE.truefalsnl \\u\n".utf8)
-        var decoded = 0
-        var failed = 0
-        for _ in 0..<5_000 {
-            var bytes = seed
+        return (0..<count).map { _ in
+            var bytes = listing
             for _ in 0..<Int.random(in: 1...8, using: &random) {
                 guard !bytes.isEmpty else { break }
                 let index = Int.random(in: 0..<bytes.count, using: &random)
@@ -26,6 +25,15 @@ struct FuzzTests {
                 default: bytes.removeSubrange(index...)
                 }
             }
+            return bytes
+        }
+    }
+
+    @Test("5,000 mutated listing pages decode or fail cleanly")
+    func mutatedPages() throws {
+        var decoded = 0
+        var failed = 0
+        for bytes in Self.mutatedPages(count: 5_000, seed: 2026) {
             do {
                 let page = try JSONDecoder().decode(ListPage<APIKey>.self, from: Data(bytes))
                 _ = OrgSnapshot(orgID: "o", keys: page.results, completedAt: 0)

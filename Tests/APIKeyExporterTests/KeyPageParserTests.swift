@@ -75,23 +75,9 @@ struct KeyPageParserTests {
 
     @Test("5,000 mutated pages: whatever the one-pass reader accepts, JSONDecoder reads the same")
     func mutatedPagesAgree() throws {
-        let seed = Array(ModelDecodingTests.seedListing.utf8)
-        var random = SeededGenerator(seed: 2027)
-        let alphabet = Array("{}[]\":,0123456789-eE.truefalsnl \\u\n".utf8)
         var accepted = 0
         var refused = 0
-        for _ in 0..<5_000 {
-            var bytes = seed
-            for _ in 0..<Int.random(in: 1...8, using: &random) {
-                guard !bytes.isEmpty else { break }
-                let index = Int.random(in: 0..<bytes.count, using: &random)
-                switch Int.random(in: 0..<4, using: &random) {
-                case 0: bytes[index] = UInt8.random(in: 0...255, using: &random)
-                case 1: bytes.remove(at: index)
-                case 2: bytes.insert(alphabet.randomElement(using: &random)!, at: index)
-                default: bytes.removeSubrange(index...)
-                }
-            }
+        for bytes in FuzzTests.mutatedPages(count: 5_000, seed: 2027) {
             if let fast = KeyPageParser.parse(bytes) {
                 let slow = Self.decoded(bytes)
                 #expect(slow != nil, "accepted a page JSONDecoder refuses: \(String(decoding: bytes, as: UTF8.self))")
