@@ -65,14 +65,8 @@ struct KeyPageParser {
             case "id":
                 id = parser.string()
                 return id != nil
-            case "publicKey":
-                guard let value = parser.nullOr({ $0.string() }) else { return false }
-                publicKey = value ?? ""
-                return true
-            case "desc":
-                guard let value = parser.nullOr({ $0.string() }) else { return false }
-                desc = value ?? ""
-                return true
+            case "publicKey": return parser.nullableString { publicKey = $0 ?? "" }
+            case "desc": return parser.nullableString { desc = $0 ?? "" }
             case "roles":
                 guard let value = parser.nullOr({ $0.array { $0.role() } }) else { return false }
                 roles = value ?? []
@@ -93,10 +87,7 @@ struct KeyPageParser {
             case "roleName":
                 roleName = parser.string()
                 return roleName != nil
-            case "groupId":
-                guard let value = parser.nullOr({ $0.string() }) else { return false }
-                groupID = value
-                return true
+            case "groupId": return parser.nullableString { groupID = $0 }
             default:
                 return parser.skipValue(depth: 3)
             }
@@ -109,14 +100,8 @@ struct KeyPageParser {
         var link = APILink()
         let ok = object { parser, key in
             switch key {
-            case "rel":
-                guard let value = parser.nullOr({ $0.string() }) else { return false }
-                link.rel = value
-                return true
-            case "href":
-                guard let value = parser.nullOr({ $0.string() }) else { return false }
-                link.href = value
-                return true
+            case "rel": return parser.nullableString { link.rel = $0 }
+            case "href": return parser.nullableString { link.href = $0 }
             default:
                 return parser.skipValue(depth: 2)
             }
@@ -157,6 +142,13 @@ struct KeyPageParser {
         if literal("null") { return .some(nil) }
         guard let value = read(&self) else { return nil }
         return .some(value)
+    }
+
+    /// A string or `null` (nil), handed to `assign`; false when the value is neither.
+    private mutating func nullableString(_ assign: (String?) -> Void) -> Bool {
+        guard let value = nullOr({ $0.string() }) else { return false }
+        assign(value)
+        return true
     }
 
     /// A JSON integer without fraction or exponent, as `Int`.
