@@ -16,45 +16,46 @@ public enum GzipStream {
         var length: Int
     }
 
-    /// Deflates `body` (fastest level: the CPU goes to every cycle, the bytes are on loopback or a LAN).
+    /// Deflates `body` (fastest level: the CPU goes to every cycle, the bytes are on loopback or a LAN), reading it
+    /// in place: the exposition can be tens of megabytes.
     public static func prefix(_ body: ByteBuffer) -> Prefix {
-        let bytes = Array(buffer: body)
-        return Prefix(deflated: deflate(bytes, final: false), crc: crc32(bytes), length: bytes.count)
+        body.withUnsafeReadableBytes { bytes in
+            Prefix(deflated: deflate(bytes, final: false), crc: crc32(bytes), length: bytes.count)
+        }
     }
 
     /// The complete gzip body: header, the prefix, the deflated tail, and the trailer.
     public static func member(prefix: Prefix, tail: ByteBuffer) -> [ByteBuffer] {
-        let tailBytes = Array(buffer: tail)
         var header = ByteBuffer()
         header.writeBytes([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3])  // gzip, deflate, no flags, no mtime, Unix
-        let crc = crc32_combine(prefix.crc, crc32(tailBytes), off_t(tailBytes.count))
+        let (deflatedTail, tailCRC) = tail.withUnsafeReadableBytes { (deflate($0, final: true), crc32($0)) }
+        let crc = crc32_combine(prefix.crc, tailCRC, off_t(tail.readableBytes))
         var trailer = ByteBuffer()
         trailer.writeInteger(UInt32(truncatingIfNeeded: crc), endianness: .little)
-        trailer.writeInteger(UInt32(truncatingIfNeeded: prefix.length + tailBytes.count), endianness: .little)
-        return [header, prefix.deflated, deflate(tailBytes, final: true), trailer]
+        trailer.writeInteger(UInt32(truncatingIfNeeded: prefix.length + tail.readableBytes), endianness: .little)
+        return [header, prefix.deflated, deflatedTail, trailer]
     }
 
-    static func crc32(_ bytes: [UInt8]) -> UInt {
-        bytes.withUnsafeBufferPointer { CZlib.crc32(0, $0.baseAddress, uInt($0.count)) }
+    static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt {
+        CZlib.crc32(0, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
     }
 
     /// Raw deflate of `input`, ending with a full flush, or with the final block when `final`.
-    static func deflate(_ input: [UInt8], final: Bool) -> ByteBuffer {
+    static func deflate(_ input: UnsafeRawBufferPointer, final: Bool) -> ByteBuffer {
         var stream = z_stream()
         guard czlib_deflate_init_raw(&stream, 1) == Z_OK else { return ByteBuffer() }
         defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 16)
-        let written: Int = input.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { destination in
-                stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
-                stream.avail_in = uInt(source.count)
-                stream.next_out = destination.baseAddress
-                stream.avail_out = uInt(destination.count)
-                // The output buffer holds deflateBound bytes plus room for the flush marker: one call suffices.
-                _ = CZlib.deflate(&stream, final ? Z_FINISH : Z_FULL_FLUSH)
-                return destination.count - Int(stream.avail_out)
-            }
+        let bound = Int(deflateBound(&stream, uLong(input.count))) + 16
+        var output = ByteBufferAllocator().buffer(capacity: bound)
+        output.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { destination in
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+            stream.avail_in = uInt(input.count)
+            stream.next_out = destination.baseAddress?.assumingMemoryBound(to: Bytef.self)
+            stream.avail_out = uInt(destination.count)
+            // The output buffer holds deflateBound bytes plus room for the flush marker: one call suffices.
+            _ = CZlib.deflate(&stream, final ? Z_FINISH : Z_FULL_FLUSH)
+            return destination.count - Int(stream.avail_out)
         }
-        return ByteBuffer(bytes: output[0..<written])
+        return output
     }
 }
