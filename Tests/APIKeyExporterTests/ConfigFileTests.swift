@@ -97,9 +97,7 @@ struct ConfigFileTests {
                 arguments: ["--config.file", file.path, "--web.listen-address", "127.0.0.1:0"],
                 environment: ["TEST_PRIVATE_KEY": testPrivateKey])
             let port = try await exporter.waitForListeningPort()
-            for _ in 0..<100 where try await httpGet("http://127.0.0.1:\(port)/-/ready").status != 200 {
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            try await exporter.waitUntilReady(port: port)
             let samples = try ExpositionParser.parse(String(decoding: try await httpGet("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self))
             let counts = samples.filter { $0.name == "mongodb_api_keys" }.map { "\($0.labels["target"]!)/\($0.labels["org_id"]!)=\(Int($0.value))" }
             #expect(Set(counts) == Set(inventory.orgs.map { "v2/\($0.id)=\($0.keys.count)" } + ["cloud-manager/\(inventory.orgs[0].id)=\(inventory.orgs[0].keys.count)"]))
@@ -115,7 +113,7 @@ struct ConfigFileTests {
                 """).utf8).write(to: file)
             exporter.send(SIGHUP)
             var targets = Set<String>()
-            for _ in 0..<100 where !targets.contains("v1") {
+            for _ in 0..<600 where !targets.contains("v1") {
                 try await Task.sleep(for: .milliseconds(100))
                 let text = String(decoding: try await httpGet("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)
                 targets = Set(try ExpositionParser.parse(text).filter { $0.name == "mongodb_api_keys" }.map { $0.labels["target"]! })
@@ -126,7 +124,7 @@ struct ConfigFileTests {
             try Data("targets:\n  - name: broken\n    public_kee: x\n".utf8).write(to: file)
             exporter.send(SIGHUP)
             var reloaded = 1.0
-            for _ in 0..<100 where reloaded == 1 {
+            for _ in 0..<600 where reloaded == 1 {
                 try await Task.sleep(for: .milliseconds(100))
                 let text = String(decoding: try await httpGet("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)
                 reloaded = try ExpositionParser.parse(text).first { $0.name == "mongodb_apikey_exporter_config_last_reload_successful" }?.value ?? 1

@@ -110,7 +110,7 @@ struct DashboardTests {
 
             // Bounded wait for three scrapes, so rates and increases have samples to work with.
             var scrapes = 0.0
-            for _ in 0..<100 where scrapes < 3 {
+            for _ in 0..<300 where scrapes < 3 {
                 try await Task.sleep(for: .milliseconds(200))
                 let result = try await prometheus.query(#"count_over_time(up{job="mongodb_apikey_exporter"}[1m])"#)
                 scrapes = Double(((result.first?["value"] as? [Any])?.last as? String) ?? "0") ?? 0
@@ -125,9 +125,17 @@ struct DashboardTests {
                 }
             }
 
+            // A range query has data once its series has two samples in the window, which on a loaded machine can be
+            // a few scrapes after `up` has three (the first poll may finish late). Each expression gets retries within
+            // one shared, bounded deadline; an expression that never returns data still fails the test.
+            let deadline = ContinuousClock.now + .seconds(45)
             for expression in try Self.dashboardExpressions() {
                 do {
-                    let result = try await prometheus.query(expression)
+                    var result = try await prometheus.query(expression)
+                    while result.isEmpty, ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(250))
+                        result = try await prometheus.query(expression)
+                    }
                     #expect(!result.isEmpty, "no data for \(expression)")
                 } catch {
                     Issue.record("\(error)")
@@ -141,7 +149,7 @@ struct DashboardTests {
                 inventory.orgs[0].keys.append(generator.makeKey(index: 9999, orgID: org.id, projects: org.projects, using: &random))
             }
             var firing: [[String: Any]] = []
-            for _ in 0..<100 where firing.isEmpty {
+            for _ in 0..<300 where firing.isEmpty {
                 try await Task.sleep(for: .milliseconds(200))
                 firing = try await prometheus.query(#"ALERTS{alertname="MongoDBAPIKeyAdded",alertstate="firing"}"#)
             }

@@ -82,7 +82,7 @@ struct EndToEndTests {
                 environment: ["MONGODB_ATLAS_PUBLIC_KEY": testPublicKey, "MONGODB_ATLAS_PRIVATE_KEY": testPrivateKey])
             let port = try await exporter.waitForListeningPort()
             let base = "http://127.0.0.1:\(port)"
-            try await waitUntilReady(base)
+            try await exporter.waitUntilReady(port: port)
 
             let response = try await httpGet(base + "/metrics")
             #expect(response.status == 200)
@@ -122,7 +122,7 @@ struct EndToEndTests {
                                            environment: [:])
         let port = try await exporter.waitForListeningPort()
         let base = "http://127.0.0.1:\(port)"
-        try await waitUntilReady(base)
+        try await exporter.waitUntilReady(port: port)
         let samples = try ExpositionParser.parse(String(decoding: try await httpGet(base + "/metrics").body, as: UTF8.self))
         let counts = samples.filter { $0.name == "mongodb_api_keys" }.map(\.value).sorted()
         #expect(counts == [35, 240, 730])
@@ -147,13 +147,5 @@ struct EndToEndTests {
         let (status, stderr) = try await ExporterProcess.run(arguments: [], environment: [:])
         #expect(status == 2)
         #expect(stderr.contains("MONGODB_ATLAS_PUBLIC_KEY"))
-    }
-
-    private func waitUntilReady(_ base: String) async throws {
-        for _ in 0..<300 {
-            if try await httpGet(base + "/-/ready").status == 200 { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("the exporter never became ready")
     }
 }

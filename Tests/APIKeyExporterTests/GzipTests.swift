@@ -8,9 +8,7 @@ struct GzipTests {
     func singleMember() async throws {
         let exporter = try ExporterProcess(arguments: ["--demo", "--web.listen-address", "127.0.0.1:0"], environment: [:])
         let port = try await exporter.waitForListeningPort()
-        for _ in 0..<100 where try await httpGet("http://127.0.0.1:\(port)/-/ready").status != 200 {
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await exporter.waitUntilReady(port: port)
         let (status, output) = try runTool("python3", ["-c", """
             import sys, urllib.request, zlib
             url = sys.argv[1]

@@ -17,9 +17,7 @@ struct HardeningTests {
             let port = try await exporter.waitForListeningPort()
             let base = "http://127.0.0.1:\(port)"
             var pages: [String] = []
-            for _ in 0..<300 where try await httpGet(base + "/-/ready").status != 200 {
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            try await exporter.waitUntilReady(port: port)
 
             // Each fault, and the reason its failed polls must be counted under.
             let faults: [(String, String, @Sendable (inout SimulatorFaults) -> Void)] = [

@@ -26,9 +26,7 @@ struct OpenMetricsTests {
         let exporter = try ExporterProcess(arguments: ["--demo", "--web.listen-address", "127.0.0.1:0"], environment: [:])
         let port = try await exporter.waitForListeningPort()
         let url = "http://127.0.0.1:\(port)/metrics"
-        for _ in 0..<100 where try await httpGet("http://127.0.0.1:\(port)/-/ready").status != 200 {
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await exporter.waitUntilReady(port: port)
         let openMetrics = try await httpGet(url, headers: ["Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"])
         #expect(openMetrics.headers["content-type"] == "application/openmetrics-text; version=1.0.0; charset=utf-8")
         let text = String(decoding: openMetrics.body, as: UTF8.self)

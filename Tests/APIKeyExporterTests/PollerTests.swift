@@ -115,8 +115,8 @@ struct PollerTests {
             #expect(!cache.isReady)
             poller.start()
             defer { poller.stop() }
-            // Bounded wait: backoff 100ms, 200ms, 400ms... gives 4 cycles well within 10 s; the interval never would.
-            for _ in 0..<200 where poller.completedCycles < 4 {
+            // Bounded wait (30 s): backoff 100ms, 200ms, 400ms... gives 4 cycles in about a second; the interval never would.
+            for _ in 0..<600 where poller.completedCycles < 4 {
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(poller.completedCycles >= 4)

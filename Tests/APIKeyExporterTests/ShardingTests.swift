@@ -49,10 +49,8 @@ struct ShardingTests {
                 try ExporterProcess(arguments: ["--atlas.base-url", running.baseURL(), "--web.listen-address", "127.0.0.1:0"] + extra,
                                     environment: environment)
             }
-            func keySeries(_ port: Int) async throws -> Set<Sample> {
-                for _ in 0..<100 where try await httpGet("http://127.0.0.1:\(port)/-/ready").status != 200 {
-                    try await Task.sleep(for: .milliseconds(100))
-                }
+            func keySeries(_ port: Int, of exporter: ExporterProcess) async throws -> Set<Sample> {
+                try await exporter.waitUntilReady(port: port)
                 let text = String(decoding: try await httpGet("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)
                 return Set(try ExpositionParser.parse(text).filter { $0.name.hasPrefix("mongodb_api_key") && !$0.name.contains("_poll_")
                     && !$0.name.contains("requests") && !$0.name.contains("timestamp_seconds") && !$0.name.contains("discovery")
@@ -64,9 +62,9 @@ struct ShardingTests {
             var ports: [Int] = []
             for replica in replicas { ports.append(try await replica.waitForListeningPort()) }
 
-            let whole = try await keySeries(singlePort)
+            let whole = try await keySeries(singlePort, of: single)
             var parts: [Set<Sample>] = []
-            for port in ports { parts.append(try await keySeries(port)) }
+            for (port, replica) in zip(ports, replicas) { parts.append(try await keySeries(port, of: replica)) }
             #expect(!whole.isEmpty)
             #expect(parts.reduce(Set()) { $0.union($1) } == whole, "the union of the shards is the whole")
             #expect(parts.map(\.count).reduce(0, +) == whole.count, "no series in two shards")
@@ -78,7 +76,7 @@ struct ShardingTests {
 
             // Replica 0 goes away: replicas 1 and 2 still export their orgs, and only those.
             #expect(try await replicas[0].terminate() == 0)
-            let remaining = try await keySeries(ports[1]).union(try await keySeries(ports[2]))
+            let remaining = try await keySeries(ports[1], of: replicas[1]).union(try await keySeries(ports[2], of: replicas[2]))
             #expect(remaining == whole.subtracting(parts[0]))
             for process in [single, replicas[1], replicas[2]] { #expect(try await process.terminate() == 0) }
         }

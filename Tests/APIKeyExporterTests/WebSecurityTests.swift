@@ -122,7 +122,7 @@ struct WebSecurityTests {
             let started = ContinuousClock.now
             let response = try await httpGet("http://127.0.0.1:\(port)/metrics")
             #expect(response.status == 200)
-            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(ContinuousClock.now - started < .seconds(5), "a scrape waited behind the idle connections")
         }
         #expect(try await exporter.terminate() == 0)
     }

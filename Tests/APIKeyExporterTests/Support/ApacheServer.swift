@@ -107,9 +107,9 @@ final class ApacheServer: @unchecked Sendable {
         """
     }
 
-    /// Polls the port for up to 10 s (bounded); false if Apache exited or never listened.
+    /// Polls the port for up to 30 s (bounded); false if Apache exited or never listened.
     private static func waitUntilListening(port: Int, process: Process) -> Bool {
-        for _ in 0..<100 {
+        for _ in 0..<300 {
             guard process.isRunning else { return false }
             if let fd = connectLoopback(port: port) {
                 close(fd)

@@ -49,6 +49,22 @@ final class ExporterProcess: Sendable {
         var stderr: String
     }
 
+    /// Waits (bounded) until `/-/ready` answers 200, i.e. the first poll has been published. Generous by default:
+    /// CI runs every suite at once on a small machine, and a first poll can then take many seconds.
+    func waitUntilReady(port: Int, timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if (try? await httpGet("http://127.0.0.1:\(port)/-/ready"))?.status == 200 { return }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ExporterNotReady(stderr: stderr)
+    }
+
+    struct ExporterNotReady: Error {
+        var stderr: String
+    }
+
     /// Sends a signal, e.g. SIGHUP to reload the configuration.
     func send(_ signal: Int32) {
         kill(process.processIdentifier, signal)

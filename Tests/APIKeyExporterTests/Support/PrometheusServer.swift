@@ -94,9 +94,9 @@ final class PrometheusServer: @unchecked Sendable {
         return ((object?["data"] as? [String: Any])?["groups"] as? [[String: Any]]) ?? []
     }
 
-    /// Polls `/-/ready` for up to 20 s (bounded).
+    /// Polls `/-/ready` for up to 60 s (bounded): Prometheus starts slowly on a loaded CI machine.
     private static func waitUntilReady(port: Int, process: Process) -> Bool {
-        for _ in 0..<200 {
+        for _ in 0..<600 {
             guard process.isRunning else { return false }
             let handle = CurlEasyHandle(options: TransportOptions())
             if (try? handle.get("http://127.0.0.1:\(port)/-/ready", headers: []))?.status == 200 { return true }
