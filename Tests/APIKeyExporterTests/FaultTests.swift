@@ -13,7 +13,7 @@ struct FaultTests {
         var reason: String
         /// The client's request timeout. Generous by default: the good poll before the fault must not time out
         /// on a loaded CI machine (a debug build, every suite in parallel).
-        var timeout: Duration = .seconds(10)
+        var timeout: Duration = .seconds(20)
         var apply: @Sendable (inout SimulatorFaults) -> Void
         var testDescription: String { name }
     }
@@ -30,7 +30,7 @@ struct FaultTests {
         Case(name: "truncated body", reason: "transport") { $0.truncatedKeyPages = true },
         Case(name: "totalCount drift", reason: "inconsistent") { $0.totalCountDrift = true },
         Case(name: "duplicate ids across pages", reason: "inconsistent") { $0.duplicateKeyAcrossPages = true },
-        Case(name: "a hang past the timeout", reason: "timeout", timeout: .seconds(3)) { $0.responseDelay = .seconds(10) },
+        Case(name: "a hang past the timeout", reason: "timeout", timeout: .seconds(5)) { $0.responseDelay = .seconds(12) },
     ]
 
     @Test("fault", arguments: cases)
@@ -139,9 +139,11 @@ struct FaultTests {
             faults.burstRetryAfter = "30"
             simulator.faults = faults
             let started = ContinuousClock.now
-            let (ok, state) = try await offPool { (handle.poller.pollOnce(deadline: .now + .seconds(5)), handle.poller.state) }
+            // Waiting for the retry would take 30 s, and waiting until the cycle's deadline 25 s; giving up at once takes
+            // a poll's time, well under 20 s even on a loaded CI machine.
+            let (ok, state) = try await offPool { (handle.poller.pollOnce(deadline: .now + .seconds(25)), handle.poller.state) }
             #expect(!ok)
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(20))
             #expect(state.orgs[inventory.orgs[0].id]?.errorCounts["rate_limited"] == 1)
         }
     }

@@ -77,7 +77,9 @@ struct ServiceAccountTests {
         try await Task.sleep(for: .milliseconds(1200))
         let (ok, state) = try await handle.poll()
         #expect(ok)
-        #expect(simulator.stats.tokenRequests == tokensAfterFirstPoll + 1)
+        // Renewed at least once; a second poll slower than the token's one second of use renews again, which is right.
+        // Only a renewal before expiry keeps every request free of 401 (the count of renewals on 401 is tested above).
+        #expect(simulator.stats.tokenRequests >= tokensAfterFirstPoll + 1)
         #expect(state.requestsByCode["401"] == nil, "no request went out with an old token")
         await running.stop()
     }
