@@ -137,24 +137,28 @@ public final class AtlasClient {
         var seen = Set<String>()
         var totalCount: Int?
         for pageNum in 1...Self.maxPages {
-            let page: ListPage<Element> = try get(
-                path: path, query: [("itemsPerPage", String(Self.maxItemsPerPage)), ("pageNum", String(pageNum))],
-                fastDecode: fastDecode)
-            if let pageTotal = page.totalCount {
-                if let totalCount, totalCount != pageTotal {
-                    throw .inconsistent(reason: "totalCount changed from \(totalCount) to \(pageTotal) at page \(pageNum)",
-                                        url: baseURL + path)
+            let (response, url) = try getSuccessful(
+                path: path, query: [("itemsPerPage", String(Self.maxItemsPerPage)), ("pageNum", String(pageNum))])
+            // Reading the page and keeping its elements is the CPU part of a listing: one gate pass per page.
+            let isLastPage = try CPUGate.shared.run { () throws(APIError) -> Bool in
+                let page: ListPage<Element> = try decode(response, url: url, fastDecode: fastDecode)
+                if let pageTotal = page.totalCount {
+                    if let totalCount, totalCount != pageTotal {
+                        throw .inconsistent(reason: "totalCount changed from \(totalCount) to \(pageTotal) at page \(pageNum)",
+                                            url: baseURL + path)
+                    }
+                    totalCount = pageTotal
                 }
-                totalCount = pageTotal
-            }
-            for element in page.results {
-                let elementID = element[keyPath: id]
-                guard seen.insert(elementID).inserted else {
-                    throw .inconsistent(reason: "id \(elementID) listed twice (page \(pageNum))", url: baseURL + path)
+                for element in page.results {
+                    let elementID = element[keyPath: id]
+                    guard seen.insert(elementID).inserted else {
+                        throw .inconsistent(reason: "id \(elementID) listed twice (page \(pageNum))", url: baseURL + path)
+                    }
+                    all.append(keep(element))
                 }
-                all.append(keep(element))
+                return page.results.isEmpty || !page.hasNextPage
             }
-            if page.results.isEmpty || !page.hasNextPage {
+            if isLastPage {
                 if let totalCount, totalCount != all.count {
                     throw .inconsistent(reason: "listed \(all.count) items but totalCount is \(totalCount)", url: baseURL + path)
                 }
@@ -167,6 +171,12 @@ public final class AtlasClient {
     func get<Body: Decodable>(
         path: String, query: [(String, String)], fastDecode: ([UInt8]) -> Body? = { _ in nil }
     ) throws(APIError) -> Body {
+        let (response, url) = try getSuccessful(path: path, query: query)
+        return try CPUGate.shared.run { () throws(APIError) -> Body in try decode(response, url: url, fastDecode: fastDecode) }
+    }
+
+    /// A 2xx answer to a GET (after retries), and its URL; any other status is thrown with the API's error body.
+    private func getSuccessful(path: String, query: [(String, String)]) throws(APIError) -> (CurlResponse, String) {
         let target = requestTarget(path: path, query: query)
         let url = baseURL + target.dropFirst(basePath.count)
         let response = try getRetrying(url: url, requestTarget: target)
@@ -174,6 +184,12 @@ public final class AtlasClient {
             let body = try? decoder.decode(AtlasErrorBody.self, from: Data(response.body))
             throw .http(status: response.status, body: body, url: url)
         }
+        return (response, url)
+    }
+
+    private func decode<Body: Decodable>(
+        _ response: CurlResponse, url: String, fastDecode: ([UInt8]) -> Body?
+    ) throws(APIError) -> Body {
         if let body = fastDecode(response.body) { return body }
         do {
             return try decoder.decode(Body.self, from: Data(response.body))

@@ -1,0 +1,31 @@
+import Dispatch
+import Foundation
+
+/// Bounds how many poll threads do CPU work at once, leaving a core to the HTTP server.
+///
+/// Polling overlaps several organizations (`--poll.concurrency`, 4 by default) because most of a request is
+/// waiting for the API. But the work between requests (reading a 500-key page, the diff) is CPU, and four threads
+/// of it on a 2-core machine left a scrape waiting for a core: `/metrics` p99 was 7–9 ms during a 100,000-key poll
+/// against 1.3–3.7 ms with one org at a time (`apikey-benchmark --scrape-connections 1`). Passing that work
+/// through this gate, one core fewer than the machine has (at least one), keeps the overlap of the waits and gives
+/// the scrape its core back.
+final class CPUGate: Sendable {
+    /// The process's gate: every target's and every org's poll shares the same cores.
+    static let shared = CPUGate(width: max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+
+    let width: Int
+    private let slots: DispatchSemaphore
+
+    init(width: Int) {
+        self.width = max(1, width)
+        slots = DispatchSemaphore(value: self.width)
+    }
+
+    /// Runs `body` once a slot is free. Call it from a Dispatch queue, never from the Swift concurrency pool:
+    /// it blocks while all slots are taken.
+    func run<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        slots.wait()
+        defer { slots.signal() }
+        return try body()
+    }
+}
