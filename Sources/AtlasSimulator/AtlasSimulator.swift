@@ -11,7 +11,9 @@ public final class AtlasSimulator: Sendable {
     public static let prefixes = ["/api/atlas/v1.0", "/api/atlas/v2", "/api/public/v1.0"]
     static let versionedMediaType = "application/vnd.atlas.2023-01-01+json"
 
-    private let inventoryState: Mutex<SimulatedInventory>
+    /// The inventory, and a generation counted up by every change to it (for `pageCache`).
+    private let inventoryState: Mutex<(inventory: SimulatedInventory, generation: Int)>
+    private let pageCache = PageCache()
     private let faultState = Mutex(SimulatorFaults())
     private let statsState = Mutex(SimulatorStats())
     let authenticator: DigestAuthenticator
@@ -21,14 +23,14 @@ public final class AtlasSimulator: Sendable {
     /// ids to secrets accepted by `POST /api/oauth/token`, whose tokens live `tokenLifetime`.
     public init(inventory: SimulatedInventory, users: [String: String], nonceLifetime: Duration = .seconds(300),
                 serviceAccounts: [String: String] = [:], tokenLifetime: Duration = .seconds(3600)) {
-        inventoryState = Mutex(inventory)
+        inventoryState = Mutex((inventory, 0))
         authenticator = DigestAuthenticator(users: users, nonceLifetime: nonceLifetime)
         tokenIssuer = TokenIssuer(clients: serviceAccounts, lifetime: tokenLifetime)
     }
 
     public var inventory: SimulatedInventory {
-        get { inventoryState.withLock { $0 } }
-        set { inventoryState.withLock { $0 = newValue } }
+        get { inventoryState.withLock { $0.inventory } }
+        set { inventoryState.withLock { $0 = (newValue, $0.generation + 1) } }
     }
 
     public var faults: SimulatorFaults {
@@ -52,7 +54,10 @@ public final class AtlasSimulator: Sendable {
     /// Changes the inventory atomically, while the simulator serves.
     @discardableResult
     public func mutate<T>(_ body: (inout SimulatedInventory) -> T) -> T {
-        inventoryState.withLock { body(&$0) }
+        inventoryState.withLock { state in
+            state.generation += 1
+            return body(&state.inventory)
+        }
     }
 
     /// Starts serving on `host:port` (port 0 picks a free one) and returns once the socket listens.
@@ -141,14 +146,24 @@ public final class AtlasSimulator: Sendable {
     }
 
     private func listKeys(_ request: Request, prefix: String, orgID: String) -> Response {
-        guard let org = inventory.org(orgID) else { return orgNotFound(orgID) }
+        let (org, generation) = inventoryState.withLock { ($0.inventory.org(orgID), $0.generation) }
+        guard let org else { return orgNotFound(orgID) }
         record { $0.keyPages += 1 }
         let base = baseURL(request, prefix: prefix)
         let faults = self.faults
+        var cacheKey: String?
+        if faults == SimulatorFaults() {
+            let query = request.uri.queryParameters
+            cacheKey = "\(base)|\(orgID)|\(query["pageNum"] ?? "")|\(query["itemsPerPage"] ?? "")"
+            if let cacheKey, let page = pageCache.page(cacheKey, generation: generation) {
+                return Response(status: .ok, headers: [.contentType: contentType(prefix: prefix)], body: ResponseBody(byteBuffer: page))
+            }
+        }
         let stale = faults.staleListing
         let listed = stale.isEmpty ? org.keys : org.keys.map { stale[$0.id] ?? $0 }
         let damage: BodyDamage? = faults.truncatedKeyPages ? .truncated : faults.malformedKeyPages ? .malformed : nil
-        return paginate(request, prefix: prefix, path: "/orgs/\(orgID)/apiKeys", items: listed, damage: damage) { key in
+        let cache = cacheKey.map { (key: $0, generation: generation) }
+        return paginate(request, prefix: prefix, path: "/orgs/\(orgID)/apiKeys", items: listed, damage: damage, cache: cache) { key in
             APIBody.key(key, selfHref: "\(base)/orgs/\(orgID)/apiKeys/\(key.id)")
         }
     }
@@ -192,7 +207,7 @@ public final class AtlasSimulator: Sendable {
     /// `pageNum` (default 1) and `itemsPerPage` (default 100, at most 500), with `self`, `previous` and `next` links.
     private func paginate<Item, Body: Encodable>(
         _ request: Request, prefix: String, path: String, items: [Item], damage: BodyDamage? = nil,
-        _ transform: (Item) -> Body
+        cache: (key: String, generation: Int)? = nil, _ transform: (Item) -> Body
     ) -> Response {
         let query = request.uri.queryParameters
         let pageNumText = query["pageNum"].map(String.init) ?? "1"
@@ -218,7 +233,7 @@ public final class AtlasSimulator: Sendable {
         if end < items.count, nextAllowed { links.append(.init(href: href(pageNum + 1), rel: "next")) }
         let totalCount = items.count + (faults.totalCountDrift && pageNum > 1 ? 1 : 0)
         return json(APIBody.Page(links: links, results: pageItems.map(transform), totalCount: totalCount), prefix: prefix,
-                    damage: damage)
+                    damage: damage, cache: cache)
     }
 
     // MARK: Helpers
@@ -237,15 +252,25 @@ public final class AtlasSimulator: Sendable {
 
     struct TruncatedOnPurpose: Error {}
 
-    private func json(_ body: some Encodable, prefix: String, damage: BodyDamage? = nil) -> Response {
-        let contentType = prefix == "/api/atlas/v2" ? "\(Self.versionedMediaType);charset=utf-8" : "application/json"
+    private func contentType(prefix: String) -> String {
+        prefix == "/api/atlas/v2" ? "\(Self.versionedMediaType);charset=utf-8" : "application/json"
+    }
+
+    /// `body` encoded as the API would; stored in `cache` when given (and undamaged).
+    private func json(_ body: some Encodable, prefix: String, damage: BodyDamage? = nil,
+                      cache: (key: String, generation: Int)? = nil) -> Response {
+        let contentType = contentType(prefix: prefix)
         let data = APIBody.encode(body)
-        let half = ByteBuffer(bytes: data.prefix(data.count / 2))
         let responseBody: ResponseBody
         switch damage {
-        case nil: responseBody = ResponseBody(byteBuffer: ByteBuffer(bytes: data))
-        case .malformed: responseBody = ResponseBody(byteBuffer: half)
+        case nil:
+            let whole = ByteBuffer(bytes: data)
+            if let cache { pageCache.store(whole, key: cache.key, generation: cache.generation) }
+            responseBody = ResponseBody(byteBuffer: whole)
+        case .malformed:
+            responseBody = ResponseBody(byteBuffer: ByteBuffer(bytes: data.prefix(data.count / 2)))
         case .truncated:
+            let half = ByteBuffer(bytes: data.prefix(data.count / 2))
             responseBody = ResponseBody(contentLength: data.count) { writer in
                 try await writer.write(half)
                 throw TruncatedOnPurpose()

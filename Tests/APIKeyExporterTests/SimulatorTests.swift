@@ -1,3 +1,4 @@
+import APIKeyExporter
 import AtlasSimulator
 import Crypto
 import Foundation
@@ -77,5 +78,29 @@ struct SimulatorTests {
         let stopped = simulator.inventory
         try await Task.sleep(for: .milliseconds(100))
         #expect(simulator.inventory == stopped)
+    }
+
+    @Test("a key page kept encoded is served again until the inventory changes, by mutate or by assignment")
+    func pageCacheFollowsInventory() async throws {
+        let generator = InventoryGenerator(seed: 5, keysPerOrg: [700])
+        try await withSimulator(generator.generate()) { simulator, running in
+            let orgID = simulator.inventory.orgs[0].id
+            func listed() async throws -> [String] {
+                try await offPool { try AtlasClient(baseURL: running.baseURL(), credentials: testCredentials).listAPIKeys(orgID: orgID) }
+                    .map(\.id)
+            }
+            let first = try await listed()
+            #expect(try await listed() == first, "the same pages, from the cache")
+            simulator.mutate { $0.orgs[0].keys.removeFirst(3) }
+            let mutated = try await listed()
+            #expect(mutated == Array(first.dropFirst(3)))
+            var inventory = simulator.inventory
+            inventory.orgs[0].keys.removeLast(2)
+            simulator.inventory = inventory
+            #expect(try await listed() == Array(mutated.dropLast(2)))
+            // Under an injected fault no page is taken from, or put into, the cache.
+            simulator.faults.staleListing = [mutated[0]: inventory.orgs[0].keys[0]]
+            #expect(try await listed().count == mutated.count - 2)
+        }
     }
 }
