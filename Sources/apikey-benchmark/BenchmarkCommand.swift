@@ -22,6 +22,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(help: "Seconds of wrk load for the throughput comparison with nginx.") var throughputSeconds = 5
     @Option(help: "wrk connections scraping /metrics during cycles 2 and later (1: one scraper, as Prometheus is).")
     var scrapeConnections = 8
+    @Option(name: .customLong("poll.concurrency"), help: "Organizations polled at once, as the exporter's flag.")
+    var pollConcurrency = 4
     @Flag(help: .hidden) var serveSimulator = false
 
     func run() async throws {
@@ -33,6 +35,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
                                                          "--small-org-keys", "\(smallOrgKeys)"])
         defer { child.stop() }
         let report = try await BenchmarkRun(baseURL: child.baseURL, keyInfo: keyInfo, scrapeConnections: max(1, scrapeConnections),
+                                            pollConcurrency: max(1, pollConcurrency),
                                             orgs: orgs + 1,
                                             keys: orgs * keysPerOrg + smallOrgKeys,
                                             keyPages: orgs * ((keysPerOrg + 499) / 500) + (smallOrgKeys + 499) / 500)

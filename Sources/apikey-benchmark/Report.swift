@@ -15,7 +15,8 @@ struct Report {
         let minimum = run.keyPages + 1
         var lines = [
             "mongodb_apikey_exporter benchmark: \(run.orgs) orgs, \(run.keys) keys (\(run.keyPages) key pages + 1 org page), "
-                + "per-key families \(run.keyInfo ? "on" : "off"); \(ProcessInfo.processInfo.activeProcessorCount) cores; "
+                + "per-key families \(run.keyInfo ? "on" : "off"); \(run.pollConcurrency) orgs at once; "
+                + "\(ProcessInfo.processInfo.activeProcessorCount) cores; "
                 + "\(run.scrapeConnections) wrk connection\(run.scrapeConnections == 1 ? "" : "s") on /metrics from cycle 2",
             "",
             "cycle | wall s | CPU s | peak RSS | peak anon | requests (401 / 200) | minimum | connections | exposition | /metrics p50 | p99",

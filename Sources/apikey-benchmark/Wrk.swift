@@ -28,6 +28,8 @@ struct Wrk {
         try start(url: url, connections: connections, seconds: seconds).finish()
     }
 
+    var isRunning: Bool { process.isRunning }
+
     /// Waits for the run to end and reads its results.
     func finish() -> Result? {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
