@@ -4,11 +4,10 @@ import Foundation
 /// Bounds how many poll threads do CPU work at once, leaving a core to the HTTP server.
 ///
 /// Polling overlaps several organizations (`--poll.concurrency`, 4 by default) because most of a request is
-/// waiting for the API. But the work between requests (reading a 500-key page, the diff) is CPU, and four threads
-/// of it on a 2-core machine left a scrape waiting for a core: `/metrics` p99 was 7–9 ms during a 100,000-key poll
-/// against 1.3–3.7 ms with one org at a time (`apikey-benchmark --scrape-connections 1`). Passing that work
-/// through this gate, one core fewer than the machine has (at least one), keeps the overlap of the waits and gives
-/// the scrape its core back.
+/// waiting for the API. But reading a 500-key page is CPU, and four threads of it on a 2-core machine left a
+/// scrape waiting for a core: `/metrics` p99 during a 100,000-key poll was 6.5–9.9 ms without this gate and
+/// 4.2–7.3 ms with it (`apikey-benchmark --scrape-connections 1`). One core fewer than the machine has (at least
+/// one) decodes at a time; the waits for the API still overlap.
 final class CPUGate: Sendable {
     /// The process's gate: every target's and every org's poll shares the same cores.
     static let shared = CPUGate(width: max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
