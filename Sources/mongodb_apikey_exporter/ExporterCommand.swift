@@ -2,6 +2,7 @@ import APIKeyExporter
 import ArgumentParser
 import AtlasSimulator
 import Foundation
+import Glibc
 import Logging
 import ServiceLifecycle
 
@@ -90,6 +91,40 @@ struct ExporterCommand: AsyncParsableCommand {
     @Flag(name: .customLong("healthcheck"), help: "Ask the exporter on --web.listen-address for /-/healthy, exit 0 if healthy (for container health checks).")
     var healthcheck = false
 
+    /// Parses the command line and runs. Every bad setting, including one ArgumentParser refuses (a value that is
+    /// not a number, an unknown flag), ends the same way: one line on standard error and exit status 2.
+    static func main() async {
+        // A log write to a closed pipe must fail with EPIPE (dropped and counted), not end the process.
+        signal(SIGPIPE, SIG_IGN)
+        let command: ExporterCommand
+        do {
+            guard let parsed = try parseAsRoot() as? ExporterCommand else { Glibc.exit(2) }
+            command = parsed
+        } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            let message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: "; ")
+            ExporterCommand.fail("invalid configuration: \(ConfigError.quoteLimited(message, limit: 400))")
+        }
+        do {
+            try await command.run()
+        } catch let code as ExitCode {
+            Glibc.exit(code.rawValue)
+        } catch {
+            ExporterCommand.fail("\(error)", status: 1)
+        }
+        Glibc.exit(0)
+    }
+
+    /// One line on standard error, then exit.
+    static func fail(_ message: String, status: Int32 = 2) -> Never {
+        let line = "mongodb_apikey_exporter: " + message.split(whereSeparator: \.isNewline).joined(separator: "; ") + "\n"
+        _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, line.utf8.count) }
+        Glibc.exit(status)
+    }
+
     func run() async throws {
         if healthcheck {
             guard let address = ListenAddress(parsing: listenAddress) else { throw ExitCode(2) }
@@ -131,36 +166,44 @@ struct ExporterCommand: AsyncParsableCommand {
                 config = try ExporterConfig(raw, environment: ProcessInfo.processInfo.environment)
             }
         } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("mongodb_apikey_exporter: invalid configuration: \(error)\n".utf8))
-            throw ExitCode(2)
+            Self.fail("invalid configuration: \(error)")
         }
 
         LoggingSystem.bootstrap { _ in LineLogHandler(format: config.logFormat, level: config.logLevel) }
         let logger = Logger(label: "mongodb_apikey_exporter")
-        if let simulator {
-            logger.info("demo mode: polling the built-in API simulator, which changes a key every 20s",
-                        metadata: ["url": "\(simulator.running.baseURL())"])
-        }
+        let demoURL = simulator?.running.baseURL()
         let parts: ExporterAssembly.Parts
         do {
+            // Logged once the address is bound: a start that fails (the port is taken) prints its one error line only.
             parts = try ExporterAssembly.make(config: config, logger: logger) { address in
+                logger.info("starting mongodb_apikey_exporter", metadata: [
+                    "version": "\(BuildInfo.version)", "revision": "\(BuildInfo.revision)",
+                    "targets": "\(config.targets.map(\.name).joined(separator: ","))", "poll_interval": "\(config.pollInterval)",
+                ])
+                if let demoURL {
+                    logger.info("demo mode: polling the built-in API simulator, which changes a key every 20s",
+                                metadata: ["url": "\(demoURL)"])
+                }
                 logger.info("listening", metadata: [
                     "address": "\(address)", "telemetry_path": "\(config.telemetryPath)",
                     "tls": "\(config.webConfig?.tls != nil)"])
             }
         } catch {
-            FileHandle.standardError.write(Data("mongodb_apikey_exporter: invalid configuration: \(error)\n".utf8))
-            throw ExitCode(2)
+            Self.fail("invalid configuration: \(error)")
         }
-        logger.info("starting mongodb_apikey_exporter", metadata: [
-            "version": "\(BuildInfo.version)", "revision": "\(BuildInfo.revision)", "targets": "\(config.targets.map(\.name).joined(separator: ","))",
-            "poll_interval": "\(config.pollInterval)",
-        ])
         let group = ServiceGroup(configuration: .init(
             services: parts.services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            // The address is taken, not ours to use, or not on this host: a setting, reported as one.
+            if let reason = ListenFailure.reason(error) {
+                Self.fail("invalid configuration: --web.listen-address: cannot listen on \(config.listenAddress): \(reason)")
+            }
+            throw error
+        }
         await simulator?.stop()
         logger.info("stopped")
     }

@@ -36,6 +36,13 @@ public final class ConfigReloader: Sendable {
             defer { running = targets }
             return running
         }
+        guard targets != previous else {
+            // A signal storm, or a reload without an edit: nothing to replace, so no cycle and no render (unless the
+            // last reload had failed, in which case the status turns good again).
+            if poller.lastReloadSucceeded != true { poller.recordReload(succeeded: true) }
+            logger.info("configuration file unchanged; nothing to reload")
+            return
+        }
         let collectors = collectors
         let logger = logger
         poller.replaceTargets { current in
@@ -51,17 +58,26 @@ public final class ConfigReloader: Sendable {
     }
 }
 
-/// Calls the reloader for every SIGHUP until the service group shuts down.
+/// Handles SIGHUP until the service group shuts down: reloads `--config.file`, or, without one, logs that there is
+/// nothing to reload (SIGHUP's default action would end the process, and a reload must never stop the exporter).
+///
+/// Reloads run one at a time, in this loop; signals that arrive during one are coalesced into the next.
 public struct ConfigReloadService: Service {
-    let reloader: ConfigReloader
+    let reloader: ConfigReloader?
+    let logger: Logger
 
-    public init(reloader: ConfigReloader) {
+    public init(reloader: ConfigReloader?, logger: Logger) {
         self.reloader = reloader
+        self.logger = logger
     }
 
     public func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
-            reloader.reload()
+            if let reloader {
+                reloader.reload()
+            } else {
+                logger.info("SIGHUP: no configuration file to reload (start with --config.file to reload targets)")
+            }
         }
     }
 }

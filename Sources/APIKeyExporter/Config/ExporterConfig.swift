@@ -1,20 +1,6 @@
 import Foundation
 import Logging
 
-/// A setting that is missing or invalid; `description` is the one line printed before exiting.
-public struct ConfigError: Error, Equatable, CustomStringConvertible {
-    /// The flag or environment variable at fault, e.g. `--poll.interval`.
-    public var field: String
-    public var message: String
-
-    public init(field: String, _ message: String) {
-        self.field = field
-        self.message = message
-    }
-
-    public var description: String { "\(field): \(message)" }
-}
-
 /// Settings as the command line and the environment give them, before validation.
 public struct RawSettings: Sendable {
     public var baseURL = "https://cloud.mongodb.com/api/atlas/v2"
@@ -74,10 +60,7 @@ public struct ExporterConfig: Sendable {
             targets = [try Self.flagTarget(raw, environment: environment)]
         }
 
-        pollInterval = try Self.duration(raw.pollInterval, field: "--poll.interval")
-        guard pollInterval >= .seconds(1) else {
-            throw ConfigError(field: "--poll.interval", "\"\(raw.pollInterval)\" is shorter than 1s")
-        }
+        pollInterval = try Self.duration(raw.pollInterval, field: "--poll.interval", range: DurationRange.interval)
         guard let listen = ListenAddress(parsing: raw.listenAddress) else {
             throw ConfigError(field: "--web.listen-address", "\"\(raw.listenAddress)\" is not host:port (e.g. :10025, 127.0.0.1:10025, [::1]:10025)")
         }
@@ -132,8 +115,8 @@ public struct ExporterConfig: Sendable {
         }
 
         var transport = TransportOptions()
-        transport.connectTimeout = try duration(raw.connectTimeout, field: "--atlas.connect-timeout")
-        transport.requestTimeout = try duration(raw.requestTimeout, field: "--atlas.timeout")
+        transport.connectTimeout = try duration(raw.connectTimeout, field: "--atlas.connect-timeout", range: DurationRange.timeout)
+        transport.requestTimeout = try duration(raw.requestTimeout, field: "--atlas.timeout", range: DurationRange.timeout)
         if let caFile = raw.caFile {
             guard FileManager.default.isReadableFile(atPath: caFile) else {
                 throw ConfigError(field: "--atlas.ca-file", "cannot read \"\(caFile)\"")
@@ -212,9 +195,12 @@ public struct ExporterConfig: Sendable {
         return secret
     }
 
-    static func duration(_ text: String, field: String) throws(ConfigError) -> Duration {
-        guard let duration = DurationParser.parse(text), duration > .zero else {
+    static func duration(_ text: String, field: String, range: ClosedRange<Duration>) throws(ConfigError) -> Duration {
+        guard let duration = DurationParser.parse(text) else {
             throw ConfigError(field: field, "\"\(text)\" is not a duration such as 30s, 5m or 1h")
+        }
+        guard range.contains(duration) else {
+            throw ConfigError(field: field, "\"\(text)\" is not between \(DurationRange.describe(range))")
         }
         return duration
     }

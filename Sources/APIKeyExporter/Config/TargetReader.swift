@@ -40,11 +40,11 @@ struct TargetReader {
         var transport = TransportOptions()
         if let text = try value("connect_timeout") {
             transport.connectTimeout = try located("connect_timeout") { () throws(ConfigError) in
-                try ExporterConfig.duration(text, field: "connect_timeout")
+                try ExporterConfig.duration(text, field: "connect_timeout", range: DurationRange.timeout)
             }
         }
         if let text = try value("timeout") {
-            transport.requestTimeout = try located("timeout") { () throws(ConfigError) in try ExporterConfig.duration(text, field: "timeout") }
+            transport.requestTimeout = try located("timeout") { () throws(ConfigError) in try ExporterConfig.duration(text, field: "timeout", range: DurationRange.timeout) }
         }
         if let caFile = try value("ca_file") {
             guard FileManager.default.isReadableFile(atPath: caFile) else {

@@ -35,6 +35,9 @@ public final class ProcessMetrics: Sendable {
     /// Reads /proc and renders the families: two small file reads and a directory listing.
     private func read(format: ExpositionFormat) -> [UInt8] {
         var writer = TextFormatWriter(capacity: 1024, format: format)
+        writer.family("mongodb_apikey_exporter_log_write_errors_total", type: .counter,
+                      help: "Log lines dropped because writing them failed (standard error closed, full or without reader).")
+        writer.counter("mongodb_apikey_exporter_log_write_errors_total", [], Double(LogSink.writeErrors), created: nil)
         guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
               let fields = Self.statFields(stat)
         else { return writer.bytes }

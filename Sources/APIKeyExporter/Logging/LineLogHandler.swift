@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// `--log.format`: how each log line is written to standard error.
 public enum LogFormat: String, Sendable {
@@ -9,16 +8,22 @@ public enum LogFormat: String, Sendable {
 
 /// Writes one line per event to standard error, as logfmt (`ts=... level=info msg="..." key=value`) or JSON,
 /// like the Prometheus exporters written in Go.
+///
+/// Every value passes through `SecretRedactor` (configured secrets, bearer tokens and anything shaped like an
+/// `Authorization` header become `<redacted>`), and control characters are escaped: a key description or an error
+/// body from the API can neither leak a credential nor forge a second log line.
 public struct LineLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
     private let format: LogFormat
     private let sink: LogSink
+    private let redactor: SecretRedactor
 
-    public init(format: LogFormat, level: Logger.Level, sink: LogSink = .standardError) {
+    public init(format: LogFormat, level: Logger.Level, sink: LogSink = .standardError, redactor: SecretRedactor = .shared) {
         self.format = format
         self.logLevel = level
         self.sink = sink
+        self.redactor = redactor
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -30,11 +35,11 @@ public struct LineLogHandler: LogHandler {
         var fields: [(String, String)] = [
             ("ts", Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
             ("level", Self.name(of: event.level)),
-            ("msg", event.message.description),
+            ("msg", redactor.redact(event.message.description)),
         ]
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        for key in merged.keys.sorted() {
-            fields.append((key, "\(merged[key]!)"))
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+            fields.append((key, redactor.redact("\(value)")))
         }
         sink.write(format == .json ? Self.json(fields) : Self.logfmt(fields))
     }
@@ -48,14 +53,40 @@ public struct LineLogHandler: LogHandler {
         }
     }
 
+    /// Characters that end or fake a line in a terminal or a log viewer: C0 and C1 controls, DEL, and the Unicode
+    /// line and paragraph separators.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    /// `\n`, `\r`, `\t` by name, every other control character as `\u00XX` (as go-logfmt and JSON spell them).
+    private static func appendEscaped(_ scalar: Unicode.Scalar, to out: inout String) {
+        switch scalar {
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            let hex = String(scalar.value, radix: 16)
+            out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }
+    }
+
     static func logfmt(_ fields: [(String, String)]) -> String {
         fields.map { key, value in
-            let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline || $0 == "\\" }
+            let needsQuotes = value.isEmpty || value.unicodeScalars.contains {
+                $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\\" || isControl($0)
+            }
             guard needsQuotes else { return "\(key)=\(value)" }
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
-            return "\(key)=\"\(escaped)\""
+            var out = "\(key)=\""
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case _ where isControl(scalar): appendEscaped(scalar, to: &out)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
         }.joined(separator: " ")
     }
 
@@ -66,41 +97,12 @@ public struct LineLogHandler: LogHandler {
                 switch scalar {
                 case "\"": out += "\\\""
                 case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+                case _ where isControl(scalar): appendEscaped(scalar, to: &out)
                 default: out.unicodeScalars.append(scalar)
                 }
             }
             return out + "\""
         }
         return "{" + fields.map { "\(quote($0.0)):\(quote($0.1))" }.joined(separator: ",") + "}"
-    }
-}
-
-/// Where log lines go. Tests capture them to check that no secret is ever written.
-public final class LogSink: Sendable {
-    private let isCapturing: Bool
-    private let lines = Mutex<[String]>([])
-
-    private init(capturing: Bool) {
-        isCapturing = capturing
-    }
-
-    public static let standardError = LogSink(capturing: false)
-
-    public static func capturing() -> LogSink { LogSink(capturing: true) }
-
-    func write(_ line: String) {
-        if isCapturing {
-            lines.withLock { $0.append(line) }
-        } else {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-        }
-    }
-
-    public var captured: [String] {
-        lines.withLock { $0 }
     }
 }

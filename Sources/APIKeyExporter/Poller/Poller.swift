@@ -25,6 +25,9 @@ public final class Poller: @unchecked Sendable {
     private let logger: Logger
     private let consecutiveFailures = Mutex(0)
     private let cycleCount = Mutex(0)
+    /// Whether `start` resumed the timer. libdispatch traps when a source is released while still suspended, as it
+    /// is from creation until its first resume: `deinit` resumes a timer that never ran.
+    private let timerResumed = Mutex(false)
 
     public init(targets: [TargetPoller], interval: Duration, retryBase: Duration = .seconds(10),
                 renderer: InventoryRenderer, cache: ExpositionCache, logger: Logger) {
@@ -49,7 +52,15 @@ public final class Poller: @unchecked Sendable {
             scheduleNext(after: started, succeeded: succeeded)
         }
         timer.schedule(deadline: .now())
+        timerResumed.withLock { $0 = true }
         timer.resume()
+    }
+
+    deinit {
+        if !timerResumed.withLock({ $0 }) {
+            timer.cancel()
+            timer.resume()
+        }
     }
 
     /// Stops the timer. A cycle in flight finishes on its own (each request is bounded by its timeout);
@@ -75,6 +86,11 @@ public final class Poller: @unchecked Sendable {
             if succeeded { status.lastSuccessTime = Date().timeIntervalSince1970 }
         }
         queue.async { [self] in publish() }
+    }
+
+    /// Whether the last configuration reload succeeded; nil without a config file.
+    public var lastReloadSucceeded: Bool? {
+        reloadStatus.withLock { $0.lastReloadSucceeded }
     }
 
     /// Completed cycles since start.

@@ -30,29 +30,30 @@ public enum ExporterAssembly {
         config: ExporterConfig, logger: Logger,
         onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
     ) throws(ConfigError) -> Parts {
-        let targets = config.targets.map { makeTargetPoller($0, collectors: config.collectors, logger: logger) }
         let cache = ExpositionCache()
+        let basicAuth = config.webConfig.flatMap { $0.basicAuthUsers.isEmpty ? nil : BcryptVerifier(users: $0.basicAuthUsers) }
+        let router = ExporterServer.makeRouter(cache: cache, processMetrics: ProcessMetrics(),
+                                               telemetryPath: config.telemetryPath, basicAuth: basicAuth)
+        // The server first: a TLS setting it refuses ends the start before any poller exists.
+        let app = try ExporterServer.makeApplication(router: router, listenAddress: config.listenAddress,
+                                                     tls: config.webConfig?.tls, logger: logger, onListening: onListening)
+        let targets = config.targets.map { makeTargetPoller($0, collectors: config.collectors, logger: logger) }
         let renderer = InventoryRenderer(options: .init(keyInfo: config.keyInfo, pollInterval: config.pollInterval,
                                                         shard: config.collectors.shard))
         let poller = Poller(targets: targets, interval: config.pollInterval, renderer: renderer,
                             cache: cache, logger: logger)
-        let basicAuth = config.webConfig.flatMap { $0.basicAuthUsers.isEmpty ? nil : BcryptVerifier(users: $0.basicAuthUsers) }
-        let router = ExporterServer.makeRouter(cache: cache, processMetrics: ProcessMetrics(),
-                                               telemetryPath: config.telemetryPath, basicAuth: basicAuth)
-        let app = try ExporterServer.makeApplication(router: router, listenAddress: config.listenAddress,
-                                                     tls: config.webConfig?.tls, logger: logger, onListening: onListening)
         var services: [any Service] = [PollerService(poller: poller), app]
-        if let configFile = config.configFile {
-            let reloader = ConfigReloader(path: configFile, running: config.targets, poller: poller,
-                                          collectors: config.collectors, logger: logger)
-            services.append(ConfigReloadService(reloader: reloader))
+        let reloader = config.configFile.map { configFile in
+            ConfigReloader(path: configFile, running: config.targets, poller: poller, collectors: config.collectors, logger: logger)
         }
+        services.append(ConfigReloadService(reloader: reloader, logger: logger))
         return Parts(poller: poller, cache: cache, services: services)
     }
 
     /// A target's poller, whose clients (one per worker) share one request counter, retry budget and, for a
     /// service account, one token cache.
     public static func makeTargetPoller(_ target: TargetConfig, collectors: CollectorOptions, logger: Logger) -> TargetPoller {
+        SecretRedactor.shared.register(target.credentials)
         let requestCounter = RequestCounter()
         let retryBudget = RetryBudget()
         var tokens: ServiceAccountTokens?

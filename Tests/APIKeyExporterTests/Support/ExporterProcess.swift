@@ -11,19 +11,27 @@ final class ExporterProcess: Sendable {
         let text = Mutex("")
     }
 
-    init(arguments: [String], environment: [String: String]) throws {
+    /// `standardError`, when given, replaces the captured pipe (e.g. /dev/full, or a pipe nobody reads).
+    init(arguments: [String], environment: [String: String], standardError: FileHandle? = nil) throws {
         process = Process()
         process.executableURL = productsDirectory().appendingPathComponent("mongodb_apikey_exporter")
         process.arguments = arguments
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = stderrPipe
-        stderrPipe.fileHandleForReading.readabilityHandler = { [stderrText] handle in
-            let data = handle.availableData
-            stderrText.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        if let standardError {
+            process.standardError = standardError
+        } else {
+            process.standardError = stderrPipe
+            stderrPipe.fileHandleForReading.readabilityHandler = { [stderrText] handle in
+                let data = handle.availableData
+                stderrText.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
         }
         try process.run()
     }
+
+    /// Lines written to the captured standard error.
+    var stderrLines: [Substring] { stderr.split(separator: "\n") }
 
     var stderr: String { stderrText.text.withLock { $0 } }
     var isRunning: Bool { process.isRunning }

@@ -1,0 +1,89 @@
+import Foundation
+import Synchronization
+
+/// Replaces secrets in text that leaves the process (log lines, error messages, label values from the API) with
+/// `<redacted>`.
+///
+/// Two kinds of secret are removed: the ones the exporter knows (configured private keys and client secrets, with
+/// the forms `Basic` and Digest would carry them in, and every bearer token it was issued), wherever they appear;
+/// and anything shaped like a credential header value (`Basic …`, `Bearer …`, a Digest `response="…"`), which an
+/// API or a token endpoint may echo back in an error body.
+public final class SecretRedactor: Sendable {
+    /// The process-wide instance the log handler uses; targets register their secrets here as they are built.
+    public static let shared = SecretRedactor()
+
+    static let placeholder = "<redacted>"
+    /// Known secrets shorter than this are not searched for: they would redact ordinary words (and no real key,
+    /// secret or token is this short).
+    static let minimumLength = 6
+    /// Bearer tokens kept for redaction; older ones have long expired (tokens live an hour).
+    static let tokenMemory = 32
+
+    private struct Known {
+        var secrets: Set<String> = []
+        var tokens: [String] = []
+    }
+
+    private let known = Mutex(Known())
+
+    public init() {}
+
+    /// Remembers a secret and the encoded forms it travels in.
+    public func register(_ secret: String) {
+        guard secret.utf8.count >= Self.minimumLength else { return }
+        _ = known.withLock { $0.secrets.insert(secret) }
+    }
+
+    /// Remembers a target's credentials: the private key or client secret, and `base64(user:secret)` as `Basic`
+    /// sends it. The Digest hash of a private key is covered by the `response=` pattern and by the key itself.
+    public func register(_ credentials: TargetCredentials) {
+        switch credentials {
+        case .apiKey(let digest):
+            register(digest.password)
+            register(Data("\(digest.username):\(digest.password)".utf8).base64EncodedString())
+        case .serviceAccount(let account):
+            register(account.clientSecret)
+            register(Data("\(account.clientID):\(account.clientSecret)".utf8).base64EncodedString())
+        }
+    }
+
+    /// Remembers a bearer token; only the latest `tokenMemory` are kept, so the list stays bounded.
+    public func register(token: String) {
+        guard token.utf8.count >= Self.minimumLength else { return }
+        known.withLock { known in
+            guard !known.tokens.contains(token) else { return }
+            known.tokens.append(token)
+            if known.tokens.count > Self.tokenMemory { known.tokens.removeFirst(known.tokens.count - Self.tokenMemory) }
+        }
+    }
+
+    /// Whether `text` holds a known secret (cheap enough for every label value of a listing).
+    public func containsKnownSecret(_ text: String) -> Bool {
+        let known = known.withLock { $0 }
+        return known.secrets.contains { text.contains($0) } || known.tokens.contains { text.contains($0) }
+    }
+
+    /// `text` with every known secret and credential-shaped value replaced by `<redacted>`.
+    public func redact(_ text: String) -> String {
+        let known = known.withLock { $0 }
+        var result = text
+        // Longest first, so a secret inside a longer one (a key inside its base64 form never is, but be safe) goes last.
+        for secret in (known.secrets.sorted { $0.count > $1.count } + known.tokens) where result.contains(secret) {
+            result = result.replacingOccurrences(of: secret, with: Self.placeholder)
+        }
+        return Self.redactCredentialShapes(result)
+    }
+
+    /// `Basic <base64>` and `Bearer <token>` (any case), and the `response="…"` of a Digest header.
+    static func redactCredentialShapes(_ text: String) -> String {
+        // Fast path: most lines hold none of the three words.
+        let lower = text.lowercased()
+        guard lower.contains("basic") || lower.contains("bearer") || lower.contains("response") else { return text }
+        // Built per call: `Regex` is not Sendable, and lines that get here are rare.
+        let credentialScheme = #/(?i)\b(basic|bearer)\s+[A-Za-z0-9._~+/=\-]{4,}/#
+        let digestResponse = #/(?i)(\bresponse\s*=\s*"?)[A-Za-z0-9+/=]+/#
+        var result = text.replacing(credentialScheme) { match in "\(match.output.1) \(placeholder)" }
+        result = result.replacing(digestResponse) { match in "\(match.output.1)\(placeholder)" }
+        return result
+    }
+}
