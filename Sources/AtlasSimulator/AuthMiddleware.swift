@@ -6,6 +6,19 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let simulator: AtlasSimulator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let response = try await respond(request, context: context, next: next)
+        guard simulator.faults.echoRequestHeadersInErrors, response.status.code >= 400 else { return response }
+        // Like a careless API or proxy: every request header, credentials included, back in the error body.
+        // Authorization first, so that a client cutting long error bodies still gets it.
+        let echoed = request.headers.sorted { $0.name == .authorization && $1.name != .authorization }
+            .map { "\($0.name.rawName): \($0.value)" }.joined(separator: "; ")
+        var headers = HTTPFields()
+        headers[.wwwAuthenticate] = response.headers[.wwwAuthenticate]
+        headers[.retryAfter] = response.headers[.retryAfter]
+        return simulator.error(response.status.code, "ECHO", "request headers: \(echoed)", headers: headers)
+    }
+
+    private func respond(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         simulator.record { $0.requests += 1 }
         if simulator.faults.serviceUnavailable {
             return simulator.error(503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable.")

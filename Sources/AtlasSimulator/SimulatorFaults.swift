@@ -27,6 +27,10 @@ public struct SimulatorFaults: Sendable, Equatable {
     /// Requests whose path ends with a key here (e.g. `/groups`, `/accessList`) get that status and an error body.
     public var statusForPathSuffix: [String: Int] = [:]
 
+    /// Every 4xx and 5xx answer (token endpoint included) carries the request's headers in its `detail`,
+    /// `Authorization` too, as an API that echoes requests in its errors would.
+    public var echoRequestHeadersInErrors = false
+
     public init() {}
 }
 

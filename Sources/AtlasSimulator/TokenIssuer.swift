@@ -38,6 +38,11 @@ public final class TokenIssuer: Sendable {
         return tokens.withLock { ($0[token] ?? .now) > .now }
     }
 
+    /// Every token issued and not yet forgotten, for tests that search output for them.
+    public var issuedTokens: [String] {
+        tokens.withLock { Array($0.keys) }
+    }
+
     /// Forgets every token, as if they had all expired.
     public func revokeAll() {
         tokens.withLock { $0.removeAll() }

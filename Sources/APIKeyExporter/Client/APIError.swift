@@ -1,3 +1,5 @@
+import Foundation
+
 /// The error body the Atlas, Cloud Manager and Ops Manager APIs send with 4xx and 5xx answers.
 public struct AtlasErrorBody: Decodable, Sendable, Equatable {
     public var error: Int?
@@ -10,6 +12,25 @@ public struct AtlasErrorBody: Decodable, Sendable, Equatable {
         self.errorCode = errorCode
         self.detail = detail
         self.reason = reason
+    }
+}
+
+extension AtlasErrorBody {
+    /// Characters of each field kept: enough for any real error, not for a body that echoes a whole request.
+    static let fieldLimit = 1000
+
+    /// Decodes an error body, with every field cut to `fieldLimit` and stripped of secrets: an API (or a proxy in
+    /// front of it) may echo the request's `Authorization` header back, and the body ends up in a log line.
+    static func sanitized(from bytes: [UInt8], redactor: SecretRedactor = .shared) -> AtlasErrorBody? {
+        guard var body = try? JSONDecoder().decode(AtlasErrorBody.self, from: Data(bytes)) else { return nil }
+        func clean(_ text: String?) -> String? {
+            // Redacted whole, then cut: a cut first could leave half a secret that no longer matches.
+            text.map { redactor.redact($0) }.map { $0.count > fieldLimit ? String($0.prefix(fieldLimit)) + "…" : $0 }
+        }
+        body.errorCode = clean(body.errorCode)
+        body.detail = clean(body.detail)
+        body.reason = clean(body.reason)
+        return body
     }
 }
 

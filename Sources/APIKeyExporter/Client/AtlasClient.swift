@@ -181,8 +181,7 @@ public final class AtlasClient {
         let url = baseURL + target.dropFirst(basePath.count)
         let response = try getRetrying(url: url, requestTarget: target)
         guard (200..<300).contains(response.status) else {
-            let body = try? decoder.decode(AtlasErrorBody.self, from: Data(response.body))
-            throw .http(status: response.status, body: body, url: url)
+            throw .http(status: response.status, body: AtlasErrorBody.sanitized(from: response.body), url: url)
         }
         return (response, url)
     }

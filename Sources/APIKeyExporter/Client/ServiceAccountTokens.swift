@@ -89,13 +89,16 @@ public final class ServiceAccountTokens: Sendable {
             throw error
         }
         guard response.status == 200 else {
-            let body = try? JSONDecoder().decode(AtlasErrorBody.self, from: Data(response.body))
-            throw .http(status: response.status, body: body, url: credentials.tokenURL)
+            throw .http(status: response.status, body: AtlasErrorBody.sanitized(from: response.body), url: credentials.tokenURL)
         }
         guard let answer = try? JSONDecoder().decode(TokenAnswer.self, from: Data(response.body)), !answer.access_token.isEmpty else {
             throw .decode(path: "access_token", message: "no token in the answer", url: credentials.tokenURL)
         }
-        let lifetime = Duration.seconds(max(0, (answer.expires_in ?? 3600) - 60))
+        // Known before it is used, so that an API echoing it back in an error can never get it into a log line.
+        SecretRedactor.shared.register(token: answer.access_token)
+        // Clamped before any arithmetic: `expires_in` is the server's number, and Int.min - 60 would trap.
+        let expiresIn = min(max(answer.expires_in ?? 3600, 0), 86_400)
+        let lifetime = Duration.seconds(max(0, expiresIn - 60))
         cached.withLock { $0 = Cached(token: answer.access_token, refreshAfter: .now + lifetime) }
         return answer.access_token
     }

@@ -57,21 +57,52 @@ public final class SecretRedactor: Sendable {
         }
     }
 
-    /// Whether `text` holds a known secret (cheap enough for every label value of a listing).
-    public func containsKnownSecret(_ text: String) -> Bool {
+    /// The known secrets as bytes, for checking many label values without taking the lock for each.
+    public func knownSecretBytes() -> [[UInt8]] {
+        known.withLock { Array($0.secrets).map { Array($0.utf8) } + $0.tokens.map { Array($0.utf8) } }
+    }
+
+    /// Whether `text` holds one of `secrets` (from `knownSecretBytes`); a byte search, cheap enough for every
+    /// description of a 100,000-key listing.
+    public static func contains(anyOf secrets: [[UInt8]], in text: String) -> Bool {
+        guard !secrets.isEmpty else { return false }
+        var text = text
+        return text.withUTF8 { haystack in
+            secrets.contains { needle in find(needle, in: haystack) }
+        }
+    }
+
+    /// Whether `needle` occurs in `haystack`: the first byte found with memchr, the rest compared with memcmp.
+    private static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = needle.first, let base = haystack.baseAddress, haystack.count >= needle.count else { return false }
+        let lastStart = haystack.count - needle.count
+        var offset = 0
+        return needle.withUnsafeBytes { needleBytes -> Bool in
+            guard let needleBase = needleBytes.baseAddress else { return false }
+            while offset <= lastStart {
+                guard let found = memchr(base + offset, Int32(first), lastStart - offset + 1) else { return false }
+                let position = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if memcmp(base + position, needleBase, needle.count) == 0 { return true }
+                offset = position + 1
+            }
+            return false
+        }
+    }
+
+    /// `text` with the known secrets (only those: no pattern; longest first) replaced, for label values from the API, where a
+    /// description such as "Bearer tokens for CI" is not a credential.
+    public func redactKnownSecrets(_ text: String) -> String {
         let known = known.withLock { $0 }
-        return known.secrets.contains { text.contains($0) } || known.tokens.contains { text.contains($0) }
+        var result = text
+        for secret in (known.secrets.sorted { $0.count > $1.count } + known.tokens) where result.contains(secret) {
+            result = result.replacingOccurrences(of: secret, with: Self.placeholder)
+        }
+        return result
     }
 
     /// `text` with every known secret and credential-shaped value replaced by `<redacted>`.
     public func redact(_ text: String) -> String {
-        let known = known.withLock { $0 }
-        var result = text
-        // Longest first, so a secret inside a longer one (a key inside its base64 form never is, but be safe) goes last.
-        for secret in (known.secrets.sorted { $0.count > $1.count } + known.tokens) where result.contains(secret) {
-            result = result.replacingOccurrences(of: secret, with: Self.placeholder)
-        }
-        return Self.redactCredentialShapes(result)
+        Self.redactCredentialShapes(redactKnownSecrets(text))
     }
 
     /// `Basic <base64>` and `Bearer <token>` (any case), and the `response="…"` of a Digest header.

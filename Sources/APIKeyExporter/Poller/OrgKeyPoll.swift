@@ -28,6 +28,7 @@ struct OrgKeyPoll {
                 changes = InventoryDiff.changes(from: previous.keys, to: keys)
             }
         }
+        redactSecrets(in: &keys)
         logInvalidIDs(keys, orgID: orgID)
         let snapshot = OrgSnapshot(orgID: orgID, keys: keys, completedAt: Date().timeIntervalSince1970)
         for change in changes { log(change, orgID: orgID) }
@@ -49,6 +50,16 @@ struct OrgKeyPoll {
             }
         }
         return confirmed
+    }
+
+    /// A description that holds a configured secret or a token (an API echoing one, or a careless colleague)
+    /// would put it into a label and a log line: replace it there.
+    private func redactSecrets(in keys: inout [APIKey]) {
+        let secrets = SecretRedactor.shared.knownSecretBytes()
+        guard !secrets.isEmpty else { return }
+        for index in keys.indices where SecretRedactor.contains(anyOf: secrets, in: keys[index].desc) {
+            keys[index].desc = SecretRedactor.shared.redactKnownSecrets(keys[index].desc)
+        }
     }
 
     private func logInvalidIDs(_ keys: [APIKey], orgID: String) {

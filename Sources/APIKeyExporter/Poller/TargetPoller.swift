@@ -151,10 +151,10 @@ public final class TargetPoller {
     /// affects the key counts.
     private func refreshNames(of status: inout OrgStatus, listedName: String?, client: AtlasClient) {
         if let listedName {
-            status.orgName = listedName
+            status.orgName = SecretRedactor.shared.redactKnownSecrets(listedName)
         } else {
             do throws(APIError) {
-                status.orgName = try client.organization(id: status.orgID).name
+                status.orgName = try client.organization(id: status.orgID).name.map(SecretRedactor.shared.redactKnownSecrets)
             } catch {
                 logger.warning("organization name lookup failed", metadata: [
                     "target": "\(name)", "org_id": "\(status.orgID)", "err": "\(error)"])
@@ -162,7 +162,8 @@ public final class TargetPoller {
         }
         do throws(APIError) {
             let projects = try client.listProjects(orgID: status.orgID)
-            status.projectNames = Dictionary(projects.map { ($0.id, $0.name ?? "") }, uniquingKeysWith: { first, _ in first })
+            status.projectNames = Dictionary(projects.map { ($0.id, SecretRedactor.shared.redactKnownSecrets($0.name ?? "")) },
+                                             uniquingKeysWith: { first, _ in first })
         } catch {
             logger.warning("project listing failed; keeping the project names already known", metadata: [
                 "target": "\(name)", "org_id": "\(status.orgID)", "err": "\(error)"])
