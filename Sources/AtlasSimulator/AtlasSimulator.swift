@@ -132,7 +132,8 @@ public final class AtlasSimulator: Sendable {
 
     private func listOrgs(_ request: Request, prefix: String) -> Response {
         let base = baseURL(request, prefix: prefix)
-        let orgs = inventory.orgs
+        var orgs = inventory.orgs
+        for id in faults.extraOrgIDs { orgs.append(SimulatedOrg(id: id, name: "hostile \(id)")) }
         return paginate(request, prefix: prefix, path: "/orgs", items: orgs) { org in
             APIBody.Org(id: org.id, isDeleted: false, links: [.init(href: "\(base)/orgs/\(org.id)", rel: "self")], name: org.name)
         }
@@ -146,11 +147,25 @@ public final class AtlasSimulator: Sendable {
     }
 
     private func listKeys(_ request: Request, prefix: String, orgID: String) -> Response {
+        guard inventory.org(orgID) != nil else { return orgNotFound(orgID) }
+        let served = statsState.withLock { stats in
+            stats.keyPages += 1
+            return stats.keyPages
+        }
+        if let after = faults.deleteFirstKeyAfterKeyPages, served == after + 1 {
+            mutate { inventory in
+                if let index = inventory.orgs.firstIndex(where: { $0.id == orgID }), !inventory.orgs[index].keys.isEmpty {
+                    inventory.orgs[index].keys.removeFirst()
+                }
+            }
+        }
         let (org, generation) = inventoryState.withLock { ($0.inventory.org(orgID), $0.generation) }
         guard let org else { return orgNotFound(orgID) }
-        record { $0.keyPages += 1 }
         let base = baseURL(request, prefix: prefix)
         let faults = self.faults
+        if let descriptionBytes = faults.endlessKeyPagesDescriptionBytes {
+            return endlessKeyPage(request, prefix: prefix, orgID: orgID, descriptionBytes: descriptionBytes)
+        }
         var cacheKey: String?
         if faults == SimulatorFaults() {
             let query = request.uri.queryParameters
@@ -166,6 +181,20 @@ public final class AtlasSimulator: Sendable {
         return paginate(request, prefix: prefix, path: "/orgs/\(orgID)/apiKeys", items: listed, damage: damage, cache: cache) { key in
             APIBody.key(key, selfHref: "\(base)/orgs/\(orgID)/apiKeys/\(key.id)")
         }
+    }
+
+    /// Page `pageNum` of a listing without end: 500 fresh keys, a `next` link, a huge `totalCount`.
+    private func endlessKeyPage(_ request: Request, prefix: String, orgID: String, descriptionBytes: Int) -> Response {
+        let pageNum = Int(request.uri.queryParameters["pageNum"] ?? "1") ?? 1
+        let description = String(repeating: "d", count: max(0, min(descriptionBytes, 1 << 20)))
+        let keys = (0..<500).map { index in
+            let id = String(format: "%024x", pageNum * 500 + index)
+            return APIBody.Key(desc: description, id: id, links: [], privateKey: "********", publicKey: "endless\(index)",
+                               roles: [APIBody.Role(groupId: nil, orgId: orgID, roleName: "ORG_READ_ONLY")])
+        }
+        let base = baseURL(request, prefix: prefix) + "/orgs/\(orgID)/apiKeys"
+        let links = [APIBody.Link(href: "\(base)?pageNum=\(pageNum + 1)&itemsPerPage=500", rel: "next")]
+        return json(APIBody.Page(links: links, results: keys, totalCount: Int(Int32.max)), prefix: prefix)
     }
 
     private func getKey(_ request: Request, prefix: String, orgID: String, keyID: String) -> Response {
@@ -231,7 +260,7 @@ public final class AtlasSimulator: Sendable {
         if pageNum > 1 { links.insert(.init(href: href(pageNum - 1), rel: "previous"), at: 0) }
         let nextAllowed = faults.omitNextLinkAfterPage.map { pageNum < $0 } ?? true
         if end < items.count, nextAllowed { links.append(.init(href: href(pageNum + 1), rel: "next")) }
-        let totalCount = items.count + (faults.totalCountDrift && pageNum > 1 ? 1 : 0)
+        let totalCount = items.count + (faults.totalCountDrift && pageNum > 1 ? 1 : 0) + faults.totalCountOffset
         return json(APIBody.Page(links: links, results: pageItems.map(transform), totalCount: totalCount), prefix: prefix,
                     damage: damage, cache: cache)
     }

@@ -19,7 +19,11 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func respond(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        simulator.record { $0.requests += 1 }
+        simulator.record { stats in
+            stats.requests += 1
+            stats.recentPaths.append(request.uri.path)
+            if stats.recentPaths.count > SimulatorStats.pathMemory { stats.recentPaths.removeFirst() }
+        }
         if simulator.faults.serviceUnavailable {
             return simulator.error(503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable.")
         }

@@ -27,6 +27,16 @@ public struct SimulatorFaults: Sendable, Equatable {
     /// Requests whose path ends with a key here (e.g. `/groups`, `/accessList`) get that status and an error body.
     public var statusForPathSuffix: [String: Int] = [:]
 
+    /// Key listings never end: every page holds 500 new keys whose descriptions are this many bytes, with a `next`
+    /// link, as a broken or hostile server would send.
+    public var endlessKeyPagesDescriptionBytes: Int?
+    /// Every page reports `totalCount` off by this much, as an estimate may be (the listing itself is complete).
+    public var totalCountOffset = 0
+    /// Once this many key pages have been served, the first key of the org being listed is deleted (once), as if
+    /// someone deleted a key while a listing was read.
+    public var deleteFirstKeyAfterKeyPages: Int?
+    /// `GET /orgs` also lists organizations with these ids (e.g. `..`), as a hostile server could.
+    public var extraOrgIDs: [String] = []
     /// Every 4xx and 5xx answer (token endpoint included) carries the request's headers in its `detail`,
     /// `Authorization` too, as an API that echoes requests in its errors would.
     public var echoRequestHeadersInErrors = false
@@ -45,4 +55,7 @@ public struct SimulatorStats: Sendable, Equatable {
     public var tokenRequests = 0
     public var singleKeyRequests = 0
     public var accessListRequests = 0
+    /// The paths of the last `pathMemory` requests, oldest first.
+    public var recentPaths: [String] = []
+    static let pathMemory = 2000
 }

@@ -46,9 +46,12 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
     case responseTooLarge(limit: Int, url: String)
     /// The pages of a listing contradict each other (a key id twice, a page loop).
     case inconsistent(reason: String, url: String)
+    /// A listing went past its `ListingLimits` (items or bytes): abandoned before it could exhaust memory.
+    case tooLarge(reason: String, url: String)
 
     /// Every value of `reason`, exported at 0 from an org's first poll so rates and alerts have a series.
-    public static let reasons = ["auth", "decode", "http_4xx", "http_5xx", "inconsistent", "rate_limited", "timeout", "transport"]
+    public static let reasons = ["auth", "decode", "http_3xx", "http_4xx", "http_5xx", "inconsistent", "rate_limited", "timeout",
+                                 "too_large", "transport"]
 
     /// Why a poll failed, as the `reason` label of `mongodb_api_keys_poll_errors_total` spells it.
     public var reason: String {
@@ -57,8 +60,11 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .http(let status, _, _) where status == 401 || status == 403: "auth"
         case .http(429, _, _): "rate_limited"
         case .http(let status, _, _) where status >= 500: "http_5xx"
+        // Redirects are never followed (a listing must not take credentials to another host).
+        case .http(let status, _, _) where status < 400: "http_3xx"
         case .http: "http_4xx"
-        case .decode, .responseTooLarge: "decode"
+        case .decode: "decode"
+        case .responseTooLarge, .tooLarge: "too_large"
         case .inconsistent: "inconsistent"
         }
     }
@@ -83,6 +89,8 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
             return "response larger than \(limit) bytes for \(url)"
         case .inconsistent(let reason, let url):
             return "inconsistent listing: \(reason) for \(url)"
+        case .tooLarge(let reason, let url):
+            return "listing too large: \(reason) for \(url)"
         }
     }
 }

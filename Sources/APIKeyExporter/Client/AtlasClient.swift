@@ -8,6 +8,8 @@ public final class AtlasClient {
     public static let maxItemsPerPage = 500
     /// A listing longer than this many pages (2.5 million keys) is treated as a server loop.
     public static let maxPages = 5_000
+    /// Listings stop with `.tooLarge` past these bounds; see `ListingLimits`.
+    let listingLimits: ListingLimits
 
     public let baseURL: String
     /// The path of `baseURL` (e.g. `/api/atlas/v2`): Digest signs the request target, not the whole URL.
@@ -19,6 +21,8 @@ public final class AtlasClient {
     private let retryPolicy: RetryPolicy
     private let retryBudget: RetryBudget
     private let decoder = JSONDecoder()
+    /// Where page decoding waits for a core (see `CPUGate`).
+    let cpuGate: CPUGate = .shared
     /// Shares the project ids and role names of the keys this client lists (see `StringInterner`).
     private var interner = StringInterner()
 
@@ -72,6 +76,7 @@ public final class AtlasClient {
         self.requestCounter = requestCounter
         self.retryPolicy = options.retry
         self.retryBudget = retryBudget
+        self.listingLimits = options.listingLimits
     }
 
     /// Atlas v2 requires its versioned media type; every v1.0 API (Atlas, Cloud and Ops Manager) wants plain JSON.
@@ -91,7 +96,15 @@ public final class AtlasClient {
 
     /// Every API key of an organization, following pages until the API stops sending a `next` link.
     public func listAPIKeys(orgID: String) throws(APIError) -> [APIKey] {
-        try fetchAllPages(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys", id: \APIKey.id) { body in
+        var mismatches = 0
+        return try listAPIKeys(orgID: orgID, countMismatches: &mismatches)
+    }
+
+    /// Every API key of an organization; `countMismatches` counts listings accepted although their length differed
+    /// from `totalCount` (an estimate), after a second read agreed with the first.
+    public func listAPIKeys(orgID: String, countMismatches: inout Int) throws(APIError) -> [APIKey] {
+        try fetchAllPages(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys", id: \APIKey.id,
+                          countMismatches: &countMismatches) { body in
             // One pass over the bytes; anything it does not understand goes to JSONDecoder for a precise error.
             KeyPageParser.parse(body)
         } keep: { key in
@@ -123,70 +136,25 @@ public final class AtlasClient {
         try get(path: path, query: [("itemsPerPage", String(itemsPerPage)), ("pageNum", String(pageNum))])
     }
 
-    /// Reads every page of a listing. Stops at the first page without a `next` link or without results. `keep`
-    /// turns each element into what is kept, while its page is still the only other copy.
-    ///
-    /// Refuses (as inconsistent) a listing that repeats an id, whose `totalCount` changes between pages, that ends
-    /// with a different number of items than its `totalCount`, or that never ends: the pages shifted under us, so
-    /// some items may have been missed or counted twice.
-    func fetchAllPages<Element: Decodable & Sendable>(
-        path: String, id: KeyPath<Element, String>, fastDecode: ([UInt8]) -> ListPage<Element>? = { _ in nil },
-        keep: (Element) -> Element = { $0 }
-    ) throws(APIError) -> [Element] {
-        var all: [Element] = []
-        var seen = Set<String>()
-        var totalCount: Int?
-        for pageNum in 1...Self.maxPages {
-            let (response, url) = try getSuccessful(
-                path: path, query: [("itemsPerPage", String(Self.maxItemsPerPage)), ("pageNum", String(pageNum))])
-            // Reading the page and keeping its elements is the CPU part of a listing: one gate pass per page.
-            let isLastPage = try CPUGate.shared.run { () throws(APIError) -> Bool in
-                let page: ListPage<Element> = try decode(response, url: url, fastDecode: fastDecode)
-                if let pageTotal = page.totalCount {
-                    if let totalCount, totalCount != pageTotal {
-                        throw .inconsistent(reason: "totalCount changed from \(totalCount) to \(pageTotal) at page \(pageNum)",
-                                            url: baseURL + path)
-                    }
-                    totalCount = pageTotal
-                }
-                for element in page.results {
-                    let elementID = element[keyPath: id]
-                    guard seen.insert(elementID).inserted else {
-                        throw .inconsistent(reason: "id \(elementID) listed twice (page \(pageNum))", url: baseURL + path)
-                    }
-                    all.append(keep(element))
-                }
-                return page.results.isEmpty || !page.hasNextPage
-            }
-            if isLastPage {
-                if let totalCount, totalCount != all.count {
-                    throw .inconsistent(reason: "listed \(all.count) items but totalCount is \(totalCount)", url: baseURL + path)
-                }
-                return all
-            }
-        }
-        throw .inconsistent(reason: "more than \(Self.maxPages) pages", url: baseURL + path)
-    }
-
     func get<Body: Decodable>(
         path: String, query: [(String, String)], fastDecode: ([UInt8]) -> Body? = { _ in nil }
     ) throws(APIError) -> Body {
         let (response, url) = try getSuccessful(path: path, query: query)
-        return try CPUGate.shared.run { () throws(APIError) -> Body in try decode(response, url: url, fastDecode: fastDecode) }
+        return try cpuGate.run { () throws(APIError) -> Body in try decode(response, url: url, fastDecode: fastDecode) }
     }
 
     /// A 2xx answer to a GET (after retries), and its URL; any other status is thrown with the API's error body.
-    private func getSuccessful(path: String, query: [(String, String)]) throws(APIError) -> (CurlResponse, String) {
+    func getSuccessful(path: String, query: [(String, String)], maxBodyBytes: Int? = nil) throws(APIError) -> (CurlResponse, String) {
         let target = requestTarget(path: path, query: query)
         let url = baseURL + target.dropFirst(basePath.count)
-        let response = try getRetrying(url: url, requestTarget: target)
+        let response = try getRetrying(url: url, requestTarget: target, maxBodyBytes: maxBodyBytes)
         guard (200..<300).contains(response.status) else {
             throw .http(status: response.status, body: AtlasErrorBody.sanitized(from: response.body), url: url)
         }
         return (response, url)
     }
 
-    private func decode<Body: Decodable>(
+    func decode<Body: Decodable>(
         _ response: CurlResponse, url: String, fastDecode: ([UInt8]) -> Body?
     ) throws(APIError) -> Body {
         if let body = fastDecode(response.body) { return body }
@@ -201,12 +169,12 @@ public final class AtlasClient {
 
     /// Repeats a request after a 5xx, a 429 or a transport error, as `RetryPolicy` allows; returns the last answer
     /// (or throws the last transport error) when attempts or the cycle's budget run out.
-    private func getRetrying(url: String, requestTarget: String) throws(APIError) -> CurlResponse {
+    private func getRetrying(url: String, requestTarget: String, maxBodyBytes: Int?) throws(APIError) -> CurlResponse {
         var attempt = 1
         while true {
             let delay: Duration
             do throws(APIError) {
-                let response = try authenticatedGet(url: url, requestTarget: requestTarget)
+                let response = try authenticatedGet(url: url, requestTarget: requestTarget, maxBodyBytes: maxBodyBytes)
                 if let remaining = response.headers["ratelimit-remaining"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
                     requestCounter.record(rateLimitRemaining: remaining)
                 }
@@ -231,19 +199,19 @@ public final class AtlasClient {
     /// One request with the credentials at hand. A 401 the authenticator can answer (a Digest challenge: first
     /// contact or a stale nonce; an expired bearer token) is retried once; a second 401 is the caller's
     /// authentication error.
-    private func authenticatedGet(url: String, requestTarget: String) throws(APIError) -> CurlResponse {
-        let response = try exchange(url: url, requestTarget: requestTarget)
+    private func authenticatedGet(url: String, requestTarget: String, maxBodyBytes: Int?) throws(APIError) -> CurlResponse {
+        let response = try exchange(url: url, requestTarget: requestTarget, maxBodyBytes: maxBodyBytes)
         guard response.status == 401, let authenticator, authenticator.shouldRetry(after: response) else { return response }
-        return try exchange(url: url, requestTarget: requestTarget)
+        return try exchange(url: url, requestTarget: requestTarget, maxBodyBytes: maxBodyBytes)
     }
 
-    private func exchange(url: String, requestTarget: String) throws(APIError) -> CurlResponse {
+    private func exchange(url: String, requestTarget: String, maxBodyBytes: Int?) throws(APIError) -> CurlResponse {
         var headers = ["Accept: \(acceptHeader)"]
         if let authorization = try authenticator?.authorization(requestTarget: requestTarget) {
             headers.append("Authorization: \(authorization)")
         }
         do throws(APIError) {
-            let response = try handle.get(url, headers: headers)
+            let response = try handle.get(url, headers: headers, maxBodyBytes: maxBodyBytes)
             requestCounter.record(status: response.status)
             requestCounter.record(newConnections: response.newConnections)
             return response
@@ -261,8 +229,9 @@ public final class AtlasClient {
 
     /// Ids come from configuration or from the API itself; escape them so neither can change the path.
     static func escapePathSegment(_ segment: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
+        // No "." either: `..` must never become a dot segment that libcurl (RFC 3986) would resolve upwards.
+        var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        allowed.insert(charactersIn: "-_~")
         return segment.addingPercentEncoding(withAllowedCharacters: allowed) ?? segment
     }
 

@@ -26,6 +26,8 @@ public struct TransportOptions: Sendable {
     /// Responses bigger than this are aborted: a hostile or broken server cannot exhaust memory.
     public var maxBodyBytes: Int = 64 << 20
     public var retry = RetryPolicy()
+    /// Bounds of one listing (items, bytes); see `ListingLimits`.
+    public var listingLimits = ListingLimits()
     /// TLS certificate verification; only `--healthcheck` turns it off, for its own loopback request.
     public var verifyPeer = true
 
@@ -69,13 +71,16 @@ public final class CurlEasyHandle {
         curl_easy_cleanup(handle)
     }
 
-    /// Performs a GET of `url` with the given request headers.
-    public func get(_ url: String, headers: [String]) throws(APIError) -> CurlResponse {
-        try request(url, method: "GET", headers: headers)
+    /// Performs a GET of `url` with the given request headers; a body larger than `maxBodyBytes` (at most the
+    /// handle's own limit) is abandoned.
+    public func get(_ url: String, headers: [String], maxBodyBytes: Int? = nil) throws(APIError) -> CurlResponse {
+        try request(url, method: "GET", headers: headers, maxBodyBytes: maxBodyBytes)
     }
 
     /// Performs a request: GET, HEAD (no body is read), POST with `body`, or any other method.
-    public func request(_ url: String, method: String, headers: [String] = [], body: [UInt8]? = nil) throws(APIError) -> CurlResponse {
+    public func request(_ url: String, method: String, headers: [String] = [], body: [UInt8]? = nil,
+                        maxBodyBytes: Int? = nil) throws(APIError) -> CurlResponse {
+        let bodyLimit = max(0, min(options.maxBodyBytes, maxBodyBytes ?? options.maxBodyBytes))
         curl_easy_reset(handle)
         configureCommonOptions()
         ccurl_setopt_string(handle, CURLOPT_URL, url)
@@ -99,7 +104,7 @@ public final class CurlEasyHandle {
         defer { curl_slist_free_all(headerList) }
         ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
 
-        let sink = ResponseSink(limit: options.maxBodyBytes)
+        let sink = ResponseSink(limit: bodyLimit)
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
         ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteBody)
         ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer)
@@ -109,7 +114,7 @@ public final class CurlEasyHandle {
         let code = withExtendedLifetime(sink) { curl_easy_perform(handle) }
         guard code == CURLE_OK else {
             if sink.overflowed {
-                throw .responseTooLarge(limit: options.maxBodyBytes, url: url)
+                throw .responseTooLarge(limit: bodyLimit, url: url)
             }
             throw .transport(code: Int(code.rawValue), message: String(cString: curl_easy_strerror(code)), url: url)
         }

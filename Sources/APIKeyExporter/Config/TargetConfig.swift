@@ -22,5 +22,6 @@ extension TransportOptions: Equatable {
         lhs.connectTimeout == rhs.connectTimeout && lhs.requestTimeout == rhs.requestTimeout && lhs.caFile == rhs.caFile
             && lhs.clientCertificateFile == rhs.clientCertificateFile && lhs.clientKeyFile == rhs.clientKeyFile
             && lhs.userAgent == rhs.userAgent && lhs.maxBodyBytes == rhs.maxBodyBytes && lhs.verifyPeer == rhs.verifyPeer
+            && lhs.listingLimits == rhs.listingLimits
     }
 }

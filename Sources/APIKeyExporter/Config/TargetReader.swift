@@ -46,6 +46,20 @@ struct TargetReader {
         if let text = try value("timeout") {
             transport.requestTimeout = try located("timeout") { () throws(ConfigError) in try ExporterConfig.duration(text, field: "timeout", range: DurationRange.timeout) }
         }
+        if let text = try value("max_listing_items") {
+            guard let items = Int(text), (1...10_000_000).contains(items) else {
+                throw reader.error(at: mapping["max_listing_items"] ?? node, "\(path).max_listing_items",
+                                   "\"\(text)\" is not a whole number between 1 and 10000000")
+            }
+            transport.listingLimits.maxItems = items
+        }
+        if let text = try value("max_listing_size") {
+            guard let bytes = ByteSize.parse(text), (1 << 20 ... 64 << 30).contains(bytes) else {
+                throw reader.error(at: mapping["max_listing_size"] ?? node, "\(path).max_listing_size",
+                                   "\"\(text)\" is not a size between 1MiB and 64GiB (e.g. 512MiB)")
+            }
+            transport.listingLimits.maxBytes = bytes
+        }
         if let caFile = try value("ca_file") {
             guard FileManager.default.isReadableFile(atPath: caFile) else {
                 throw reader.error(at: mapping["ca_file"]!, "\(path).ca_file", "cannot read \"\(caFile)\"")

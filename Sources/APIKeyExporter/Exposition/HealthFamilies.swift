@@ -11,14 +11,22 @@ enum HealthFamilies {
                 }
             },
             MetricFamily(name: "mongodb_api_keys_poll_errors_total", type: .counter,
-                         help: "Failed polls of the organization's keys by reason (auth, decode, http_4xx, http_5xx, "
-                             + "inconsistent, rate_limited, timeout, transport), as of the last poll.") { writer in
+                         help: "Failed polls of the organization's keys by reason (auth, decode, http_3xx, http_4xx, http_5xx, "
+                             + "inconsistent, rate_limited, timeout, too_large, transport), as of the last poll.") { writer in
                 scope.eachOrg { target, org in
                     for (reason, count) in org.errorCounts.sortedByKey {
                         writer.counter("mongodb_api_keys_poll_errors_total",
                                        [("target", target), ("org_id", org.orgID), ("reason", reason)], Double(count),
                                        created: org.trackedSince)
                     }
+                }
+            },
+            MetricFamily(name: "mongodb_api_keys_listing_count_mismatch_total", type: .counter,
+                         help: "Key listings accepted although their length differed from totalCount (an estimate), "
+                             + "because a second read listed the same keys, as of the last poll.") { writer in
+                scope.eachOrg { target, org in
+                    writer.counter("mongodb_api_keys_listing_count_mismatch_total", [("target", target), ("org_id", org.orgID)],
+                                   Double(org.countMismatches), created: org.trackedSince)
                 }
             },
             MetricFamily(name: "mongodb_api_keys_api_rate_limit_remaining", type: .gauge,

@@ -45,6 +45,8 @@ public struct OrgStatus: Sendable {
     public var accessLists: AccessListState?
     /// Failed polls since start by `APIError.reason`; every reason is present, at 0 until it happens.
     public var errorCounts = Dictionary(uniqueKeysWithValues: APIError.reasons.map { ($0, 0) })
+    /// Key listings accepted although their length differed from `totalCount` (a second read agreed), since start.
+    public var countMismatches = 0
 
     public init(orgID: String, orgName: String? = nil, trackedSince: Double = Date().timeIntervalSince1970) {
         self.orgID = orgID

@@ -15,10 +15,17 @@ struct OrgKeyPoll {
         var snapshot: OrgSnapshot
         /// Empty on the first successful poll: that listing is the baseline.
         var changes: [KeyChange]
+        /// 1 when the listing's length differed from `totalCount` and a second read confirmed it.
+        var countMismatches: Int
     }
 
     func run(orgID: String, previous: OrgSnapshot?) throws(APIError) -> Outcome {
-        var keys = try client.listAPIKeys(orgID: orgID)
+        var countMismatches = 0
+        var keys = try client.listAPIKeys(orgID: orgID, countMismatches: &countMismatches)
+        if countMismatches > 0 {
+            logger.warning("key listing differs from its totalCount (an estimate); a second read agreed, so it is accepted",
+                           metadata: ["target": "\(targetName)", "org_id": "\(orgID)", "keys": "\(keys.count)"])
+        }
         var changes: [KeyChange] = []
         if let previous {
             changes = InventoryDiff.changes(from: previous.keys, to: keys)
@@ -32,7 +39,7 @@ struct OrgKeyPoll {
         logInvalidIDs(keys, orgID: orgID)
         let snapshot = OrgSnapshot(orgID: orgID, keys: keys, completedAt: Date().timeIntervalSince1970)
         for change in changes { log(change, orgID: orgID) }
-        return Outcome(snapshot: snapshot, changes: changes)
+        return Outcome(snapshot: snapshot, changes: changes, countMismatches: countMismatches)
     }
 
     private func confirm(_ keyIDs: Set<String>, in keys: [APIKey], orgID: String) throws(APIError) -> [APIKey] {

@@ -73,11 +73,16 @@ public final class TargetPoller {
         let orgs: [(id: String, name: String?)]
         switch resolveOrgs() {
         case .success(let resolved):
-            orgs = resolved
+            // An id the API sends goes into request paths: only ids shaped as the APIs shape them are polled.
+            orgs = resolved.filter { ExporterConfig.isObjectID($0.id) }
             state.discoverySucceeded = orgSelection == .discover ? true : nil
             // An org the API no longer lists is gone: drop it so none of its series linger.
             let ids = Set(resolved.map(\.id))
             state.orgs = state.orgs.filter { ids.contains($0.key) }
+            for org in resolved where !ExporterConfig.isObjectID(org.id) {
+                allSucceeded = false
+                recordUnsafeOrgID(org.id)
+            }
         case .failure(let error):
             // Keep polling the orgs we already know; discovery is retried next cycle.
             orgs = state.orgs.keys.sorted().map { ($0, nil) }
@@ -114,6 +119,18 @@ public final class TargetPoller {
         return allSucceeded
     }
 
+    /// An organization whose id is not 24 hexadecimal characters (say `..` or `a/b`) is never requested: it is
+    /// counted as a failed poll (reason `decode`: the answer was malformed) and logged.
+    private func recordUnsafeOrgID(_ id: String) {
+        var status = state.orgs[id] ?? OrgStatus(orgID: id)
+        let error = APIError.decode(path: "results[].id", message: "not an organization id (24 hexadecimal characters)",
+                                    url: discoveryClient.baseURL + "/orgs")
+        status.recordFailure(error)
+        state.orgs[id] = status
+        logger.error("organization id from GET /orgs is not an organization id; not polled", metadata: [
+            "target": "\(name)", "org_id": "\(id)", "reason": "\(error.reason)"])
+    }
+
     /// The orgs to poll this cycle: configured or discovered, then only those of this replica's shard.
     private func resolveOrgs() -> Result<[(id: String, name: String?)], APIError> {
         let all: Result<[(id: String, name: String?)], APIError>
@@ -136,6 +153,7 @@ public final class TargetPoller {
         do throws(APIError) {
             let outcome = try poll.run(orgID: status.orgID, previous: status.lastGood)
             status.recordSuccess(outcome.snapshot, changes: outcome.changes)
+            status.countMismatches += outcome.countMismatches
         } catch {
             status.recordFailure(error)
             logger.error("poll of organization failed; keeping its last good inventory", metadata: [

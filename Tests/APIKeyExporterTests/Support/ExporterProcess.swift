@@ -35,6 +35,7 @@ final class ExporterProcess: Sendable {
 
     var stderr: String { stderrText.text.withLock { $0 } }
     var isRunning: Bool { process.isRunning }
+    var pid: Int32 { process.processIdentifier }
     var exitStatus: Int32 { process.terminationStatus }
 
     /// Waits (up to `timeout`) for the "listening" log line and returns the bound port.
