@@ -51,6 +51,15 @@ public final class AtlasSimulator: Sendable {
         }
     }
 
+    /// Takes one answer from `exhaustedWindowResponses`; the reset to announce, if any is left.
+    func takeExhaustedWindow() -> Int? {
+        faultState.withLock { faults in
+            guard faults.exhaustedWindowResponses > 0 else { return nil }
+            faults.exhaustedWindowResponses -= 1
+            return faults.exhaustedWindowReset
+        }
+    }
+
     /// Changes the inventory atomically, while the simulator serves.
     @discardableResult
     public func mutate<T>(_ body: (inout SimulatedInventory) -> T) -> T {

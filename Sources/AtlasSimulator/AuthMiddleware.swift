@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// Checks credentials on every API request (Digest for API keys, bearer tokens for service accounts), and the
@@ -19,10 +20,11 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func respond(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let arrival = ContinuousClock.now
         simulator.record { stats in
             stats.requests += 1
-            stats.recentPaths.append(request.uri.path)
-            if stats.recentPaths.count > SimulatorStats.pathMemory { stats.recentPaths.removeFirst() }
+            stats.recentRequests.append(SimulatorRequest(path: request.uri.path, arrival: arrival))
+            if stats.recentRequests.count > SimulatorStats.pathMemory { stats.recentRequests.removeFirst() }
         }
         if simulator.faults.serviceUnavailable {
             return simulator.error(503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable.")
@@ -60,6 +62,7 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
             return simulator.error(406, "INVALID_VERSION_DATE", "Invalid accept header or version date.")
         }
         if let burst = simulator.takeBurst() {
+            simulator.record { $0.burstArrivals.append(arrival) }
             var headers = HTTPFields()
             if let retryAfter = burst.retryAfter { headers[.retryAfter] = retryAfter }
             let code = burst.status == 429 ? "RATE_LIMITED" : "UNEXPECTED_ERROR"
@@ -68,8 +71,14 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         for (suffix, status) in faults.statusForPathSuffix where request.uri.path.hasSuffix(suffix) {
             return simulator.error(status, "UNEXPECTED_ERROR", "Simulated failure.")
         }
-        let response = try await next(request, context)
-        if response.status == .ok { simulator.record { $0.okResponses += 1 } }
+        var response = try await next(request, context)
+        if response.status == .ok {
+            simulator.record { $0.okResponses += 1 }
+            if let reset = simulator.takeExhaustedWindow() {
+                response.headers[HTTPField.Name("RateLimit-Remaining")!] = "0"
+                response.headers[HTTPField.Name("RateLimit-Reset")!] = String(reset)
+            }
+        }
         return response
     }
 }

@@ -37,6 +37,10 @@ public struct SimulatorFaults: Sendable, Equatable {
     public var deleteFirstKeyAfterKeyPages: Int?
     /// `GET /orgs` also lists organizations with these ids (e.g. `..`), as a hostile server could.
     public var extraOrgIDs: [String] = []
+    /// The next this-many successful answers say the rate-limit window is spent: `RateLimit-Remaining: 0` and
+    /// `RateLimit-Reset: exhaustedWindowReset` (seconds).
+    public var exhaustedWindowResponses = 0
+    public var exhaustedWindowReset = 2
     /// Every 4xx and 5xx answer (token endpoint included) carries the request's headers in its `detail`,
     /// `Authorization` too, as an API that echoes requests in its errors would.
     public var echoRequestHeadersInErrors = false
@@ -55,7 +59,17 @@ public struct SimulatorStats: Sendable, Equatable {
     public var tokenRequests = 0
     public var singleKeyRequests = 0
     public var accessListRequests = 0
-    /// The paths of the last `pathMemory` requests, oldest first.
-    public var recentPaths: [String] = []
+    /// The last `pathMemory` requests (path and arrival), oldest first.
+    public var recentRequests: [SimulatorRequest] = []
     static let pathMemory = 2000
+    /// When each request answered from a burst (e.g. a 429) arrived.
+    public var burstArrivals: [ContinuousClock.Instant] = []
+
+    public var recentPaths: [String] { recentRequests.map(\.path) }
+}
+
+/// One request the simulator received.
+public struct SimulatorRequest: Sendable, Equatable {
+    public var path: String
+    public var arrival: ContinuousClock.Instant
 }

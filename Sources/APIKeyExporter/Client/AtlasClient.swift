@@ -178,9 +178,17 @@ public final class AtlasClient {
                 if let remaining = response.headers["ratelimit-remaining"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
                     requestCounter.record(rateLimitRemaining: remaining)
                 }
+                if let window = RateLimitGate.exhaustedWindow(headers: response.headers) {
+                    retryBudget.rateLimit.pause(for: window)
+                }
                 switch response.status {
                 case 429:
-                    delay = RetryPolicy.retryAfter(response.headers["retry-after"]) ?? retryPolicy.backoff(afterAttempt: attempt)
+                    // The whole target waits (in `exchange`), not only this worker.
+                    let wait = RetryPolicy.retryAfter(response.headers["retry-after"]) ?? retryPolicy.backoff(afterAttempt: attempt)
+                    retryBudget.rateLimit.pause(for: wait)
+                    guard attempt < retryPolicy.maxAttempts, retryBudget.allows(wait) else { return response }
+                    attempt += 1
+                    continue
                 case 500...599:
                     delay = retryPolicy.backoff(afterAttempt: attempt)
                 default:
@@ -206,6 +214,7 @@ public final class AtlasClient {
     }
 
     private func exchange(url: String, requestTarget: String, maxBodyBytes: Int?) throws(APIError) -> CurlResponse {
+        try waitForRateLimit(url: url)
         var headers = ["Accept: \(acceptHeader)"]
         if let authorization = try authenticator?.authorization(requestTarget: requestTarget) {
             headers.append("Authorization: \(authorization)")
@@ -219,6 +228,19 @@ public final class AtlasClient {
             requestCounter.record(code: "error")
             throw error
         }
+    }
+
+    /// Waits out the target's rate-limit pause, if any; a pause that would outlast the cycle fails the request
+    /// as rate limited instead.
+    private func waitForRateLimit(url: String) throws(APIError) {
+        let wait = retryBudget.rateLimit.remainingPause()
+        guard wait > .zero else { return }
+        guard retryBudget.allows(wait) else {
+            throw .http(status: 429, body: AtlasErrorBody(detail: "rate limited for \(wait.secondsDouble) s more, past the cycle's deadline"),
+                        url: url)
+        }
+        Thread.sleep(forTimeInterval: wait.secondsDouble)
+        requestCounter.record(rateLimitWait: wait)
     }
 
     /// Path and query as they go on the request line, e.g. `/api/atlas/v2/orgs?itemsPerPage=500&pageNum=1`.

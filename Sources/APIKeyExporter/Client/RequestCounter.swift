@@ -7,6 +7,7 @@ public final class RequestCounter: Sendable {
     private let counts = Mutex<[String: Int]>([:])
     private let rateLimit = Mutex<Int?>(nil)
     private let connections = Mutex(0)
+    private let rateLimitWaits = Mutex(Duration.zero)
 
     public init() {}
 
@@ -27,6 +28,16 @@ public final class RequestCounter: Sendable {
     /// The last `RateLimit-Remaining` header seen; nil if the API never sent one.
     public var rateLimitRemaining: Int? {
         rateLimit.withLock { $0 }
+    }
+
+    /// Adds time a request was held back by the target's rate limit.
+    public func record(rateLimitWait: Duration) {
+        rateLimitWaits.withLock { $0 += rateLimitWait }
+    }
+
+    /// Time requests were held back by the rate limit since start, summed over requests.
+    public var rateLimitWaitSeconds: Double {
+        rateLimitWaits.withLock { $0 }.secondsDouble
     }
 
     public func record(code: String) {

@@ -27,19 +27,23 @@ public struct RetryPolicy: Sendable {
     /// `Retry-After` as seconds or as an HTTP date; nil if absent or unreadable.
     public static func retryAfter(_ header: String?, now: Date = Date()) -> Duration? {
         guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
-        if let seconds = Int(header) { return .seconds(max(0, seconds)) }
+        // Capped at an hour: a wait longer than any cycle is as good as refused, and no arithmetic may overflow.
+        if let seconds = Int(header) { return .seconds(min(max(0, seconds), 3600)) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: header) else { return nil }
-        return .milliseconds(max(0, Int64(date.timeIntervalSince(now) * 1000)))
+        return .milliseconds(Int64(min(max(0, date.timeIntervalSince(now)), 3600) * 1000))
     }
 }
 
-/// The time a poll cycle may still spend waiting to retry; shared by all the clients of one target.
+/// The time a poll cycle may still spend waiting to retry, and the target's rate limit; shared by all the clients
+/// of one target.
 public final class RetryBudget: Sendable {
     private let deadline = Mutex<ContinuousClock.Instant?>(nil)
+    /// The pause a 429 or a spent rate-limit window imposes on every request of the target.
+    let rateLimit = RateLimitGate()
 
     public init() {}
 

@@ -37,6 +37,14 @@ enum HealthFamilies {
                     }
                 }
             },
+            MetricFamily(name: "mongodb_api_keys_rate_limit_wait_seconds_total", type: .counter,
+                         help: "Seconds requests to the Admin API were held back by the credential's rate limit (after a "
+                             + "429, or a spent RateLimit-Remaining window), summed over requests, as of the last poll.") { writer in
+                for target in scope.targets where target.completedCycles > 0 {
+                    writer.counter("mongodb_api_keys_rate_limit_wait_seconds_total", [("target", target.name)],
+                                   target.rateLimitWaitSeconds, created: target.startedAt)
+                }
+            },
             MetricFamily(name: "mongodb_api_keys_last_success_timestamp_seconds", type: .gauge,
                          help: "Unix time of the last successful poll of the organization's keys, as of the last poll.") { writer in
                 scope.eachSnapshot { target, org, snapshot in

@@ -90,6 +90,8 @@ public struct TargetState: Sendable {
     public var discoverySucceeded: Bool?
     /// The last `RateLimit-Remaining` header the API sent; nil if it never sent one.
     public var rateLimitRemaining: Int?
+    /// Seconds requests were held back by the target's rate limit since start, summed over requests.
+    public var rateLimitWaitSeconds = 0.0
     /// Connections opened to the API since start (keep-alive makes this grow only with the workers).
     public var connectionsOpened = 0
     /// Unix time the target's counters started from zero.

@@ -111,6 +111,7 @@ public final class TargetPoller {
         state.lastCycleDuration = elapsed.secondsDouble
         state.requestsByCode = requestCounter.snapshot()
         state.rateLimitRemaining = requestCounter.rateLimitRemaining
+        state.rateLimitWaitSeconds = requestCounter.rateLimitWaitSeconds
         state.connectionsOpened = requestCounter.connectionsOpened
         state.completedCycles += 1
         logger.debug("poll cycle finished", metadata: [
