@@ -101,7 +101,8 @@ struct RendererTests {
         let samples = try ExpositionParser.parse(String(decoding: bytes, as: UTF8.self))
         let names = Set(samples.map(\.name))
         #expect(names == ["process_cpu_seconds_total", "process_max_fds", "process_open_fds",
-                          "process_resident_memory_bytes", "process_start_time_seconds", "process_virtual_memory_bytes"])
+                          "process_resident_memory_bytes", "process_start_time_seconds", "process_virtual_memory_bytes",
+                          "mongodb_apikey_exporter_log_write_errors_total"])
         let start = try #require(samples.first { $0.name == "process_start_time_seconds" }).value
         #expect(abs(start - Date().timeIntervalSince1970) < 24 * 3600)
         #expect(try #require(samples.first { $0.name == "process_resident_memory_bytes" }).value > 1_000_000)

@@ -54,7 +54,7 @@ struct ShardingTests {
                 let text = String(decoding: try await httpGet("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)
                 return Set(try ExpositionParser.parse(text).filter { $0.name.hasPrefix("mongodb_api_key") && !$0.name.contains("_poll_")
                     && !$0.name.contains("requests") && !$0.name.contains("timestamp_seconds") && !$0.name.contains("discovery")
-                    && !$0.name.contains("shard") && !$0.name.contains("exporter") })
+                    && !$0.name.contains("shard") && !$0.name.contains("exporter") && !$0.name.contains("rate_limit") })
             }
             let single = try start([])
             let replicas = try (0..<3).map { try start(["--shard.count", "3", "--shard.index", "\($0)"]) }
