@@ -58,9 +58,8 @@ public enum ExporterServer {
         onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
     ) throws(ConfigError) -> some ApplicationProtocol {
         // Idle keep-alive connections are closed after a minute, so idle clients cannot pile up for ever, and
-        // busy ones after 1,000 requests.
-        var server = HTTPServerBuilder.http1(configuration: .init(
-            additionalChannelHandlers: [RequestLimitHandler()], idleTimeout: .seconds(60)))
+        // busy ones after 1,000 requests (RequestLimitHandler).
+        var server = ExporterHTTP1Channel.builder(idleTimeout: .seconds(60))
         if let tls {
             let configuration = try ServerTLS.configuration(tls)
             do {
