@@ -1,19 +1,44 @@
 import Foundation
 import Hummingbird
+import NIOCore
+import Synchronization
 
 /// HTTP basic auth for every endpoint, as exporter-toolkit does it: a missing or wrong user or password gets 401
-/// with `WWW-Authenticate: Basic`.
-struct BasicAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+/// with `WWW-Authenticate: Basic`. When too many password checks are already waiting, the answer is 503 with
+/// `Retry-After: 1`, without a check (see ``BcryptQueue``): at once, or after that second on a connection that has
+/// sent a wrong password.
+struct BasicAuthMiddleware: RouterMiddleware {
+    typealias Context = ExporterRequestContext
+
     let verifier: BcryptVerifier
+    let suspects = SuspectConnections()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let (user, password) = Self.credentials(request.headers[.authorization]),
-           await verifier.verify(user: user, password: password) {
-            return try await next(request, context)
+        guard let (user, password) = Self.credentials(request.headers[.authorization]) else {
+            return Self.unauthorized()
         }
-        return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Basic realm=\"mongodb_apikey_exporter\"",
-                                                         .contentType: "text/plain; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: "Unauthorized\n")))
+        let lane: BcryptQueue.Lane = suspects.contains(context.channel) ? .suspect : .fresh
+        switch await verifier.verify(user: user, password: password, lane: lane) {
+        case .accepted:
+            return try await next(request, context)
+        case .rejected:
+            suspects.insert(context.channel)
+            return Self.unauthorized()
+        case .busy:
+            // A connection that has sent a wrong password and still will not wait gets its refusal after the
+            // Retry-After second: a brute force that ignores Retry-After would otherwise turn refusals into a storm
+            // of requests taking the CPU the checks need. Others get it at once.
+            if lane == .suspect { try? await Task.sleep(for: .seconds(1)) }
+            return Response(
+                status: .serviceUnavailable, headers: [.retryAfter: "1", .contentType: "text/plain; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "Too many password checks waiting; retry later\n")))
+        }
+    }
+
+    static func unauthorized() -> Response {
+        Response(status: .unauthorized, headers: [.wwwAuthenticate: "Basic realm=\"mongodb_apikey_exporter\"",
+                                                  .contentType: "text/plain; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: "Unauthorized\n")))
     }
 
     static func credentials(_ header: String?) -> (String, String)? {
@@ -22,5 +47,32 @@ struct BasicAuthMiddleware<Context: RequestContext>: RouterMiddleware {
               let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
         else { return nil }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+}
+
+/// The open connections on which a wrong password was sent. Their checks wait behind everyone else's
+/// (``BcryptQueue/Lane/suspect``); a connection is forgotten when it closes.
+final class SuspectConnections: Sendable {
+    private let connections = Mutex<Set<ObjectIdentifier>>([])
+    /// More suspects than this are not remembered (their checks then rank as fresh): the set stays small however
+    /// many connections an attacker opens.
+    private static let limit = 16_384
+
+    func contains(_ channel: any Channel) -> Bool {
+        connections.withLock { $0.contains(ObjectIdentifier(channel)) }
+    }
+
+    func insert(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        let inserted = connections.withLock { set in
+            set.count < Self.limit && set.insert(id).inserted
+        }
+        // Forget it when it closes, before the channel object (and so its identifier) can be reused; runs at once
+        // if it has already closed.
+        if inserted {
+            channel.closeFuture.whenComplete { _ in
+                _ = self.connections.withLock { $0.remove(id) }
+            }
+        }
     }
 }

@@ -10,9 +10,9 @@ public enum ExporterServer {
 
     public static func makeRouter(
         cache: ExpositionCache, processMetrics: ProcessMetrics, telemetryPath: String, basicAuth: BcryptVerifier? = nil
-    ) -> Router<BasicRequestContext> {
-        let router = Router(options: .autoGenerateHeadEndpoints)
-        router.add(middleware: ReadOnlyMethodsMiddleware())
+    ) -> Router<ExporterRequestContext> {
+        let router = Router(context: ExporterRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: ReadOnlyMethodsMiddleware<ExporterRequestContext>())
         if let basicAuth {
             router.add(middleware: BasicAuthMiddleware(verifier: basicAuth))
         }
@@ -54,7 +54,7 @@ public enum ExporterServer {
     /// With `tls`, it serves HTTPS only; a certificate, key or client CA it cannot use is a `ConfigError` naming the
     /// field, thrown here rather than at the first connection.
     public static func makeApplication(
-        router: Router<BasicRequestContext>, listenAddress: ListenAddress, tls: WebConfig.TLS? = nil, logger: Logger,
+        router: Router<ExporterRequestContext>, listenAddress: ListenAddress, tls: WebConfig.TLS? = nil, logger: Logger,
         onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
     ) throws(ConfigError) -> some ApplicationProtocol {
         // Idle keep-alive connections are closed after a minute, so idle clients cannot pile up for ever, and
@@ -116,6 +116,19 @@ public enum ExporterServer {
             </body></html>
 
             """
+    }
+}
+
+/// The router's request context: Hummingbird's basic one plus the connection, by whose history basic auth ranks
+/// its password checks (see ``BcryptQueue``).
+public struct ExporterRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The connection the request came on.
+    public let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
     }
 }
 
