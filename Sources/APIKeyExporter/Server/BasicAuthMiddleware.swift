@@ -25,10 +25,13 @@ struct BasicAuthMiddleware: RouterMiddleware {
             suspects.insert(context.channel)
             return Self.unauthorized()
         case .busy:
-            // A connection that has sent a wrong password and still will not wait gets its refusal after the
-            // Retry-After second: a brute force that ignores Retry-After would otherwise turn refusals into a storm
-            // of requests taking the CPU the checks need. Others get it at once.
-            if lane == .suspect { try? await Task.sleep(for: .seconds(1)) }
+            // A connection that has sent a wrong password, or asks again within the Retry-After second of a
+            // refusal, gets its refusal only after that second: a brute force that ignores Retry-After would
+            // otherwise turn refusals into a storm of requests taking the CPU the checks need, and keep the fresh
+            // lane full. Others get it at once.
+            if lane == .suspect || suspects.refused(context.channel) {
+                try? await Task.sleep(for: .seconds(1))
+            }
             return Response(
                 status: .serviceUnavailable, headers: [.retryAfter: "1", .contentType: "text/plain; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: "Too many password checks waiting; retry later\n")))
@@ -50,29 +53,59 @@ struct BasicAuthMiddleware: RouterMiddleware {
     }
 }
 
-/// The open connections on which a wrong password was sent. Their checks wait behind everyone else's
-/// (``BcryptQueue/Lane/suspect``); a connection is forgotten when it closes.
+/// The open connections that behave like a brute force: a wrong password was sent on them, or they asked again
+/// within a second of being refused (ignoring `Retry-After: 1`; Prometheus scrapes a target at most once a
+/// second). Their checks wait behind everyone else's (``BcryptQueue/Lane/suspect``). A connection is forgotten
+/// when it closes.
 final class SuspectConnections: Sendable {
-    private let connections = Mutex<Set<ObjectIdentifier>>([])
-    /// More suspects than this are not remembered (their checks then rank as fresh): the set stays small however
-    /// many connections an attacker opens.
+    private enum Standing {
+        case refused(at: ContinuousClock.Instant)
+        case suspect
+    }
+
+    private let connections = Mutex<[ObjectIdentifier: Standing]>([:])
+    /// More connections than this are not remembered (their checks then rank as fresh): the table stays small
+    /// however many connections an attacker opens.
     private static let limit = 16_384
 
     func contains(_ channel: any Channel) -> Bool {
-        connections.withLock { $0.contains(ObjectIdentifier(channel)) }
+        connections.withLock { if case .suspect = $0[ObjectIdentifier(channel)] { true } else { false } }
     }
 
     func insert(_ channel: any Channel) {
+        update(channel) { _ in .suspect }
+    }
+
+    /// Records that a check on `channel` was refused; whether the connection is now suspect, because its previous
+    /// refusal was less than a second ago.
+    func refused(_ channel: any Channel) -> Bool {
+        let now = ContinuousClock.now
+        return update(channel) { standing in
+            if case .refused(let at) = standing, now - at < .seconds(1) { return .suspect }
+            if case .suspect = standing { return .suspect }
+            return .refused(at: now)
+        }
+    }
+
+    /// Sets the channel's standing; whether it is suspect afterwards.
+    @discardableResult
+    private func update(_ channel: any Channel, _ change: (Standing?) -> Standing) -> Bool {
         let id = ObjectIdentifier(channel)
-        let inserted = connections.withLock { set in
-            set.count < Self.limit && set.insert(id).inserted
+        let (standing, added) = connections.withLock { table -> (Standing?, Bool) in
+            let known = table[id] != nil
+            guard known || table.count < Self.limit else { return (nil, false) }
+            let standing = change(table[id])
+            table[id] = standing
+            return (standing, !known)
         }
         // Forget it when it closes, before the channel object (and so its identifier) can be reused; runs at once
         // if it has already closed.
-        if inserted {
+        if added {
             channel.closeFuture.whenComplete { _ in
-                _ = self.connections.withLock { $0.remove(id) }
+                _ = self.connections.withLock { $0.removeValue(forKey: id) }
             }
         }
+        if case .suspect = standing { return true }
+        return false
     }
 }

@@ -9,10 +9,11 @@ import Synchronization
 ///
 /// A bound alone would not protect the scraper: attackers who retry at once keep a bounded queue full, and a
 /// correct scrape after a restart (nothing verified yet) looks like any other request until bcrypt has run. What
-/// tells them apart is history: a brute force sends wrong passwords on its connections, a scraper does not. So
-/// checks from connections that have not yet sent a wrong password (`fresh`) always run before checks from ones that
-/// have (`suspect`), and a fresh check waits for at most the one running check and `freshBound` fresh checks ahead
-/// of it, however many suspect ones are waiting.
+/// tells them apart is history: a brute force sends wrong passwords on its connections and asks again at once when
+/// refused, a scraper does neither. So checks from connections that have done neither (`fresh`) always run before
+/// checks from ones that have (`suspect`, see ``SuspectConnections``), and a fresh check waits for at most the one
+/// running check and `freshBound` fresh checks ahead of it, however many suspect ones are waiting. An attacker who
+/// opens a new connection for every guess still looks fresh; against that only the bound holds.
 final class BcryptQueue: Sendable {
     enum Lane: Sendable {
         case fresh, suspect
