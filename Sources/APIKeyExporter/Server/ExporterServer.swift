@@ -10,9 +10,9 @@ public enum ExporterServer {
 
     public static func makeRouter(
         cache: ExpositionCache, processMetrics: ProcessMetrics, telemetryPath: String, basicAuth: BcryptVerifier? = nil
-    ) -> Router<BasicRequestContext> {
-        let router = Router(options: .autoGenerateHeadEndpoints)
-        router.add(middleware: ReadOnlyMethodsMiddleware())
+    ) -> Router<ExporterRequestContext> {
+        let router = Router(context: ExporterRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: ReadOnlyMethodsMiddleware<ExporterRequestContext>())
         if let basicAuth {
             router.add(middleware: BasicAuthMiddleware(verifier: basicAuth))
         }
@@ -51,20 +51,21 @@ public enum ExporterServer {
     }
 
     /// The Hummingbird application, with `onListening` told the bound address (useful with port 0).
-    /// With `tls`, it serves HTTPS only; a certificate or key it cannot load is a `ConfigError`.
+    /// With `tls`, it serves HTTPS only; a certificate, key or client CA it cannot use is a `ConfigError` naming the
+    /// field, thrown here rather than at the first connection.
     public static func makeApplication(
-        router: Router<BasicRequestContext>, listenAddress: ListenAddress, tls: WebConfig.TLS? = nil, logger: Logger,
+        router: Router<ExporterRequestContext>, listenAddress: ListenAddress, tls: WebConfig.TLS? = nil, logger: Logger,
         onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
     ) throws(ConfigError) -> some ApplicationProtocol {
         // Idle keep-alive connections are closed after a minute, so idle clients cannot pile up for ever, and
-        // busy ones after 1,000 requests.
-        var server = HTTPServerBuilder.http1(configuration: .init(
-            additionalChannelHandlers: [RequestLimitHandler()], idleTimeout: .seconds(60)))
+        // busy ones after 1,000 requests (RequestLimitHandler).
+        var server = ExporterHTTP1Channel.builder(idleTimeout: .seconds(60))
         if let tls {
+            let configuration = try ServerTLS.configuration(tls)
             do {
-                server = try .tls(server, tlsConfiguration: try tlsConfiguration(tls))
+                server = try .tls(server, tlsConfiguration: configuration)
             } catch {
-                throw ConfigError(field: "--web.config.file", "cannot load the TLS certificate or key: \(error)")
+                throw ConfigError(field: "--web.config.file: tls_server_config", "cannot use the TLS settings")
             }
         }
         return Application(
@@ -80,22 +81,6 @@ public enum ExporterServer {
             },
             logger: logger
         )
-    }
-
-    static func tlsConfiguration(_ tls: WebConfig.TLS) throws -> TLSConfiguration {
-        let chain = try NIOSSLCertificate.fromPEMFile(tls.certFile).map { NIOSSLCertificateSource.certificate($0) }
-        let key = NIOSSLPrivateKeySource.privateKey(try NIOSSLPrivateKey(file: tls.keyFile, format: .pem))
-        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: key)
-        configuration.minimumTLSVersion = .tlsv12
-        if let clientCA = tls.clientCAFile {
-            configuration.trustRoots = .file(clientCA)
-            switch tls.clientAuth {
-            case .none: configuration.certificateVerification = .none
-            case .verifyIfGiven: configuration.certificateVerification = .optionalVerification
-            case .requireAndVerify: configuration.certificateVerification = .noHostnameVerification
-            }
-        }
-        return configuration
     }
 
     /// Whether an Accept-Encoding header allows gzip (and does not refuse it with q=0).
@@ -131,6 +116,19 @@ public enum ExporterServer {
             </body></html>
 
             """
+    }
+}
+
+/// The router's request context: Hummingbird's basic one plus the connection, by whose history basic auth ranks
+/// its password checks (see ``BcryptQueue``).
+public struct ExporterRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The connection the request came on.
+    public let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
     }
 }
 

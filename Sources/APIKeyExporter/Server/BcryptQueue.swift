@@ -1,0 +1,88 @@
+import Dispatch
+import Synchronization
+
+/// Runs bcrypt checks one at a time, off the Swift concurrency pool, from two short queues ("lanes").
+///
+/// A check takes tens of milliseconds on purpose, so waiting checks are a queue whose length is a client's wait:
+/// 500 wrong-password requests in flight once made a correct scrape wait 24 s. Each lane is therefore bounded, and
+/// a check beyond the bound is refused at once (the caller answers 503) instead of waiting.
+///
+/// A bound alone would not protect the scraper: attackers who retry at once keep a bounded queue full, and a
+/// correct scrape after a restart (nothing verified yet) looks like any other request until bcrypt has run. What
+/// tells them apart is history: a brute force sends wrong passwords on its connections and asks again at once when
+/// refused, a scraper does neither. So checks from connections that have done neither (`fresh`) always run before
+/// checks from ones that have (`suspect`, see ``SuspectConnections``), and a fresh check waits for at most the one
+/// running check and `freshBound` fresh checks ahead of it, however many suspect ones are waiting. An attacker who
+/// opens a new connection for every guess still looks fresh; against that only the bound holds.
+final class BcryptQueue: Sendable {
+    enum Lane: Sendable {
+        case fresh, suspect
+    }
+
+    /// Fresh checks that may wait. A check at cost 10 takes about 50 ms on one core of the 2-core test machine,
+    /// so a fresh check is answered within (8 + 2) × 50 ms = 0.5 s, well inside Prometheus's default 10 s scrape
+    /// timeout, and within 2 s up to cost 11.
+    static let freshBound = 8
+    /// Suspect checks that may wait: enough to keep the worker busy while attackers send their next guesses, no
+    /// more, since every one of them has sent a wrong password already. Beyond it they are refused.
+    static let suspectBound = 4
+
+    private struct Job: Sendable {
+        var work: @Sendable () -> Bool
+        var continuation: CheckedContinuation<Bool?, Never>
+    }
+
+    private struct Lanes: ~Copyable {
+        var fresh: [Job] = []
+        var suspect: [Job] = []
+    }
+
+    private let lanes = Mutex(Lanes())
+    private let queue = DispatchQueue(label: "mongodb_apikey_exporter.bcrypt")
+    private let freshBound: Int
+    private let suspectBound: Int
+
+    init(freshBound: Int = BcryptQueue.freshBound, suspectBound: Int = BcryptQueue.suspectBound) {
+        self.freshBound = freshBound
+        self.suspectBound = suspectBound
+    }
+
+    /// `work`'s result, or nil when `lane` is full and the check was refused without running.
+    func run(_ lane: Lane, _ work: @escaping @Sendable () -> Bool) async -> Bool? {
+        await withCheckedContinuation { continuation in
+            let job = Job(work: work, continuation: continuation)
+            let admitted = lanes.withLock { lanes in
+                switch lane {
+                case .fresh where lanes.fresh.count < freshBound:
+                    lanes.fresh.append(job)
+                case .suspect where lanes.suspect.count < suspectBound:
+                    lanes.suspect.append(job)
+                default:
+                    return false
+                }
+                return true
+            }
+            guard admitted else {
+                continuation.resume(returning: nil)
+                return
+            }
+            // One turn of the serial queue per admitted job; the turn takes whichever job is due then.
+            queue.async { self.runNext() }
+        }
+    }
+
+    /// Checks waiting (not running) in each lane.
+    var waiting: (fresh: Int, suspect: Int) {
+        lanes.withLock { ($0.fresh.count, $0.suspect.count) }
+    }
+
+    private func runNext() {
+        let next = lanes.withLock { lanes -> Job? in
+            if !lanes.fresh.isEmpty { return lanes.fresh.removeFirst() }
+            if !lanes.suspect.isEmpty { return lanes.suspect.removeFirst() }
+            return nil
+        }
+        guard let next else { return }
+        next.continuation.resume(returning: next.work())
+    }
+}

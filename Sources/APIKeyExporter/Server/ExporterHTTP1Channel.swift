@@ -1,0 +1,33 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Hummingbird's HTTP/1 child channel with a ``RequestLimitHandler`` put next to NIO's HTTP/1 codec.
+///
+/// Hummingbird's `additionalChannelHandlers` come after the conversion to HTTP types, which drops the request's
+/// version, so a handler there cannot tell an HTTP/1.0 request without keep-alive from an HTTP/1.1 one.
+struct ExporterHTTP1Channel: ServerChildChannel {
+    let base: HTTP1Channel
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
+        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            // Completed synchronously on the channel's event loop, before anything is read.
+            let pipeline = channel.pipeline.syncOperations
+            let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try pipeline.addHandler(RequestLimitHandler(), position: .after(decoder))
+            return value
+        }
+    }
+
+    func handle(value: HTTP1Channel.Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
+    }
+
+    /// The server builder, with idle keep-alive connections closed after `idleTimeout`.
+    static func builder(idleTimeout: TimeAmount) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            ExporterHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)))
+        }
+    }
+}
