@@ -35,10 +35,9 @@ public struct InventoryRenderer: Sendable {
     public func renderBuffer(_ targets: [TargetState], reload: ReloadStatus = ReloadStatus(),
                              format: ExpositionFormat = .text) -> ByteBuffer {
         let scope = RenderScope(targets: targets.sorted { $0.name < $1.name })
-        var families = KeyFamilies.counts(scope) + KeyFamilies.changes(scope) + HealthFamilies.all(scope)
-            + NameFamilies.all(scope) + AccessListFamilies.all(scope)
-        if options.keyInfo {
-            families += KeyFamilies.perKey(scope)
+        var families = HealthFamilies.all(scope) + CollectorFamilies.all(scope)
+        for collector in CollectorRegistry.all {
+            families += collector.families(scope, options: options)
         }
         families.append(MetricFamily(
             name: "mongodb_apikey_exporter_build_info", type: .gauge,

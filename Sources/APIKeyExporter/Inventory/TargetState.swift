@@ -1,36 +1,10 @@
 import Foundation
 
-/// What the access lists of an org's keys said at their last successful collection.
-public struct AccessListSummary: Sendable, Equatable {
-    /// Entries in the key's access list; 0 means the key works from any IP address.
-    public var entries: Int
-    /// The latest `lastUsed` over the entries (Unix seconds); nil when never used.
-    public var lastUsed: Double?
-
-    public init(entries: Int, lastUsed: Double?) {
-        self.entries = entries
-        self.lastUsed = lastUsed
-    }
-}
-
-/// The access lists of every key of an org, collected as a whole or not at all.
-public struct AccessListState: Sendable {
-    /// By key id, from the last complete collection.
-    public var summaries: [String: AccessListSummary] = [:]
-    /// Whether the last collection completed; false marks `summaries` as stale.
-    public var lastCollectionSucceeded = false
-    /// Whether any collection ever completed; until then there is nothing to report but the failure.
-    public var hasCollected = false
-
-    public init() {}
-}
-
 /// What the exporter knows about one organization: its last good snapshot and how the latest poll went.
 public struct OrgStatus: Sendable {
     public let orgID: String
-    public var orgName: String?
-    /// Project names by project id, from the last successful `GET /orgs/{id}/groups`.
-    public var projectNames: [String: String] = [:]
+    /// The state of every other collector (names, access lists...), by its type; see each collector's folder.
+    public var collected = CollectorStates()
     /// The last complete listing; kept when a later poll fails, so the numbers never drop to nothing.
     public var lastGood: OrgSnapshot?
     /// Whether the latest poll of this org completed. False marks `lastGood` as stale.
@@ -41,17 +15,18 @@ public struct OrgStatus: Sendable {
     public var changesCountedSince: Double?
     /// Unix time this exporter started to track the org, from which the error counters count.
     public let trackedSince: Double
-    /// Nil unless the access-list collector is on and has run for this org.
-    public var accessLists: AccessListState?
     /// Failed polls since start by `APIError.reason`; every reason is present, at 0 until it happens.
     public var errorCounts = Dictionary(uniqueKeysWithValues: APIError.reasons.map { ($0, 0) })
     /// Key listings accepted although their length differed from `totalCount` (a second read agreed), since start.
     public var countMismatches = 0
 
+    /// How each collector's run for this org went in the last cycle, by collector name.
+    public var collectorOutcomes: [String: CollectorOutcome] = [:]
+
     public init(orgID: String, orgName: String? = nil, trackedSince: Double = Date().timeIntervalSince1970) {
         self.orgID = orgID
-        self.orgName = orgName
         self.trackedSince = trackedSince
+        if let orgName { self.orgName = orgName }
     }
 
     /// Records a complete listing and the changes found against the previous one. The first success only
@@ -92,6 +67,8 @@ public struct TargetState: Sendable {
     public var rateLimitRemaining: Int?
     /// Seconds requests were held back by the target's rate limit since start, summed over requests.
     public var rateLimitWaitSeconds = 0.0
+    /// How each enabled collector went over the target's orgs in the last cycle, by collector name.
+    public var collectorOutcomes: [String: CollectorOutcome] = [:]
     /// Connections opened to the API since start (keep-alive makes this grow only with the workers).
     public var connectionsOpened = 0
     /// Unix time the target's counters started from zero.
@@ -104,5 +81,23 @@ public struct TargetState: Sendable {
 
     public var sortedOrgs: [OrgStatus] {
         orgs.values.sorted { $0.orgID < $1.orgID }
+    }
+}
+
+/// Per-org state of the collectors, one value per state type: a collector keeps its own type here, so the status
+/// needs no field for it (see `OrgStatus.accessLists` in `Collectors/AccessList/`).
+public struct CollectorStates: Sendable {
+    private var values: [ObjectIdentifier: any Sendable] = [:]
+
+    public init() {}
+
+    public subscript<State: Sendable>(_ type: State.Type) -> State? {
+        get { values[ObjectIdentifier(type)] as? State }
+        set { values[ObjectIdentifier(type)] = newValue }
+    }
+
+    public subscript<State: Sendable>(_ type: State.Type, default defaultValue: @autoclosure () -> State) -> State {
+        get { self[type] ?? defaultValue() }
+        set { self[type] = newValue }
     }
 }

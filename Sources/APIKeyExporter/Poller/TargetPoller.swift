@@ -1,33 +1,6 @@
 import Foundation
 import Logging
 
-/// Where a target's organizations come from.
-public enum OrgSelection: Sendable, Equatable {
-    /// `--atlas.org-id`, given one or more times.
-    case configured([String])
-    /// `GET /orgs`: every organization the credential sees.
-    case discover
-}
-
-/// What a target polls besides the key listings, and how many requests it may have in flight.
-public struct CollectorOptions: Sendable {
-    /// `--collector.access-list`: each key's IP access list, one request per key per cycle.
-    public var accessLists = false
-    /// How many access-list requests may be in flight at once.
-    public var accessListConcurrency = 4
-    /// `--poll.concurrency`: how many organizations are polled at once, each over its own connection.
-    public var orgConcurrency = 4
-    /// The organizations this replica owns.
-    public var shard = Shard.all
-
-    public init(accessLists: Bool = false, accessListConcurrency: Int = 4, orgConcurrency: Int = 4, shard: Shard = .all) {
-        self.accessLists = accessLists
-        self.accessListConcurrency = accessListConcurrency
-        self.orgConcurrency = orgConcurrency
-        self.shard = shard
-    }
-}
-
 /// Polls one target (one API base URL and credential): discovers its orgs, then polls them `orgConcurrency` at a
 /// time (keys, changes, names, access lists), and keeps the resulting state.
 /// Not thread-safe: its owner calls `pollOnce` from one Dispatch queue at a time.
@@ -39,7 +12,8 @@ public final class TargetPoller {
     private let requestCounter: RequestCounter
     private let retryBudget: RetryBudget
     private let logger: Logger
-    private let accessListCollector: AccessListCollector?
+    /// The enabled collectors, in running order (see `CollectorRegistry`).
+    private let collectors: [any OrgCollector]
     private let shard: Shard
     public private(set) var state: TargetState
 
@@ -54,8 +28,7 @@ public final class TargetPoller {
         self.requestCounter = requestCounter
         self.retryBudget = retryBudget
         self.logger = logger
-        self.accessListCollector = collectors.accessLists
-            ? AccessListCollector(width: collectors.accessListConcurrency, makeClient: makeClient) : nil
+        self.collectors = CollectorRegistry.make(options: collectors, makeClient: makeClient)
         self.shard = collectors.shard
         self.state = TargetState(name: name)
     }
@@ -112,6 +85,8 @@ public final class TargetPoller {
         state.requestsByCode = requestCounter.snapshot()
         state.rateLimitRemaining = requestCounter.rateLimitRemaining
         state.rateLimitWaitSeconds = requestCounter.rateLimitWaitSeconds
+        state.collectorOutcomes = Self.summarize(polled: state.orgs.values.map(\.collectorOutcomes),
+                                                 collectors: collectors.map { type(of: $0).name })
         state.connectionsOpened = requestCounter.connectionsOpened
         state.completedCycles += 1
         logger.debug("poll cycle finished", metadata: [
@@ -146,65 +121,45 @@ public final class TargetPoller {
         return all.map { orgs in orgs.filter { shard.owns(orgID: $0.id) } }
     }
 
-    /// One org's whole poll, on one of the org workers: keys and changes, then (after a good listing only, so a
-    /// failing API is asked less) names and access lists.
+    /// One org's whole poll, on one of the org workers: every enabled collector in turn. A collector whose
+    /// dependency failed for this org does not run and counts as failed; a failure never stops the others.
     private func pollOrg(_ status: OrgStatus, listedName: String?, client: AtlasClient) -> OrgStatus {
         var status = status
-        let poll = OrgKeyPoll(client: client, targetName: name, logger: logger)
-        do throws(APIError) {
-            let outcome = try poll.run(orgID: status.orgID, previous: status.lastGood)
-            status.recordSuccess(outcome.snapshot, changes: outcome.changes)
-            status.countMismatches += outcome.countMismatches
-        } catch {
-            status.recordFailure(error)
-            logger.error("poll of organization failed; keeping its last good inventory", metadata: [
-                "target": "\(name)", "org_id": "\(status.orgID)", "reason": "\(error.reason)", "err": "\(error)"])
-            return status
+        let context = OrgCollectionContext(client: client, targetName: name, logger: logger, listedName: listedName)
+        var outcomes: [String: CollectorOutcome] = [:]
+        let clock = ContinuousClock()
+        for collector in collectors {
+            let kind = type(of: collector)
+            guard kind.dependencies.allSatisfy({ outcomes[$0]?.succeeded == true }) else {
+                outcomes[kind.name] = CollectorOutcome(succeeded: false, seconds: 0)
+                continue
+            }
+            let started = clock.now
+            var succeeded = true
+            do throws(APIError) {
+                try collector.collect(&status, context: context)
+            } catch {
+                succeeded = false
+                collector.recordFailure(error, in: &status, context: context)
+            }
+            outcomes[kind.name] = CollectorOutcome(succeeded: succeeded, seconds: (clock.now - started).secondsDouble)
         }
-        refreshNames(of: &status, listedName: listedName, client: client)
-        collectAccessLists(of: &status)
+        status.collectorOutcomes = outcomes
         return status
     }
 
-    /// Org and project names, for dashboards to join on. A failure keeps the names already known and never
-    /// affects the key counts.
-    private func refreshNames(of status: inout OrgStatus, listedName: String?, client: AtlasClient) {
-        if let listedName {
-            status.orgName = SecretRedactor.shared.redactKnownSecrets(listedName)
-        } else {
-            do throws(APIError) {
-                status.orgName = try client.organization(id: status.orgID).name.map(SecretRedactor.shared.redactKnownSecrets)
-            } catch {
-                logger.warning("organization name lookup failed", metadata: [
-                    "target": "\(name)", "org_id": "\(status.orgID)", "err": "\(error)"])
+    /// Per collector, for the target: succeeded if every org's run succeeded, and the time spent over all orgs.
+    static func summarize(polled: [[String: CollectorOutcome]], collectors: [String]) -> [String: CollectorOutcome] {
+        var summary: [String: CollectorOutcome] = [:]
+        for name in collectors {
+            var outcome = CollectorOutcome(succeeded: true, seconds: 0)
+            for org in polled {
+                guard let run = org[name] else { continue }
+                outcome.succeeded = outcome.succeeded && run.succeeded
+                outcome.seconds += run.seconds
             }
+            summary[name] = outcome
         }
-        do throws(APIError) {
-            let projects = try client.listProjects(orgID: status.orgID)
-            status.projectNames = Dictionary(projects.map { ($0.id, SecretRedactor.shared.redactKnownSecrets($0.name ?? "")) },
-                                             uniquingKeysWith: { first, _ in first })
-        } catch {
-            logger.warning("project listing failed; keeping the project names already known", metadata: [
-                "target": "\(name)", "org_id": "\(status.orgID)", "err": "\(error)"])
-        }
-    }
-
-    private func collectAccessLists(of status: inout OrgStatus) {
-        guard let accessListCollector, let snapshot = status.lastGood else { return }
-        var accessLists = status.accessLists ?? AccessListState()
-        switch accessListCollector.collect(orgID: status.orgID, keyIDs: snapshot.keys.map(\.id)) {
-        case .success(let summaries):
-            accessLists.summaries = summaries
-            accessLists.lastCollectionSucceeded = true
-            accessLists.hasCollected = true
-        case .failure(let error):
-            // Keep what was known for keys that still exist; the success gauge marks it stale.
-            let keyIDs = Set(snapshot.keys.map(\.id))
-            accessLists.summaries = accessLists.summaries.filter { keyIDs.contains($0.key) }
-            accessLists.lastCollectionSucceeded = false
-            logger.error("access list collection failed; keeping the last known access lists", metadata: [
-                "target": "\(name)", "org_id": "\(status.orgID)", "err": "\(error)"])
-        }
-        status.accessLists = accessLists
+        return summary
     }
 }

@@ -6,7 +6,7 @@ import Logging
 /// A role change seen in the listing is confirmed with `GET /orgs/{ORG-ID}/apiKeys/{API-KEY-ID}` before it counts,
 /// since a listing can be a moment stale: the single key's answer replaces the listed one, and a 404 means the key
 /// is gone. Any other failure fails the whole org poll, so nothing is counted from a half-checked listing.
-struct OrgKeyPoll {
+struct KeyListing {
     let client: AtlasClient
     let targetName: String
     let logger: Logger

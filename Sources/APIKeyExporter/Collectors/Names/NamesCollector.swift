@@ -1,0 +1,63 @@
+/// `names`: the org's name and its projects' names, for dashboards to join onto the id labels. A failure keeps the
+/// names already known and never affects the key counts.
+final class NamesCollector: OrgCollector {
+    static let name = "names"
+    /// Asked after a good key listing only, so that a failing API is asked less.
+    static let dependencies = [KeysCollector.name]
+
+    static func make(options: CollectorOptions, makeClient: () -> AtlasClient) -> NamesCollector? {
+        NamesCollector()
+    }
+
+    /// Both lookups are tried; the first failure is thrown after both (each is logged where it happens).
+    func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
+        var failure: APIError?
+        if let listedName = context.listedName {
+            org.orgName = SecretRedactor.shared.redactKnownSecrets(listedName)
+        } else {
+            do throws(APIError) {
+                org.orgName = try context.client.organization(id: org.orgID).name.map(SecretRedactor.shared.redactKnownSecrets)
+            } catch {
+                failure = error
+                context.logger.warning("organization name lookup failed", metadata: [
+                    "target": "\(context.targetName)", "org_id": "\(org.orgID)", "err": "\(error)"])
+            }
+        }
+        do throws(APIError) {
+            let projects = try context.client.listProjects(orgID: org.orgID)
+            org.projectNames = Dictionary(projects.map { ($0.id, SecretRedactor.shared.redactKnownSecrets($0.name ?? "")) },
+                                          uniquingKeysWith: { first, _ in first })
+        } catch {
+            failure = failure ?? error
+            context.logger.warning("project listing failed; keeping the project names already known", metadata: [
+                "target": "\(context.targetName)", "org_id": "\(org.orgID)", "err": "\(error)"])
+        }
+        if let failure { throw failure }
+    }
+
+    /// Already logged in `collect`; the names already known stay.
+    func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {}
+
+    static func families(_ scope: RenderScope, options: InventoryRenderer.Options) -> [MetricFamily] {
+        NameFamilies.all(scope)
+    }
+}
+
+/// The names state of an org: kept across cycles, replaced by each successful lookup.
+struct OrgNames: Sendable {
+    var orgName: String?
+    /// Project names by project id, from the last successful `GET /orgs/{id}/groups`.
+    var projectNames: [String: String] = [:]
+}
+
+extension OrgStatus {
+    public var orgName: String? {
+        get { collected[OrgNames.self]?.orgName }
+        set { collected[OrgNames.self, default: OrgNames()].orgName = newValue }
+    }
+
+    public var projectNames: [String: String] {
+        get { collected[OrgNames.self]?.projectNames ?? [:] }
+        set { collected[OrgNames.self, default: OrgNames()].projectNames = newValue }
+    }
+}
