@@ -4,23 +4,46 @@ import ServiceLifecycle
 import Synchronization
 import UnixSignals
 
+/// The outcome of loading `--config.file`, at start and on each SIGHUP: written by the reloader, rendered with
+/// every exposition (`mongodb_apikey_exporter_config_last_reload_successful`).
+public final class ConfigReloadStatus: Sendable {
+    private let status = Mutex(ReloadStatus())
+
+    public init() {}
+
+    public var current: ReloadStatus {
+        status.withLock { $0 }
+    }
+
+    func record(succeeded: Bool) {
+        status.withLock { status in
+            status.lastReloadSucceeded = succeeded
+            if succeeded { status.lastSuccessTime = Date().timeIntervalSince1970 }
+        }
+    }
+}
+
 /// Reloads `--config.file` on SIGHUP. A file that fails to load changes nothing: the running targets go on and
 /// `mongodb_apikey_exporter_config_last_reload_successful` turns 0. Targets whose settings did not change keep
 /// their poller, so their baselines and counters survive the reload.
 public final class ConfigReloader: Sendable {
     private let path: String
     private let poller: Poller
-    private let collectors: CollectorOptions
+    private let makeTargetPoller: @Sendable (TargetConfig) -> TargetPoller
     private let logger: Logger
     private let running: Mutex<[TargetConfig]>
+    public let status: ConfigReloadStatus
 
-    public init(path: String, running: [TargetConfig], poller: Poller, collectors: CollectorOptions, logger: Logger) {
+    /// `makeTargetPoller` builds the poller of a new or changed target (the composition root's recipe).
+    public init(path: String, running: [TargetConfig], poller: Poller, status: ConfigReloadStatus, logger: Logger,
+                makeTargetPoller: @escaping @Sendable (TargetConfig) -> TargetPoller) {
         self.path = path
         self.poller = poller
-        self.collectors = collectors
+        self.makeTargetPoller = makeTargetPoller
         self.logger = logger
         self.running = Mutex(running)
-        poller.recordReload(succeeded: true)
+        self.status = status
+        record(succeeded: true)
     }
 
     public func reload() {
@@ -28,7 +51,7 @@ public final class ConfigReloader: Sendable {
         do {
             targets = try ConfigFile.load(path: path, environment: ProcessInfo.processInfo.environment)
         } catch {
-            poller.recordReload(succeeded: false)
+            record(succeeded: false)
             logger.error("configuration reload failed; keeping the running configuration", metadata: ["err": "\(error)"])
             return
         }
@@ -39,22 +62,27 @@ public final class ConfigReloader: Sendable {
         guard targets != previous else {
             // A signal storm, or a reload without an edit: nothing to replace, so no cycle and no render (unless the
             // last reload had failed, in which case the status turns good again).
-            if poller.lastReloadSucceeded != true { poller.recordReload(succeeded: true) }
+            if status.current.lastReloadSucceeded != true { record(succeeded: true) }
             logger.info("configuration file unchanged; nothing to reload")
             return
         }
-        let collectors = collectors
-        let logger = logger
+        let makeTargetPoller = makeTargetPoller
         poller.replaceTargets { current in
             targets.map { target in
                 if previous.contains(target), let kept = current.first(where: { $0.name == target.name }) {
                     return kept
                 }
-                return ExporterAssembly.makeTargetPoller(target, collectors: collectors, logger: logger)
+                return makeTargetPoller(target)
             }
         }
-        poller.recordReload(succeeded: true)
+        record(succeeded: true)
         logger.info("configuration reloaded", metadata: ["targets": "\(targets.map(\.name).joined(separator: ","))"])
+    }
+
+    /// Records the outcome and renders it at once (a failed reload starts no cycle).
+    private func record(succeeded: Bool) {
+        status.record(succeeded: succeeded)
+        poller.republish()
     }
 }
 

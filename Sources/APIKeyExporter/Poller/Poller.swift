@@ -3,7 +3,8 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Drives the poll cycles on a Dispatch timer, off the scrape path.
+/// Drives the poll cycles on a Dispatch timer, off the scrape path, and only that: what a cycle produces goes to the
+/// `ExpositionPublisher`.
 ///
 /// Cycles run on a private serial queue, never on `DispatchQueue.global()` or the Swift concurrency pool: on Linux
 /// those share a few threads, and a cycle blocks in libcurl for as long as the API takes to answer.
@@ -19,9 +20,7 @@ public final class Poller: @unchecked Sendable {
     private let retryBase: Duration
     /// Only read and replaced on `queue`.
     private var targets: [TargetPoller]
-    private let reloadStatus = Mutex(ReloadStatus())
-    private let renderer: InventoryRenderer
-    private let cache: ExpositionCache
+    private let publisher: ExpositionPublisher
     private let logger: Logger
     private let consecutiveFailures = Mutex(0)
     private let cycleCount = Mutex(0)
@@ -30,17 +29,21 @@ public final class Poller: @unchecked Sendable {
     private let timerResumed = Mutex(false)
 
     public init(targets: [TargetPoller], interval: Duration, retryBase: Duration = .seconds(10),
-                renderer: InventoryRenderer, cache: ExpositionCache, logger: Logger) {
+                publisher: ExpositionPublisher, logger: Logger) {
         self.targets = targets
         self.interval = interval
         self.retryBase = min(retryBase, interval)
-        self.renderer = renderer
-        self.cache = cache
+        self.publisher = publisher
         self.logger = logger
         self.timer = DispatchSource.makeTimerSource(queue: queue)
-        // Until the first cycle ends, scrapes see the build info and self-metrics only.
-        cache.publish(text: renderer.renderBuffer([]), openMetrics: { [renderer] in renderer.renderBuffer([], format: .openMetrics) },
-                      ready: false)
+        publisher.publishInitial()
+    }
+
+    /// A poller whose publisher renders with `renderer` into `cache`, without a config file's reload status.
+    public convenience init(targets: [TargetPoller], interval: Duration, retryBase: Duration = .seconds(10),
+                            renderer: InventoryRenderer, cache: ExpositionCache, logger: Logger) {
+        self.init(targets: targets, interval: interval, retryBase: retryBase,
+                  publisher: ExpositionPublisher(renderer: renderer, cache: cache), logger: logger)
     }
 
     /// Starts polling now. Call once.
@@ -79,18 +82,9 @@ public final class Poller: @unchecked Sendable {
         }
     }
 
-    /// Records the outcome of a configuration reload and renders it at once (a failed reload starts no cycle).
-    public func recordReload(succeeded: Bool) {
-        reloadStatus.withLock { status in
-            status.lastReloadSucceeded = succeeded
-            if succeeded { status.lastSuccessTime = Date().timeIntervalSince1970 }
-        }
-        queue.async { [self] in publish() }
-    }
-
-    /// Whether the last configuration reload succeeded; nil without a config file.
-    public var lastReloadSucceeded: Bool? {
-        reloadStatus.withLock { $0.lastReloadSucceeded }
+    /// Renders the current state again (after a reload changed its status); no cycle starts.
+    public func republish() {
+        queue.async { [self] in publisher.publish(targets.map(\.state)) }
     }
 
     /// Completed cycles since start.
@@ -100,24 +94,14 @@ public final class Poller: @unchecked Sendable {
 
     private func runCycle(deadline: ContinuousClock.Instant) -> Bool {
         // The cycle frees the previous inventory org by org; the cache must not keep it alive meanwhile.
-        cache.settle()
+        publisher.cycleStarting()
         var succeeded = true
         for target in targets {
             succeeded = target.pollOnce(deadline: deadline) && succeeded
         }
-        publish()
+        publisher.publish(targets.map(\.state))
         cycleCount.withLock { $0 += 1 }
         return succeeded
-    }
-
-    /// Renders the targets' current state into the cache. On `queue` only.
-    private func publish() {
-        let states = targets.map(\.state)
-        let reload = reloadStatus.withLock { $0 }
-        cache.publish(text: renderer.renderBuffer(states, reload: reload),
-                      openMetrics: { [renderer] in renderer.renderBuffer(states, reload: reload, format: .openMetrics) },
-                      ready: states.allSatisfy { $0.completedCycles > 0 })
-        FreedMemory.release()
     }
 
     private func scheduleNext(after started: DispatchTime, succeeded: Bool) {

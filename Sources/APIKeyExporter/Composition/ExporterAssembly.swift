@@ -37,14 +37,20 @@ public enum ExporterAssembly {
         // The server first: a TLS setting it refuses ends the start before any poller exists.
         let app = try ExporterServer.makeApplication(router: router, listenAddress: config.listenAddress,
                                                      tls: config.webConfig?.tls, logger: logger, onListening: onListening)
-        let targets = config.targets.map { makeTargetPoller($0, collectors: config.collectors, logger: logger) }
+        let collectors = config.collectors
+        let targets = config.targets.map { makeTargetPoller($0, collectors: collectors, logger: logger) }
         let renderer = InventoryRenderer(options: .init(keyInfo: config.keyInfo, pollInterval: config.pollInterval,
-                                                        shard: config.collectors.shard))
-        let poller = Poller(targets: targets, interval: config.pollInterval, renderer: renderer,
-                            cache: cache, logger: logger)
+                                                        shard: collectors.shard))
+        let reloadStatus = config.configFile.map { _ in ConfigReloadStatus() }
+        let publisher = ExpositionPublisher(renderer: renderer, cache: cache, reloadStatus: reloadStatus)
+        let poller = Poller(targets: targets, interval: config.pollInterval, publisher: publisher, logger: logger)
         var services: [any Service] = [PollerService(poller: poller), app]
-        let reloader = config.configFile.map { configFile in
-            ConfigReloader(path: configFile, running: config.targets, poller: poller, collectors: config.collectors, logger: logger)
+        let reloader = config.configFile.flatMap { configFile in
+            reloadStatus.map { status in
+                ConfigReloader(path: configFile, running: config.targets, poller: poller, status: status, logger: logger) { target in
+                    makeTargetPoller(target, collectors: collectors, logger: logger)
+                }
+            }
         }
         services.append(ConfigReloadService(reloader: reloader, logger: logger))
         return Parts(poller: poller, cache: cache, services: services)

@@ -1,0 +1,37 @@
+/// The one place that turns target states into what scrapes are served: renders the states (text now, OpenMetrics
+/// when first asked for), publishes them into the cache, and gives the memory a cycle freed back to the system.
+/// The scheduler calls it around each cycle; the benchmark calls it the same way.
+public final class ExpositionPublisher: Sendable {
+    private let renderer: InventoryRenderer
+    private let cache: ExpositionCache
+    private let reloadStatus: ConfigReloadStatus?
+
+    /// `reloadStatus`: the reloader's status, rendered with every exposition; nil without a config file.
+    public init(renderer: InventoryRenderer, cache: ExpositionCache, reloadStatus: ConfigReloadStatus? = nil) {
+        self.renderer = renderer
+        self.cache = cache
+        self.reloadStatus = reloadStatus
+    }
+
+    /// Until the first cycle ends, scrapes see the build info and self-metrics only.
+    public func publishInitial() {
+        let reload = reloadStatus?.current ?? ReloadStatus()
+        cache.publish(text: renderer.renderBuffer([], reload: reload),
+                      openMetrics: { [renderer] in renderer.renderBuffer([], reload: reload, format: .openMetrics) },
+                      ready: false)
+    }
+
+    /// Before a cycle: the cache lets go of the last inventory, so that the cycle holds one inventory, not two.
+    public func cycleStarting() {
+        cache.settle()
+    }
+
+    /// Renders `states` and serves them from now on; `ready` once every target finished a cycle.
+    public func publish(_ states: [TargetState]) {
+        let reload = reloadStatus?.current ?? ReloadStatus()
+        cache.publish(text: renderer.renderBuffer(states, reload: reload),
+                      openMetrics: { [renderer] in renderer.renderBuffer(states, reload: reload, format: .openMetrics) },
+                      ready: states.allSatisfy { $0.completedCycles > 0 })
+        FreedMemory.release()
+    }
+}
