@@ -6,20 +6,20 @@ enum CollectorFamilies {
             MetricFamily(name: "mongodb_apikey_exporter_collector_success", type: .gauge,
                          help: "1 if every organization's run of the collector succeeded in the last cycle (a collector "
                              + "that could not run because one it depends on failed counts as failed), as of the last "
-                             + "poll.") { writer in
+                             + "poll.") { writer, name in
                 for target in scope.targets {
                     for (collector, outcome) in target.collectorOutcomes.sortedByKey {
-                        writer.sample("mongodb_apikey_exporter_collector_success",
+                        writer.sample(name,
                                       [("target", target.name), ("collector", collector)], outcome.succeeded ? 1 : 0)
                     }
                 }
             },
             MetricFamily(name: "mongodb_apikey_exporter_collector_duration_seconds", type: .gauge,
                          help: "Seconds the collector spent over all organizations of the target in the last cycle "
-                             + "(summed over organizations polled in parallel), as of the last poll.") { writer in
+                             + "(summed over organizations polled in parallel), as of the last poll.") { writer, name in
                 for target in scope.targets {
                     for (collector, outcome) in target.collectorOutcomes.sortedByKey {
-                        writer.sample("mongodb_apikey_exporter_collector_duration_seconds",
+                        writer.sample(name,
                                       [("target", target.name), ("collector", collector)], outcome.seconds)
                     }
                 }

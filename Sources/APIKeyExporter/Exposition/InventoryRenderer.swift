@@ -42,8 +42,8 @@ public struct InventoryRenderer: Sendable {
         families.append(MetricFamily(
             name: "mongodb_apikey_exporter_build_info", type: .gauge,
             help: "A metric with a constant 1 labeled by the version and git revision of the exporter."
-        ) { writer in
-            writer.sample("mongodb_apikey_exporter_build_info",
+        ) { writer, name in
+            writer.sample(name,
                           [("version", BuildInfo.version), ("revision", BuildInfo.revision)], 1)
         })
         families += Self.reloadFamilies(reload)
@@ -52,8 +52,8 @@ public struct InventoryRenderer: Sendable {
             families.append(MetricFamily(
             name: "mongodb_apikey_exporter_shard_info", type: .gauge,
             help: "A metric with a constant 1 labeled by this replica's shard (index of count) and version."
-        ) { writer in
-            writer.sample("mongodb_apikey_exporter_shard_info",
+        ) { writer, name in
+            writer.sample(name,
                           [("shard_index", String(shard.index)), ("shard_count", String(shard.count)),
                            ("version", BuildInfo.version)], 1)
             })
@@ -62,8 +62,8 @@ public struct InventoryRenderer: Sendable {
             families.append(MetricFamily(
                 name: "mongodb_apikey_exporter_poll_interval_seconds", type: .gauge,
                 help: "The configured time between poll cycles, in seconds."
-            ) { writer in
-                writer.sample("mongodb_apikey_exporter_poll_interval_seconds", [], pollInterval.secondsDouble)
+            ) { writer, name in
+                writer.sample(name, [], pollInterval.secondsDouble)
             })
         }
         families.sort { $0.name < $1.name }
@@ -76,7 +76,7 @@ public struct InventoryRenderer: Sendable {
             let start = output.position
             output.family(family.name, type: family.type, help: family.help)
             let header = output.position
-            family.body(&output)
+            family.body(&output, family.name)
             if output.position == header { output.truncate(to: start) }
         }
         return output.buffer
@@ -88,13 +88,13 @@ public struct InventoryRenderer: Sendable {
         guard let succeeded = reload.lastReloadSucceeded else { return [] }
         var families = [MetricFamily(name: "mongodb_apikey_exporter_config_last_reload_successful", type: .gauge,
                                      help: "1 if the last reload of --config.file succeeded, 0 if it failed and the "
-                                         + "previous configuration is still running.") { writer in
-            writer.sample("mongodb_apikey_exporter_config_last_reload_successful", [], succeeded ? 1 : 0)
+                                         + "previous configuration is still running.") { writer, name in
+            writer.sample(name, [], succeeded ? 1 : 0)
         }]
         if let time = reload.lastSuccessTime {
             families.append(MetricFamily(name: "mongodb_apikey_exporter_config_last_reload_success_timestamp_seconds",
-                                         type: .gauge, help: "Unix time of the last successful load of --config.file.") { writer in
-                writer.sample("mongodb_apikey_exporter_config_last_reload_success_timestamp_seconds", [], time)
+                                         type: .gauge, help: "Unix time of the last successful load of --config.file.") { writer, name in
+                writer.sample(name, [], time)
             })
         }
         return families

@@ -1,9 +1,10 @@
-/// One metric family to render: its metadata and a closure that writes its samples in label order.
+/// One metric family to render: its metadata and a closure that writes its samples in label order. The closure is
+/// given the family's name, so that a name is written once, where the family is declared.
 struct MetricFamily {
     let name: String
     let type: TextFormatWriter.MetricType
     let help: String
-    let body: (inout TextFormatWriter) -> Void
+    let body: (inout TextFormatWriter, _ name: String) -> Void
 }
 
 /// The targets of one render, sorted, with helpers to walk them in label order.

@@ -35,9 +35,9 @@ public final class ProcessMetrics: Sendable {
     /// Reads /proc and renders the families: two small file reads and a directory listing.
     private func read(format: ExpositionFormat) -> [UInt8] {
         var writer = TextFormatWriter(capacity: 1024, format: format)
-        writer.family("mongodb_apikey_exporter_log_write_errors_total", type: .counter,
-                      help: "Log lines dropped because writing them failed (standard error closed, full or without reader).")
-        writer.counter("mongodb_apikey_exporter_log_write_errors_total", [], Double(LogSink.writeErrors), created: nil)
+        writer.unlabeled("mongodb_apikey_exporter_log_write_errors_total", type: .counter,
+                         help: "Log lines dropped because writing them failed (standard error closed, full or without reader).",
+                         Double(LogSink.writeErrors))
         guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
               let fields = Self.statFields(stat)
         else { return writer.bytes }
@@ -45,27 +45,32 @@ public final class ProcessMetrics: Sendable {
         // Field numbers as in proc(5), counted from 1; `fields` starts at field 3 (state).
         func field(_ number: Int) -> Double { Double(fields[number - 3]) ?? 0 }
         let cpuSeconds = (field(14) + field(15)) / clockTicksPerSecond
-        writer.family("process_cpu_seconds_total", type: .counter, help: "Total user and system CPU time spent in seconds.")
-        writer.sample("process_cpu_seconds_total", [], cpuSeconds)
+        writer.unlabeled("process_cpu_seconds_total", type: .counter,
+                         help: "Total user and system CPU time spent in seconds.",
+                         cpuSeconds)
 
         var limit = rlimit()
         if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 {
-            writer.family("process_max_fds", type: .gauge, help: "Maximum number of open file descriptors.")
-            writer.sample("process_max_fds", [], Double(limit.rlim_cur))
+            writer.unlabeled("process_max_fds", type: .gauge,
+                             help: "Maximum number of open file descriptors.",
+                             Double(limit.rlim_cur))
         }
         if let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
-            writer.family("process_open_fds", type: .gauge, help: "Number of open file descriptors.")
-            writer.sample("process_open_fds", [], Double(entries.count))
+            writer.unlabeled("process_open_fds", type: .gauge,
+                             help: "Number of open file descriptors.",
+                             Double(entries.count))
         }
-        writer.family("process_resident_memory_bytes", type: .gauge, help: "Resident memory size in bytes.")
-        writer.sample("process_resident_memory_bytes", [], field(24) * pageSize)
+        writer.unlabeled("process_resident_memory_bytes", type: .gauge,
+                         help: "Resident memory size in bytes.",
+                         field(24) * pageSize)
         if let bootTime {
-            writer.family("process_start_time_seconds", type: .gauge,
-                          help: "Start time of the process since unix epoch in seconds.")
-            writer.sample("process_start_time_seconds", [], bootTime + field(22) / clockTicksPerSecond)
+            writer.unlabeled("process_start_time_seconds", type: .gauge,
+                             help: "Start time of the process since unix epoch in seconds.",
+                             bootTime + field(22) / clockTicksPerSecond)
         }
-        writer.family("process_virtual_memory_bytes", type: .gauge, help: "Virtual memory size in bytes.")
-        writer.sample("process_virtual_memory_bytes", [], field(23))
+        writer.unlabeled("process_virtual_memory_bytes", type: .gauge,
+                         help: "Virtual memory size in bytes.",
+                         field(23))
         return writer.bytes
     }
 

@@ -97,6 +97,16 @@ public struct TextFormatWriter {
     }
 
     /// Nearly every value needs no escape: those are copied whole, the rest byte by byte.
+    /// A family of one unlabeled sample (the `process_*` block), its name written once.
+    public mutating func unlabeled(_ name: String, type: MetricType, help: String, _ value: Double) {
+        family(name, type: type, help: help)
+        if type == .counter {
+            counter(name, [], value, created: nil)
+        } else {
+            sample(name, [], value)
+        }
+    }
+
     private mutating func appendEscapedLabelValue(_ value: String) {
         let copied = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
             for byte in utf8 where Self.needsEscape(byte) { return false }

@@ -10,40 +10,40 @@ enum AccessListFamilies {
         return [
             MetricFamily(name: "mongodb_api_key_access_list_entries", type: .gauge,
                          help: "Entries in the API key's IP access list (0: usable from any address), as of the last "
-                             + "successful collection.") { writer in
+                             + "successful collection.") { writer, name in
                 eachCollected { target, org, accessLists in
                     for (keyID, summary) in accessLists.summaries.sortedByKey {
-                        writer.sample("mongodb_api_key_access_list_entries",
+                        writer.sample(name,
                                       [("target", target), ("org_id", org.orgID), ("key_id", keyID)], Double(summary.entries))
                     }
                 }
             },
             MetricFamily(name: "mongodb_api_key_last_used_timestamp_seconds", type: .gauge,
                          help: "Latest lastUsed time over the API key's access list entries (Unix seconds; absent when "
-                             + "never used), as of the last successful collection.") { writer in
+                             + "never used), as of the last successful collection.") { writer, name in
                 eachCollected { target, org, accessLists in
                     for (keyID, summary) in accessLists.summaries.sortedByKey {
                         guard let lastUsed = summary.lastUsed else { continue }
-                        writer.sample("mongodb_api_key_last_used_timestamp_seconds",
+                        writer.sample(name,
                                       [("target", target), ("org_id", org.orgID), ("key_id", keyID)], lastUsed)
                     }
                 }
             },
             MetricFamily(name: "mongodb_api_keys_without_access_list", type: .gauge,
                          help: "Number of API keys of the organization with an empty access list (usable from any IP "
-                             + "address), as of the last successful collection.") { writer in
+                             + "address), as of the last successful collection.") { writer, name in
                 eachCollected { target, org, accessLists in
                     let open = accessLists.summaries.values.filter { $0.entries == 0 }.count
-                    writer.sample("mongodb_api_keys_without_access_list", [("target", target), ("org_id", org.orgID)],
+                    writer.sample(name, [("target", target), ("org_id", org.orgID)],
                                   Double(open))
                 }
             },
             MetricFamily(name: "mongodb_api_keys_access_list_success", type: .gauge,
                          help: "1 if the last collection of the organization's access lists succeeded, 0 if it failed "
-                             + "and the access list metrics are stale (as of the last poll).") { writer in
+                             + "and the access list metrics are stale (as of the last poll).") { writer, name in
                 scope.eachOrg { target, org in
                     guard let accessLists = org.accessLists else { return }
-                    writer.sample("mongodb_api_keys_access_list_success", [("target", target), ("org_id", org.orgID)],
+                    writer.sample(name, [("target", target), ("org_id", org.orgID)],
                                   accessLists.lastCollectionSucceeded ? 1 : 0)
                 }
             },

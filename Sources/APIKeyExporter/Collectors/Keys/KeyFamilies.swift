@@ -3,36 +3,36 @@ enum KeyFamilies {
     static func counts(_ scope: RenderScope) -> [MetricFamily] {
         [
             MetricFamily(name: "mongodb_api_keys", type: .gauge,
-                         help: "Number of programmatic API keys in the organization, as of the last successful poll.") { writer in
+                         help: "Number of programmatic API keys in the organization, as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
-                    writer.sample("mongodb_api_keys", [("target", target), ("org_id", org.orgID)],
+                    writer.sample(name, [("target", target), ("org_id", org.orgID)],
                                   Double(snapshot.aggregate.keyCount))
                 }
             },
             MetricFamily(name: "mongodb_api_keys_by_org_role", type: .gauge,
-                         help: "Number of API keys holding the organization role, as of the last successful poll.") { writer in
+                         help: "Number of API keys holding the organization role, as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
                     for (role, count) in snapshot.aggregate.keysByOrgRole.sortedByKey {
-                        writer.sample("mongodb_api_keys_by_org_role",
+                        writer.sample(name,
                                       [("target", target), ("org_id", org.orgID), ("role", role)], Double(count))
                     }
                 }
             },
             MetricFamily(name: "mongodb_api_keys_by_project_role", type: .gauge,
-                         help: "Number of API keys holding the project role in the project, as of the last successful poll.") { writer in
+                         help: "Number of API keys holding the project role in the project, as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
                     for (projectRole, count) in snapshot.aggregate.keysByProjectRole.sortedByKey {
-                        writer.sample("mongodb_api_keys_by_project_role",
+                        writer.sample(name,
                                       [("target", target), ("org_id", org.orgID),
                                        ("project_id", projectRole.projectID), ("role", projectRole.role)], Double(count))
                     }
                 }
             },
             MetricFamily(name: "mongodb_api_keys_by_project", type: .gauge,
-                         help: "Number of distinct API keys with any role in the project, as of the last successful poll.") { writer in
+                         help: "Number of distinct API keys with any role in the project, as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
                     for (project, count) in snapshot.aggregate.keysByProject.sortedByKey {
-                        writer.sample("mongodb_api_keys_by_project",
+                        writer.sample(name,
                                       [("target", target), ("org_id", org.orgID), ("project_id", project)], Double(count))
                     }
                 }
@@ -45,11 +45,11 @@ enum KeyFamilies {
         [
             MetricFamily(name: "mongodb_api_key_changes_total", type: .counter,
                          help: "API key changes found by comparing consecutive successful polls of the organization by "
-                             + "key id (added, removed, roles_changed, description_changed), as of the last poll.") { writer in
+                             + "key id (added, removed, roles_changed, description_changed), as of the last poll.") { writer, name in
                 scope.eachOrg { target, org in
                     guard let counts = org.changeCounts else { return }
                     for kind in ChangeKind.allCases.sorted() {
-                        writer.counter("mongodb_api_key_changes_total",
+                        writer.counter(name,
                                        [("target", target), ("org_id", org.orgID), ("change", kind.rawValue)],
                                        Double(counts[kind] ?? 0), created: org.changesCountedSince)
                     }
@@ -63,10 +63,10 @@ enum KeyFamilies {
         [
             MetricFamily(name: "mongodb_api_key_info", type: .gauge,
                          help: "A metric with a constant 1 for each API key, labeled with its public key and description, "
-                             + "as of the last successful poll.") { writer in
+                             + "as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
                     for key in snapshot.keys {
-                        writer.sample("mongodb_api_key_info",
+                        writer.sample(name,
                                       [("target", target), ("org_id", org.orgID), ("key_id", key.id),
                                        ("public_key", key.publicKey), ("description", key.desc)], 1)
                     }
@@ -74,18 +74,18 @@ enum KeyFamilies {
             },
             MetricFamily(name: "mongodb_api_key_created_timestamp_seconds", type: .gauge,
                          help: "Creation time of the API key (Unix seconds, from its ObjectId), as of the last successful "
-                             + "poll.") { writer in
+                             + "poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
                     for key in snapshot.keys {
                         guard let created = ObjectIDTimestamp.seconds(key.id) else { continue }
-                        writer.sample("mongodb_api_key_created_timestamp_seconds",
+                        writer.sample(name,
                                       [("target", target), ("org_id", org.orgID), ("key_id", key.id)], created)
                     }
                 }
             },
             MetricFamily(name: "mongodb_api_key_role_info", type: .gauge,
                          help: "A metric with a constant 1 for each role an API key holds (project_id empty for "
-                             + "organization roles), as of the last successful poll.") { writer in
+                             + "organization roles), as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
                     for key in snapshot.keys {
                         // Sorted, each role once (the API may repeat one): no Set per key.
@@ -93,7 +93,7 @@ enum KeyFamilies {
                         for role in key.roles.sorted() where role != previous {
                             previous = role
                             let projectID = if case .project(let id) = role.scope { id } else { "" }
-                            writer.sample("mongodb_api_key_role_info",
+                            writer.sample(name,
                                           [("target", target), ("org_id", org.orgID), ("key_id", key.id),
                                            ("project_id", projectID), ("role", role.roleName)], 1)
                         }

@@ -3,18 +3,18 @@ enum NameFamilies {
     static func all(_ scope: RenderScope) -> [MetricFamily] {
         [
             MetricFamily(name: "mongodb_org_info", type: .gauge,
-                         help: "A metric with a constant 1 per organization, labeled with its name, as of the last poll.") { writer in
+                         help: "A metric with a constant 1 per organization, labeled with its name, as of the last poll.") { writer, name in
                 scope.eachOrg { target, org in
                     guard let orgName = org.orgName else { return }
-                    writer.sample("mongodb_org_info", [("target", target), ("org_id", org.orgID), ("org_name", orgName)], 1)
+                    writer.sample(name, [("target", target), ("org_id", org.orgID), ("org_name", orgName)], 1)
                 }
             },
             MetricFamily(name: "mongodb_project_info", type: .gauge,
                          help: "A metric with a constant 1 per project of the organization, labeled with its name, "
-                             + "as of the last poll.") { writer in
+                             + "as of the last poll.") { writer, name in
                 scope.eachOrg { target, org in
                     for (projectID, projectName) in org.projectNames.sortedByKey {
-                        writer.sample("mongodb_project_info",
+                        writer.sample(name,
                                       [("target", target), ("org_id", org.orgID), ("project_id", projectID),
                                        ("project_name", projectName)], 1)
                     }
