@@ -92,10 +92,7 @@ public struct ExporterConfig: Sendable {
     /// An API key unless a service account's client id is given; secrets from files win over the environment.
     static func flagTarget(_ raw: RawSettings, environment: [String: String]) throws(ConfigError) -> TargetConfig {
         let baseURL = try validateBaseURL(raw.baseURL)
-        for id in raw.orgIDs where !isObjectID(id) {
-            throw ConfigError(field: "--atlas.org-id", "\"\(id)\" is not an organization id (24 hexadecimal characters)")
-        }
-        let orgSelection: OrgSelection = raw.orgIDs.isEmpty ? .discover : .configured(Array(Set(raw.orgIDs)).sorted())
+        let orgSelection = try TargetChecks.named("--atlas.org-id") { () throws(ConfigError) in try TargetChecks.orgSelection(raw.orgIDs) }
 
         let credentials: TargetCredentials
         if let clientID = raw.clientID ?? environment[clientIDVariable], !clientID.isEmpty {
@@ -118,10 +115,7 @@ public struct ExporterConfig: Sendable {
         transport.connectTimeout = try duration(raw.connectTimeout, field: "--atlas.connect-timeout", range: DurationRange.timeout)
         transport.requestTimeout = try duration(raw.requestTimeout, field: "--atlas.timeout", range: DurationRange.timeout)
         if let caFile = raw.caFile {
-            guard FileManager.default.isReadableFile(atPath: caFile) else {
-                throw ConfigError(field: "--atlas.ca-file", "cannot read \"\(caFile)\"")
-            }
-            transport.caFile = caFile
+            transport.caFile = try TargetChecks.named("--atlas.ca-file") { () throws(ConfigError) in try TargetChecks.readableFile(caFile) }
         }
         return TargetConfig(name: "default", baseURL: baseURL, orgSelection: orgSelection, credentials: credentials,
                             transport: transport)
@@ -157,14 +151,7 @@ public struct ExporterConfig: Sendable {
     }
 
     static func validateBaseURL(_ text: String) throws(ConfigError) -> String {
-        guard let components = URLComponents(string: text),
-              let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
-              let host = components.host, !host.isEmpty,
-              components.query == nil, components.fragment == nil
-        else {
-            throw ConfigError(field: "--atlas.base-url", "\"\(text)\" is not an http(s) URL such as https://cloud.mongodb.com/api/atlas/v2")
-        }
-        return text.hasSuffix("/") ? String(text.dropLast()) : text
+        try TargetChecks.named("--atlas.base-url") { () throws(ConfigError) in try TargetChecks.baseURL(text) }
     }
 
     static func isObjectID(_ text: String) -> Bool {
@@ -185,24 +172,11 @@ public struct ExporterConfig: Sendable {
 
     /// The trimmed content of a secret file; never echoes the content in an error.
     static func readSecretFile(_ path: String, field: String) throws(ConfigError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(field: field, "cannot read \"\(path)\"")
-        }
-        let secret = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !secret.isEmpty else {
-            throw ConfigError(field: field, "\"\(path)\" is empty")
-        }
-        return secret
+        try TargetChecks.named(field) { () throws(ConfigError) in try TargetChecks.secretFile(path) }
     }
 
     static func duration(_ text: String, field: String, range: ClosedRange<Duration>) throws(ConfigError) -> Duration {
-        guard let duration = DurationParser.parse(text) else {
-            throw ConfigError(field: field, "\"\(text)\" is not a duration such as 30s, 5m or 1h")
-        }
-        guard range.contains(duration) else {
-            throw ConfigError(field: field, "\"\(text)\" is not between \(DurationRange.describe(range))")
-        }
-        return duration
+        try TargetChecks.named(field) { () throws(ConfigError) in try TargetChecks.duration(text, range: range) }
     }
 
     static func logLevel(_ text: String) throws(ConfigError) -> Logger.Level {

@@ -26,45 +26,37 @@ struct TargetReader {
             throw reader.error(at: mapping["name"] ?? node, "\(path).name", "required: the target label of its series")
         }
         let baseURL = try located("base_url") { () throws(ConfigError) in
-            try ExporterConfig.validateBaseURL(try value("base_url") ?? RawSettings().baseURL)
+            try TargetChecks.baseURL(try value("base_url") ?? RawSettings().baseURL)
         }
         var orgSelection = OrgSelection.discover
         if let orgNode = mapping["org_ids"] {
             let ids = try reader.strings(orgNode, "\(path).org_ids")
-            for id in ids where !ExporterConfig.isObjectID(id) {
-                throw reader.error(at: orgNode, "\(path).org_ids", "\"\(id)\" is not an organization id (24 hexadecimal characters)")
-            }
-            if !ids.isEmpty { orgSelection = .configured(Array(Set(ids)).sorted()) }
+            orgSelection = try located("org_ids") { () throws(ConfigError) in try TargetChecks.orgSelection(ids) }
         }
 
         var transport = TransportOptions()
         if let text = try value("connect_timeout") {
             transport.connectTimeout = try located("connect_timeout") { () throws(ConfigError) in
-                try ExporterConfig.duration(text, field: "connect_timeout", range: DurationRange.timeout)
+                try TargetChecks.duration(text, range: DurationRange.timeout)
             }
         }
         if let text = try value("timeout") {
-            transport.requestTimeout = try located("timeout") { () throws(ConfigError) in try ExporterConfig.duration(text, field: "timeout", range: DurationRange.timeout) }
+            transport.requestTimeout = try located("timeout") { () throws(ConfigError) in
+                try TargetChecks.duration(text, range: DurationRange.timeout)
+            }
         }
         if let text = try value("max_listing_items") {
-            guard let items = Int(text), (1...10_000_000).contains(items) else {
-                throw reader.error(at: mapping["max_listing_items"] ?? node, "\(path).max_listing_items",
-                                   "\"\(text)\" is not a whole number between 1 and 10000000")
+            transport.listingLimits.maxItems = try located("max_listing_items") { () throws(ConfigError) in
+                try TargetChecks.listingItems(text)
             }
-            transport.listingLimits.maxItems = items
         }
         if let text = try value("max_listing_size") {
-            guard let bytes = ByteSize.parse(text), (1 << 20 ... 64 << 30).contains(bytes) else {
-                throw reader.error(at: mapping["max_listing_size"] ?? node, "\(path).max_listing_size",
-                                   "\"\(text)\" is not a size between 1MiB and 64GiB (e.g. 512MiB)")
+            transport.listingLimits.maxBytes = try located("max_listing_size") { () throws(ConfigError) in
+                try TargetChecks.listingSize(text)
             }
-            transport.listingLimits.maxBytes = bytes
         }
         if let caFile = try value("ca_file") {
-            guard FileManager.default.isReadableFile(atPath: caFile) else {
-                throw reader.error(at: mapping["ca_file"]!, "\(path).ca_file", "cannot read \"\(caFile)\"")
-            }
-            transport.caFile = caFile
+            transport.caFile = try located("ca_file") { () throws(ConfigError) in try TargetChecks.readableFile(caFile) }
         }
         return TargetConfig(name: name, baseURL: baseURL, orgSelection: orgSelection,
                             credentials: try credentials(mapping, node: node, baseURL: baseURL, value: value),
@@ -86,7 +78,7 @@ struct TargetReader {
             let tokenURL = try value("token_url") ?? ServiceAccountCredentials.defaultTokenURL(forBaseURL: baseURL)
             return .serviceAccount(ServiceAccountCredentials(clientID: clientID, clientSecret: clientSecret, tokenURL: tokenURL))
         case (.some, .some):
-            throw reader.error(at: mapping["client_id"]!, "\(path).client_id", "give public_key or client_id, not both")
+            throw reader.error(at: mapping["client_id"] ?? node, "\(path).client_id", "give public_key or client_id, not both")
         case (nil, nil):
             throw reader.error(at: node, path, "needs credentials: public_key with private_key(_file), or client_id with client_secret(_file)")
         }
@@ -98,16 +90,16 @@ struct TargetReader {
     ) throws(ConfigError) -> String {
         switch (try value(inline), try value(file)) {
         case (let secret?, nil):
-            guard !secret.isEmpty else { throw reader.error(at: mapping[inline]!, "\(path).\(inline)", "is empty") }
+            guard !secret.isEmpty else { throw reader.error(at: mapping[inline] ?? node, "\(path).\(inline)", "is empty") }
             return secret
         case (nil, let filePath?):
             do {
-                return try ExporterConfig.readSecretFile(filePath, field: file)
+                return try TargetChecks.secretFile(filePath)
             } catch {
-                throw reader.error(at: mapping[file]!, "\(path).\(file)", error.message)
+                throw reader.error(at: mapping[file] ?? node, "\(path).\(file)", error.message)
             }
         case (.some, .some):
-            throw reader.error(at: mapping[file]!, "\(path).\(file)", "give \(inline) or \(file), not both")
+            throw reader.error(at: mapping[file] ?? node, "\(path).\(file)", "give \(inline) or \(file), not both")
         case (nil, nil):
             throw reader.error(at: node, path, "missing \(inline) or \(file)")
         }
