@@ -55,6 +55,7 @@ let package = Package(
                 "CBuildInfo",
                 "CMalloc",
                 "DigestHeader",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -69,15 +69,11 @@ struct ExporterCommand: AsyncParsableCommand {
     @Option(name: .customLong("web.config.file"), help: "YAML file with TLS and basic auth settings for the web server (exporter-toolkit format).")
     var webConfigFile: String?
 
-    @Flag(name: .customLong("collector.key-info"), inversion: .prefixedNo, help: "Export mongodb_api_key_info, one series per key.")
-    var keyInfo = true
+    @OptionGroup(title: "The keys collector")
+    var keysCollector: KeysCollectorFlags
 
-    @Flag(name: .customLong("collector.access-list"), inversion: .prefixedNo,
-          help: "Fetch every key's IP access list each cycle (one request per key). Default: off, on with --demo.")
-    var accessLists: Bool?
-
-    @Option(name: .customLong("collector.access-list.concurrency"), help: "Access-list requests in flight at once (1-32).")
-    var accessListConcurrency = RawSettings().accessListConcurrency
+    @OptionGroup(title: "The access-list collector")
+    var accessListCollector: AccessListCollectorFlags
 
     @Option(name: .customLong("log.level"), help: "debug, info, warn or error.")
     var logLevel = RawSettings().logLevel
@@ -98,8 +94,13 @@ struct ExporterCommand: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let command: ExporterCommand
         do {
-            guard let parsed = try parseAsRoot() as? ExporterCommand else { Glibc.exit(2) }
-            command = parsed
+            var parsed = try parseAsRoot()
+            guard let exporter = parsed as? ExporterCommand else {
+                // `--help` and the like parse into ArgumentParser's own commands.
+                try parsed.run()
+                Glibc.exit(0)
+            }
+            command = exporter
         } catch {
             if exitCode(for: error) == .success {
                 print(fullMessage(for: error))
@@ -146,9 +147,8 @@ struct ExporterCommand: AsyncParsableCommand {
         raw.listenAddress = listenAddress
         raw.telemetryPath = telemetryPath
         raw.webConfigFile = webConfigFile
-        raw.keyInfo = keyInfo
-        raw.accessLists = accessLists ?? demo
-        raw.accessListConcurrency = accessListConcurrency
+        keysCollector.apply(to: &raw)
+        accessListCollector.apply(to: &raw, demo: demo)
         raw.pollConcurrency = pollConcurrency
         raw.shardCount = shardCount
         raw.shardIndex = shardIndex

@@ -142,6 +142,23 @@ struct ProcessRobustnessTests {
         try await Self.expectRefused(["--no-such-flag"], mentioning: "--no-such-flag")
     }
 
+    @Test("--help prints every flag, collectors' flags included, and exits 0")
+    func help() throws {
+        let process = Process()
+        process.executableURL = productsDirectory().appendingPathComponent("mongodb_apikey_exporter")
+        process.arguments = ["--help"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        for flag in ["--atlas.base-url", "--poll.interval", "--collector.key-info", "--collector.access-list.concurrency"] {
+            #expect(text.contains(flag), "\(flag)")
+        }
+    }
+
     @Test("a garbage TLS certificate is exit 2 and one line naming --web.config.file (it used to trap)")
     func garbageCertificate() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("garbage-tls-\(UUID().uuidString)")
