@@ -59,16 +59,24 @@ public struct LineLogHandler: LogHandler {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
-    /// `\n`, `\r`, `\t` by name, every other control character as `\u00XX` (as go-logfmt and JSON spell them).
-    private static func appendEscaped(_ scalar: Unicode.Scalar, to out: inout String) {
-        switch scalar {
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            let hex = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    /// `text` quoted, with `"` and `\` escaped, `\n`, `\r`, `\t` by name and every other control character as
+    /// `\u00XX` (as go-logfmt and JSON spell them).
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where isControl(scalar):
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
         }
+        return out + "\""
     }
 
     static func logfmt(_ fields: [(String, String)]) -> String {
@@ -76,33 +84,11 @@ public struct LineLogHandler: LogHandler {
             let needsQuotes = value.isEmpty || value.unicodeScalars.contains {
                 $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\\" || isControl($0)
             }
-            guard needsQuotes else { return "\(key)=\(value)" }
-            var out = "\(key)=\""
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case _ where isControl(scalar): appendEscaped(scalar, to: &out)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
+            return needsQuotes ? "\(key)=\(quoted(value))" : "\(key)=\(value)"
         }.joined(separator: " ")
     }
 
     static func json(_ fields: [(String, String)]) -> String {
-        func quote(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case _ where isControl(scalar): appendEscaped(scalar, to: &out)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
-        return "{" + fields.map { "\(quote($0.0)):\(quote($0.1))" }.joined(separator: ",") + "}"
+        "{" + fields.map { "\(quoted($0.0)):\(quoted($0.1))" }.joined(separator: ",") + "}"
     }
 }
