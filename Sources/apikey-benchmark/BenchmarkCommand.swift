@@ -85,11 +85,8 @@ struct SimulatorChild {
         let running = try await simulator.start()
         FileHandle.standardOutput.write(Data("\(running.port)\n".utf8))
         // Serve until the parent closes our standard input (or goes away).
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue(label: "benchmark.stdin").async {
-                _ = FileHandle.standardInput.readDataToEndOfFile()
-                continuation.resume()
-            }
+        await BlockingIO.run(label: "benchmark.stdin") {
+            _ = FileHandle.standardInput.readDataToEndOfFile()
         }
         await running.stop()
     }

@@ -39,7 +39,7 @@ struct BenchmarkRun {
             transport: TransportOptions())
         var logger = Logger(label: "benchmark")
         logger.logLevel = .critical
-        let poller = UncheckedPoller(ExporterAssembly.makeTargetPoller(
+        let poller = BenchmarkPoller(ExporterAssembly.makeTargetPoller(
             target, collectors: CollectorOptions(orgConcurrency: pollConcurrency), logger: logger))
         let renderer = InventoryRenderer(options: .init(keyInfo: keyInfo, pollInterval: .seconds(300)))
         let cache = ExpositionCache()
@@ -55,7 +55,7 @@ struct BenchmarkRun {
         return try report.get()
     }
 
-    private func measure(poller: UncheckedPoller, renderer: InventoryRenderer, cache: ExpositionCache, port: Int,
+    private func measure(poller: BenchmarkPoller, renderer: InventoryRenderer, cache: ExpositionCache, port: Int,
                          cycles: Int, throughputSeconds: Int) async throws -> String {
         let metricsURL = "http://127.0.0.1:\(port)/metrics"
         let idleRSS = ProcessSample.currentRSS()
@@ -92,26 +92,23 @@ struct BenchmarkRun {
     }
 }
 
-/// The target poller, handed to one Dispatch queue at a time.
-final class UncheckedPoller: @unchecked Sendable {
-    private let poller: TargetPoller
-    private let queue = DispatchQueue(label: "benchmark.poll")
+/// The target poller, confined to one queue of its own, as the exporter's timer runs it.
+struct BenchmarkPoller {
+    private let poller: QueueConfined<TargetPoller>
 
     init(_ poller: TargetPoller) {
-        self.poller = poller
+        self.poller = QueueConfined(poller, label: "benchmark.poll")
     }
 
-    /// One poll cycle and its render, on the poller's own queue, as the exporter's timer runs them.
+    /// One poll cycle and its render, as the exporter's timer runs them.
     func pollAndRender(renderer: InventoryRenderer, cache: ExpositionCache) async -> TargetState {
-        await withCheckedContinuation { continuation in
-            queue.async { [self] in
-                cache.settle()
-                poller.pollOnce()
-                let states = [poller.state]
-                cache.publish(text: renderer.renderBuffer(states), openMetrics: { renderer.renderBuffer(states, format: .openMetrics) }, ready: true)
-                FreedMemory.release()
-                continuation.resume(returning: poller.state)
-            }
+        await poller.run { poller in
+            cache.settle()
+            poller.pollOnce()
+            let states = [poller.state]
+            cache.publish(text: renderer.renderBuffer(states), openMetrics: { renderer.renderBuffer(states, format: .openMetrics) }, ready: true)
+            FreedMemory.release()
+            return poller.state
         }
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Runs bcrypt checks one at a time, off the Swift concurrency pool, from two short queues ("lanes").
@@ -38,7 +37,8 @@ final class BcryptQueue: Sendable {
     }
 
     private let lanes = Mutex(Lanes())
-    private let queue = DispatchQueue(label: "mongodb_apikey_exporter.bcrypt")
+    /// Runs one check per turn, off the Swift concurrency pool.
+    private let io = BlockingIO(label: "mongodb_apikey_exporter.bcrypt")
     private let freshBound: Int
     private let suspectBound: Int
 
@@ -67,7 +67,7 @@ final class BcryptQueue: Sendable {
                 return
             }
             // One turn of the serial queue per admitted job; the turn takes whichever job is due then.
-            queue.async { self.runNext() }
+            io.execute { self.runNext() }
         }
     }
 

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// `--healthcheck`: asks a running exporter's `/-/healthy` on the loopback interface and reports the answer, so a
 /// container image needs no curl or wget for its HEALTHCHECK.
 public enum HealthCheck {
@@ -12,16 +10,14 @@ public enum HealthCheck {
         case let host: host
         }
         let url = "\(tls ? "https" : "http")://\(host):\(listenAddress.port)/-/healthy"
-        return await withCheckedContinuation { continuation in
-            DispatchQueue(label: "mongodb_apikey_exporter.healthcheck").async {
-                var options = TransportOptions()
-                options.requestTimeout = .seconds(5)
-                options.connectTimeout = .seconds(2)
-                // The check runs beside the server, by loopback: with TLS, a self-signed certificate is fine here.
-                options.verifyPeer = !tls
-                let status = (try? CurlEasyHandle(options: options).get(url, headers: []))?.status
-                continuation.resume(returning: status == 200)
-            }
+        return await BlockingIO.run(label: "mongodb_apikey_exporter.healthcheck") {
+            var options = TransportOptions()
+            options.requestTimeout = .seconds(5)
+            options.connectTimeout = .seconds(2)
+            // The check runs beside the server, by loopback: with TLS, a self-signed certificate is fine here.
+            options.verifyPeer = !tls
+            let status = (try? CurlEasyHandle(options: options).get(url, headers: []))?.status
+            return status == 200
         }
     }
 }

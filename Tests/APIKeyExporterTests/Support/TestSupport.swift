@@ -1,19 +1,12 @@
 import APIKeyExporter
 import AtlasSimulator
-import Dispatch
 import Foundation
 import Testing
 
-/// Runs blocking work (libcurl transfers) on a private serial Dispatch queue, never on the Swift concurrency pool.
-///
-/// Not `DispatchQueue.global()`: on Linux the global queues share their few threads with the concurrency pool,
-/// so blocking them starves the in-process servers the transfer waits for. A serial queue may overcommit.
+/// Runs blocking work (libcurl transfers) through the exporter's own bridge, on a private serial queue of its
+/// own, never on the Swift concurrency pool (see `BlockingIO`).
 func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue(label: "test.blocking-io").async {
-            continuation.resume(with: Result { try body() })
-        }
-    }
+    try await BlockingIO.run(label: "test.blocking-io", body)
 }
 
 /// Runs client calls off the pool, returning their `Result`; an error other than `APIError` fails the test.

@@ -77,20 +77,13 @@ public final class ServiceAccountTokens: Sendable {
 
     private func fetch() throws(APIError) -> String {
         let basic = Data("\(credentials.clientID):\(credentials.clientSecret)".utf8).base64EncodedString()
-        let response: CurlResponse
-        do throws(APIError) {
-            response = try CurlEasyHandle(options: options).request(
-                credentials.tokenURL, method: "POST",
-                headers: ["Authorization: Basic \(basic)", "Content-Type: application/x-www-form-urlencoded", "Accept: application/json"],
-                body: Array("grant_type=client_credentials".utf8))
-            requestCounter.record(status: response.status)
-        } catch {
-            requestCounter.record(code: "error")
-            throw error
-        }
-        guard response.status == 200 else {
-            throw .http(status: response.status, body: AtlasErrorBody.sanitized(from: response.body), url: credentials.tokenURL)
-        }
+        // Through a counted connection of its own, like every request to the API; no retry (the next request that
+        // needs a token asks again) and a new connection each time, since tokens are an hour apart.
+        let response = try CountedConnection(options: options, requestCounter: requestCounter, countsConnections: false)
+            .send(credentials.tokenURL, method: "POST",
+                  headers: ["Authorization: Basic \(basic)", "Content-Type: application/x-www-form-urlencoded", "Accept: application/json"],
+                  body: Array("grant_type=client_credentials".utf8))
+            .requiringStatus(in: 200..<201, url: credentials.tokenURL)
         guard let answer = try? JSONDecoder().decode(TokenAnswer.self, from: Data(response.body)), !answer.access_token.isEmpty else {
             throw .decode(path: "access_token", message: "no token in the answer", url: credentials.tokenURL)
         }

@@ -8,21 +8,23 @@ import Foundation
 /// scrape waiting for a core: `/metrics` p99 during a 100,000-key poll was 6.5–9.9 ms without this gate and
 /// 4.2–7.3 ms with it (`apikey-benchmark --scrape-connections 1`). One core fewer than the machine has (at least
 /// one) decodes at a time; the waits for the API still overlap.
-final class CPUGate: Sendable {
+///
+/// Passed to each `AtlasClient` (its `cpuGate` parameter) by whoever builds the clients; tests give their own.
+public final class CPUGate: Sendable {
     /// The process's gate: every target's and every org's poll shares the same cores.
-    static let shared = CPUGate(width: max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+    public static let shared = CPUGate(width: max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
 
-    let width: Int
+    public let width: Int
     private let slots: DispatchSemaphore
 
-    init(width: Int) {
+    public init(width: Int) {
         self.width = max(1, width)
         slots = DispatchSemaphore(value: self.width)
     }
 
     /// Runs `body` once a slot is free. Call it from a Dispatch queue, never from the Swift concurrency pool:
     /// it blocks while all slots are taken.
-    func run<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    public func run<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         slots.wait()
         defer { slots.signal() }
         return try body()

@@ -1,0 +1,174 @@
+import Foundation
+
+/// The Admin API endpoints of one base URL (Atlas v1.0 or v2, Cloud Manager, Ops Manager), over HTTP.
+///
+/// Three parts: `APITransport` sends each request (one reused libcurl handle, credentials, retries, rate-limit
+/// waits, counting), `Pagination` reads listings page by page and holds them to the paging rules, and this type
+/// knows the endpoints: their paths, the media type and the models.
+///
+/// Every method blocks while libcurl transfers: call them from a Dispatch queue (see `BlockingIO`), one call at
+/// a time.
+public final class AtlasClient: AdminAPI {
+    /// The API's maximum page size; fewer pages means fewer requests against the rate limits.
+    public static let maxItemsPerPage = Pagination.maxItemsPerPage
+    /// A listing longer than this many pages (2.5 million keys) is treated as a server loop.
+    public static let maxPages = Pagination.maxPages
+
+    public let baseURL: String
+    /// The path of `baseURL` (e.g. `/api/atlas/v2`): Digest signs the request target, not the whole URL.
+    private let basePath: String
+    private let acceptHeader: String
+    private let transport: APITransport
+    private let pagination: Pagination
+    private let decoder = ResponseDecoder()
+    /// Shares the project ids and role names of the keys this client lists (see `StringInterner`).
+    private var interner = StringInterner()
+
+    /// A client signing requests with an API key (Digest), or with none.
+    public convenience init(
+        baseURL: String,
+        credentials: DigestCredentials?,
+        options: TransportOptions = TransportOptions(),
+        requestCounter: RequestCounter = RequestCounter(),
+        retryBudget: RetryBudget = RetryBudget(),
+        cpuGate: CPUGate = .shared
+    ) {
+        self.init(baseURL: baseURL, authenticator: credentials.map(DigestSigner.init), options: options,
+                  requestCounter: requestCounter, retryBudget: retryBudget, cpuGate: cpuGate)
+    }
+
+    /// A client for one target: API key or service account. Give the clients of one target the same `tokens`
+    /// (for a service account), `requestCounter` and `retryBudget`, and every client the process's `cpuGate`.
+    public convenience init(
+        baseURL: String,
+        credentials: TargetCredentials,
+        tokens: ServiceAccountTokens?,
+        options: TransportOptions,
+        requestCounter: RequestCounter,
+        retryBudget: RetryBudget,
+        cpuGate: CPUGate = .shared
+    ) {
+        let authenticator: any RequestAuthenticator
+        switch credentials {
+        case .apiKey(let digest):
+            authenticator = DigestSigner(credentials: digest)
+        case .serviceAccount(let account):
+            authenticator = BearerAuthenticator(tokens: tokens ?? ServiceAccountTokens(
+                credentials: account, options: options, requestCounter: requestCounter))
+        }
+        self.init(baseURL: baseURL, authenticator: authenticator, options: options, requestCounter: requestCounter,
+                  retryBudget: retryBudget, cpuGate: cpuGate)
+    }
+
+    init(
+        baseURL: String,
+        authenticator: (any RequestAuthenticator)?,
+        options: TransportOptions,
+        requestCounter: RequestCounter,
+        retryBudget: RetryBudget,
+        cpuGate: CPUGate
+    ) {
+        let trimmed = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.baseURL = trimmed
+        self.basePath = URLComponents(string: trimmed)?.percentEncodedPath ?? ""
+        self.acceptHeader = Self.acceptHeader(forBaseURL: trimmed)
+        self.transport = APITransport(options: options, authenticator: authenticator, requestCounter: requestCounter,
+                                      retryBudget: retryBudget)
+        self.pagination = Pagination(limits: options.listingLimits, cpuGate: cpuGate)
+    }
+
+    /// Atlas v2 requires its versioned media type; every v1.0 API (Atlas, Cloud and Ops Manager) wants plain JSON.
+    public static func acceptHeader(forBaseURL baseURL: String) -> String {
+        baseURL.hasSuffix("/api/atlas/v2") ? "application/vnd.atlas.2023-01-01+json" : "application/json"
+    }
+
+    public func listOrganizations() throws(APIError) -> [Organization] {
+        try listAll(path: "/orgs", id: \Organization.id).filter { $0.isDeleted != true }
+    }
+
+    public func organization(id: String) throws(APIError) -> Organization {
+        try get(path: "/orgs/\(Self.escapePathSegment(id))", query: [])
+    }
+
+    public func listAPIKeys(orgID: String, countMismatches: inout Int) throws(APIError) -> [APIKey] {
+        try listAll(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys", id: \APIKey.id,
+                    countMismatches: &countMismatches) { body in
+            // One pass over the bytes; anything it does not understand goes to JSONDecoder for a precise error.
+            KeyPageParser.parse(body)
+        } keep: { key in
+            key.interning(&interner)
+        }
+    }
+
+    public func apiKey(orgID: String, keyID: String) throws(APIError) -> APIKey {
+        try get(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys/\(Self.escapePathSegment(keyID))", query: [])
+    }
+
+    public func listProjects(orgID: String) throws(APIError) -> [Project] {
+        try listAll(path: "/orgs/\(Self.escapePathSegment(orgID))/groups", id: \Project.id)
+    }
+
+    public func listAccessList(orgID: String, keyID: String) throws(APIError) -> [AccessListEntry] {
+        try listAll(
+            path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys/\(Self.escapePathSegment(keyID))/accessList",
+            id: \AccessListEntry.identity)
+    }
+
+    /// One page of a listing. Exposed for tests of the API's own parameter checks.
+    public func page<Element: Decodable & Sendable>(
+        path: String, pageNum: Int, itemsPerPage: Int, of: Element.Type = Element.self
+    ) throws(APIError) -> ListPage<Element> {
+        try get(path: path, query: [("itemsPerPage", String(itemsPerPage)), ("pageNum", String(pageNum))])
+    }
+
+    /// Every element of the listing at `path`, read by `pagination` through this client's transport.
+    private func listAll<Element: Decodable & Sendable>(
+        path: String, id: KeyPath<Element, String>, countMismatches: inout Int,
+        fastDecode: ([UInt8]) -> ListPage<Element>? = { _ in nil }, keep: (Element) -> Element = { $0 }
+    ) throws(APIError) -> [Element] {
+        try pagination.readListing(
+            url: baseURL + path, id: id, countMismatches: &countMismatches,
+            fetch: { (query, maxBodyBytes) throws(APIError) -> (CurlResponse, String) in
+                try getSuccessful(path: path, query: query, maxBodyBytes: maxBodyBytes)
+            },
+            decode: { (response, url) throws(APIError) -> ListPage<Element> in
+                try decoder.decode(response, url: url, fastDecode: fastDecode)
+            },
+            keep: keep)
+    }
+
+    /// Same as above, for listings whose count mismatches nobody counts (organizations, projects, access lists).
+    private func listAll<Element: Decodable & Sendable>(path: String, id: KeyPath<Element, String>) throws(APIError) -> [Element] {
+        var mismatches = 0
+        return try listAll(path: path, id: id, countMismatches: &mismatches)
+    }
+
+    private func get<Body: Decodable>(path: String, query: [(String, String)]) throws(APIError) -> Body {
+        let (response, url) = try getSuccessful(path: path, query: query)
+        return try pagination.cpuGate.run { () throws(APIError) -> Body in try decoder.decode(response, url: url) }
+    }
+
+    /// A 2xx answer to a GET (after retries), and its URL; any other status is thrown with the API's error body.
+    private func getSuccessful(path: String, query: [(String, String)],
+                               maxBodyBytes: Int? = nil) throws(APIError) -> (CurlResponse, String) {
+        let target = requestTarget(path: path, query: query)
+        let url = baseURL + target.dropFirst(basePath.count)
+        let response = try transport.get(url: url, requestTarget: target, headers: ["Accept: \(acceptHeader)"],
+                                         maxBodyBytes: maxBodyBytes)
+        return (try response.requiringStatus(in: 200..<300, url: url), url)
+    }
+
+    /// Path and query as they go on the request line, e.g. `/api/atlas/v2/orgs?itemsPerPage=500&pageNum=1`.
+    private func requestTarget(path: String, query: [(String, String)]) -> String {
+        guard !query.isEmpty else { return basePath + path }
+        return basePath + path + "?" + query.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+    }
+
+    /// Ids come from configuration or from the API itself; escape them so neither can change the path.
+    static func escapePathSegment(_ segment: String) -> String {
+        // No "." either: `..` must never become a dot segment that libcurl (RFC 3986) would resolve upwards.
+        var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        allowed.insert(charactersIn: "-_~")
+        return segment.addingPercentEncoding(withAllowedCharacters: allowed) ?? segment
+    }
+}

@@ -1,0 +1,100 @@
+/// How much one listing may hold before it is abandoned: a server that never stops paging (or pages huge items)
+/// must not take the exporter's memory with it. The defaults fit any real organization with a wide margin (Atlas
+/// caps an organization at far fewer keys); settable per target in the config file.
+public struct ListingLimits: Sendable, Equatable {
+    /// Items across all pages of one listing.
+    public var maxItems = 200_000
+    /// Response bytes across all pages of one read of a listing.
+    public var maxBytes = 512 << 20
+
+    public init(maxItems: Int = 200_000, maxBytes: Int = 512 << 20) {
+        self.maxItems = maxItems
+        self.maxBytes = maxBytes
+    }
+}
+
+/// Reads listings page by page and holds them to the paging rules; the requests themselves are the caller's
+/// (`AtlasClient` sends them through its transport), so the rules do not depend on how pages arrive.
+///
+/// A read stops at the first page without a `next` link or without results. It is refused (as inconsistent) when
+/// it repeats an id, when `totalCount` changes between pages, or when it never ends: the pages shifted under us,
+/// so some items may have been missed or counted twice. `totalCount` is documented as an estimate, so a listing
+/// whose length differs from it is read a second time at once: if both reads list the same ids it is accepted
+/// (and `countMismatches` counts it), otherwise the pages moved. Past `limits` a read stops with `.tooLarge`.
+struct Pagination {
+    /// The API's maximum page size; fewer pages means fewer requests against the rate limits.
+    static let maxItemsPerPage = 500
+    /// A listing longer than this many pages (2.5 million keys) is treated as a server loop.
+    static let maxPages = 5_000
+
+    let limits: ListingLimits
+    /// Where reading a page waits for a core (see `CPUGate`).
+    let cpuGate: CPUGate
+
+    /// Fetches one page: a 2xx answer to the listing's URL with `query` (its page number and size) no larger than
+    /// `maxBodyBytes`, and the URL it came from.
+    typealias FetchPage = (_ query: [(String, String)], _ maxBodyBytes: Int) throws(APIError) -> (CurlResponse, String)
+    /// Decodes one fetched page.
+    typealias DecodePage<Element: Decodable & Sendable> = (CurlResponse, String) throws(APIError) -> ListPage<Element>
+
+    /// Every element of the listing at `url` (named in errors). `keep` turns each element into what is kept,
+    /// while its page is still the only other copy.
+    func readListing<Element: Decodable & Sendable>(
+        url: String, id: KeyPath<Element, String>, countMismatches: inout Int,
+        fetch: FetchPage, decode: DecodePage<Element>, keep: (Element) -> Element
+    ) throws(APIError) -> [Element] {
+        let first = try readAllPages(url: url, id: id, fetch: fetch, decode: decode, keep: keep)
+        guard let totalCount = first.totalCount, totalCount != first.items.count else { return first.items }
+        // Keep only the ids of the first read, so a second read never doubles the memory a listing takes.
+        let firstIDs = Set(first.items.map { $0[keyPath: id] })
+        let firstCount = first.items.count
+        let second = try readAllPages(url: url, id: id, fetch: fetch, decode: decode, keep: keep)
+        guard second.items.count == firstCount, second.items.allSatisfy({ firstIDs.contains($0[keyPath: id]) }) else {
+            throw .inconsistent(reason: "listed \(firstCount) items but totalCount is \(totalCount), and a second read "
+                                + "listed \(second.items.count) different items", url: url)
+        }
+        countMismatches += 1
+        return second.items
+    }
+
+    /// One read of every page, with the `totalCount` the pages agreed on.
+    private func readAllPages<Element: Decodable & Sendable>(
+        url: String, id: KeyPath<Element, String>, fetch: FetchPage, decode: DecodePage<Element>,
+        keep: (Element) -> Element
+    ) throws(APIError) -> (items: [Element], totalCount: Int?) {
+        var all: [Element] = []
+        var seen = Set<String>()
+        var totalCount: Int?
+        var bytesRead = 0
+        for pageNum in 1...Self.maxPages {
+            let remaining = limits.maxBytes - bytesRead
+            let (response, pageURL) = try fetch(
+                [("itemsPerPage", String(Self.maxItemsPerPage)), ("pageNum", String(pageNum))], remaining)
+            bytesRead += response.body.count
+            // Reading the page and keeping its elements is the CPU part of a listing: one gate pass per page.
+            let isLastPage = try cpuGate.run { () throws(APIError) -> Bool in
+                let page = try decode(response, pageURL)
+                if let pageTotal = page.totalCount {
+                    if let totalCount, totalCount != pageTotal {
+                        throw .inconsistent(reason: "totalCount changed from \(totalCount) to \(pageTotal) at page \(pageNum)",
+                                            url: url)
+                    }
+                    totalCount = pageTotal
+                }
+                guard all.count + page.results.count <= limits.maxItems else {
+                    throw .tooLarge(reason: "more than \(limits.maxItems) items", url: url)
+                }
+                for element in page.results {
+                    let elementID = element[keyPath: id]
+                    guard seen.insert(elementID).inserted else {
+                        throw .inconsistent(reason: "id \(elementID) listed twice (page \(pageNum))", url: url)
+                    }
+                    all.append(keep(element))
+                }
+                return page.results.isEmpty || !page.hasNextPage
+            }
+            if isLastPage { return (all, totalCount) }
+        }
+        throw .inconsistent(reason: "more than \(Self.maxPages) pages", url: url)
+    }
+}
