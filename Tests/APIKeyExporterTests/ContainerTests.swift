@@ -3,7 +3,8 @@ import Testing
 
 /// The image cannot be built here (no Docker engine): this checks the Dockerfile with a real parser
 /// (PyPI's dockerfile-parse, installed into `.build-python` by the test command) and runs its HEALTHCHECK command
-/// against a live exporter.
+/// against a live exporter. `BuildContextTests` checks that the build stage's files make a package SwiftPM accepts;
+/// deploy/image/check-rootfs.sh runs the runtime stage without Docker.
 @Suite("Dockerfile and --healthcheck")
 struct ContainerTests {
     struct Instruction: Decodable {
@@ -36,7 +37,17 @@ struct ContainerTests {
         let packages = installs.components(separatedBy: "--no-install-recommends ").last?.components(separatedBy: " &&").first?
             .split(separator: " ").map(String.init) ?? []
         #expect(packages == ["libcurl4", "ca-certificates"])
-        #expect(instructions.contains { $0.instruction == "RUN" && $0.value.contains("--static-swift-stdlib") })
+        // The build stage runs deploy/image/build.sh: static Swift runtime, stripped, laid out in /out as the runtime's root.
+        #expect(instructions.contains { $0.instruction == "RUN" && $0.value == "deploy/image/build.sh /out" })
+        let build = try String(contentsOf: ReadmeQueryTests.root.appendingPathComponent("deploy/image/build.sh"), encoding: .utf8)
+        #expect(build.contains("swift build -c release --static-swift-stdlib --product mongodb_apikey_exporter"))
+        #expect(build.contains("strip --strip-debug \"$out/usr/local/bin/mongodb_apikey_exporter\""))
+        #expect(runtime.contains { $0.instruction == "COPY" && $0.value == "--from=build /out/ /" })
+        // The crash reporter SWIFT_BACKTRACE names is one the build stage installs.
+        let backtrace = try #require(runtime.last { $0.instruction == "ENV" && $0.value.hasPrefix("SWIFT_BACKTRACE=") }?.value)
+        let reporter = try #require(backtrace.split(separator: ",").first { $0.hasPrefix("swift-backtrace=") }?.dropFirst("swift-backtrace=".count))
+        #expect(build.contains("\"$out\(reporter)\""))
+        #expect(backtrace.contains("enable=yes"))
         let user = try #require(runtime.last { $0.instruction == "USER" }?.value)
         #expect(!user.hasPrefix("0") && user != "root")
         #expect(runtime.contains { $0.instruction == "EXPOSE" && $0.value == "10025" })
