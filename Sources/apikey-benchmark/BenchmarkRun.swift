@@ -40,7 +40,8 @@ struct BenchmarkRun {
         var logger = Logger(label: "benchmark")
         logger.logLevel = .critical
         let poller = BenchmarkPoller(ExporterAssembly.makeTargetPoller(
-            target, collectors: CollectorOptions(orgConcurrency: pollConcurrency), logger: logger))
+            target, collectors: CollectorOptions(orgConcurrency: pollConcurrency),
+            cpuGate: CPUGate(width: max(1, ProcessInfo.processInfo.activeProcessorCount - 1)), logger: logger))
         let renderer = InventoryRenderer(options: .init(keyInfo: keyInfo, pollInterval: .seconds(300)))
         let cache = ExpositionCache()
         let server = try await MetricsServer.start(cache: cache)

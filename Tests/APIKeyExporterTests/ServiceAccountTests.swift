@@ -17,7 +17,8 @@ struct ServiceAccountTests {
         let target = TargetConfig(name: "sa", baseURL: running.baseURL(), orgSelection: orgs,
                                   credentials: .serviceAccount(account), transport: TransportOptions())
         let logger = Logger(label: "test") { _ in LineLogHandler(format: .logfmt, level: .debug, sink: sink) }
-        let poller = ExporterAssembly.makeTargetPoller(target, collectors: CollectorOptions(orgConcurrency: 2), logger: logger)
+        let poller = ExporterAssembly.makeTargetPoller(target, collectors: CollectorOptions(orgConcurrency: 2), cpuGate: .shared,
+                                                       logger: logger)
         return PollerTests.Handle(poller: poller)
     }
 

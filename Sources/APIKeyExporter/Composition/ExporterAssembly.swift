@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -38,7 +39,9 @@ public enum ExporterAssembly {
         let app = try ExporterServer.makeApplication(router: router, listenAddress: config.listenAddress,
                                                      tls: config.webConfig?.tls, logger: logger, onListening: onListening)
         let collectors = config.collectors
-        let targets = config.targets.map { makeTargetPoller($0, collectors: collectors, logger: logger) }
+        // One gate for the process: every target's and every org's page decoding shares the same cores.
+        let cpuGate = CPUGate(width: max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+        let targets = config.targets.map { makeTargetPoller($0, collectors: collectors, cpuGate: cpuGate, logger: logger) }
         let renderer = InventoryRenderer(options: .init(keyInfo: config.keyInfo, pollInterval: config.pollInterval,
                                                         shard: collectors.shard))
         let reloadStatus = config.configFile.map { _ in ConfigReloadStatus() }
@@ -48,7 +51,7 @@ public enum ExporterAssembly {
         let reloader = config.configFile.flatMap { configFile in
             reloadStatus.map { status in
                 ConfigReloader(path: configFile, running: config.targets, poller: poller, status: status, logger: logger) { target in
-                    makeTargetPoller(target, collectors: collectors, logger: logger)
+                    makeTargetPoller(target, collectors: collectors, cpuGate: cpuGate, logger: logger)
                 }
             }
         }
@@ -58,7 +61,8 @@ public enum ExporterAssembly {
 
     /// A target's poller, whose clients (one per worker) share one request counter, retry budget and, for a
     /// service account, one token cache.
-    public static func makeTargetPoller(_ target: TargetConfig, collectors: CollectorOptions, logger: Logger) -> TargetPoller {
+    public static func makeTargetPoller(_ target: TargetConfig, collectors: CollectorOptions, cpuGate: CPUGate,
+                                        logger: Logger) -> TargetPoller {
         SecretRedactor.shared.register(target.credentials)
         let requestCounter = RequestCounter()
         let retryBudget = RetryBudget()
@@ -69,7 +73,7 @@ public enum ExporterAssembly {
         return TargetPoller(name: target.name, orgSelection: target.orgSelection, requestCounter: requestCounter,
                             retryBudget: retryBudget, logger: logger, collectors: collectors) {
             AtlasClient(baseURL: target.baseURL, credentials: target.credentials, tokens: tokens, options: target.transport,
-                        requestCounter: requestCounter, retryBudget: retryBudget)
+                        requestCounter: requestCounter, retryBudget: retryBudget, cpuGate: cpuGate)
         }
     }
 }

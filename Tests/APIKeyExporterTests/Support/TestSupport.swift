@@ -140,7 +140,7 @@ struct MissingTool: Error, CustomStringConvertible {
 /// The path of a tool on PATH or in the usual system directories; a missing tool fails the test.
 func which(_ name: String) throws -> String {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-    for directory in path.split(separator: ":") + ["/usr/sbin", "/usr/bin", "/sbin"] {
+    for directory in path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/bin", "/sbin"] {
         let candidate = "\(directory)/\(name)"
         if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
     }
