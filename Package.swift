@@ -101,17 +101,43 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(
-            name: "APIKeyExporterTests",
+        // What the test targets share: helpers, servers they start, fixtures' paths. Not a product.
+        .target(
+            name: "TestSupport",
             dependencies: [
                 "APIKeyExporter",
                 "AtlasSimulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support"
+        ),
+        // In-process tests that need no external tool: `swift test --filter UnitTests` runs them in seconds.
+        .testTarget(
+            name: "UnitTests",
+            dependencies: [
+                "APIKeyExporter",
+                "AtlasSimulator",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/UnitTests"
+        ),
+        // The built binary, and what checks it from outside: Apache, Prometheus and promtool, Python's parsers,
+        // openssl, checkov, the Dockerfile's build context.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "APIKeyExporter",
+                "AtlasSimulator",
+                "DigestHeader",
+                "TestSupport",
                 "mongodb_apikey_exporter",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            exclude: ["Fixtures"]
+            path: "Tests/IntegrationTests"
         ),
     ]
 )

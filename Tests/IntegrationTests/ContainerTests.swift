@@ -1,0 +1,77 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The image cannot be built here (no Docker engine): this checks the Dockerfile with a real parser
+/// (PyPI's dockerfile-parse, installed into `.build-python` by the test command) and runs its HEALTHCHECK command
+/// against a live exporter. `BuildContextTests` checks that the build stage's files make a package SwiftPM accepts;
+/// deploy/image/check-rootfs.sh runs the runtime stage without Docker.
+@Suite("Dockerfile and --healthcheck")
+struct ContainerTests {
+    struct Instruction: Decodable {
+        var instruction: String
+        var value: String
+    }
+
+    static func parsedDockerfile() throws -> [Instruction] {
+        let path = Repository.root.appendingPathComponent("Dockerfile").path
+        let (status, output) = try runTool("python3", ["-c", """
+            import json, sys
+            sys.path.insert(0, sys.argv[2])
+            from dockerfile_parse import DockerfileParser
+            parser = DockerfileParser(path=sys.argv[1])
+            print(json.dumps([{"instruction": i["instruction"], "value": i["value"]} for i in parser.structure]))
+            """, path, Repository.root.appendingPathComponent(".build-python").path])
+        try #require(status == 0, "dockerfile-parse failed (the README's test command installs it into .build-python): \(output)")
+        return try JSONDecoder().decode([Instruction].self, from: Data(output.utf8))
+    }
+
+    @Test("multi-stage, static Swift runtime, slim runtime with libcurl4 and ca-certificates only, non-root, health check")
+    func dockerfileShape() throws {
+        let instructions = try Self.parsedDockerfile()
+        let froms = instructions.filter { $0.instruction == "FROM" }.map(\.value)
+        #expect(froms.count == 2)
+        #expect(froms.first?.hasSuffix("AS build") == true)
+        #expect(froms.last == "debian:bookworm-slim")
+        let runtime = instructions.drop { $0.value != "debian:bookworm-slim" }
+        let installs = runtime.filter { $0.instruction == "RUN" }.map(\.value).joined(separator: " ")
+        let packages = installs.components(separatedBy: "--no-install-recommends ").last?.components(separatedBy: " &&").first?
+            .split(separator: " ").map(String.init) ?? []
+        #expect(packages == ["libcurl4", "ca-certificates"])
+        // The build stage runs deploy/image/build.sh: static Swift runtime, stripped, laid out in /out as the runtime's root.
+        #expect(instructions.contains { $0.instruction == "RUN" && $0.value == "deploy/image/build.sh /out" })
+        let build = try String(contentsOf: Repository.root.appendingPathComponent("deploy/image/build.sh"), encoding: .utf8)
+        #expect(build.contains("swift build -c release --static-swift-stdlib --product mongodb_apikey_exporter"))
+        #expect(build.contains("strip --strip-debug \"$out/usr/local/bin/mongodb_apikey_exporter\""))
+        #expect(runtime.contains { $0.instruction == "COPY" && $0.value == "--from=build /out/ /" })
+        // The crash reporter SWIFT_BACKTRACE names is one the build stage installs.
+        let backtrace = try #require(runtime.last { $0.instruction == "ENV" && $0.value.hasPrefix("SWIFT_BACKTRACE=") }?.value)
+        let reporter = try #require(backtrace.split(separator: ",").first { $0.hasPrefix("swift-backtrace=") }?.dropFirst("swift-backtrace=".count))
+        #expect(build.contains("\"$out\(reporter)\""))
+        #expect(backtrace.contains("enable=yes"))
+        let user = try #require(runtime.last { $0.instruction == "USER" }?.value)
+        #expect(!user.hasPrefix("0") && user != "root")
+        #expect(runtime.contains { $0.instruction == "EXPOSE" && $0.value == "10025" })
+        #expect(runtime.contains { $0.instruction == "HEALTHCHECK" && $0.value.contains("--healthcheck") })
+        // Every path the build copies from the context exists.
+        for copy in instructions where copy.instruction == "COPY" && !copy.value.hasPrefix("--from") {
+            let sources = copy.value.split(separator: " ").dropLast()
+            for source in sources {
+                #expect(FileManager.default.fileExists(atPath: Repository.root.appendingPathComponent(String(source)).path), "\(source)")
+            }
+        }
+    }
+
+    @Test("--healthcheck exits 0 against a running exporter and 1 when nothing answers")
+    func healthcheck() async throws {
+        let exporter = try ExporterProcess(arguments: ["--demo", "--web.listen-address", "127.0.0.1:0"], environment: [:])
+        let port = try await exporter.waitForListeningPort()
+        let (healthy, _) = try await ExporterProcess.run(arguments: ["--healthcheck", "--web.listen-address", "127.0.0.1:\(port)"],
+                                                         environment: [:])
+        #expect(healthy == 0)
+        #expect(try await exporter.terminate() == 0)
+        let (down, _) = try await ExporterProcess.run(arguments: ["--healthcheck", "--web.listen-address", "127.0.0.1:\(port)"],
+                                                      environment: [:])
+        #expect(down == 1)
+    }
+}

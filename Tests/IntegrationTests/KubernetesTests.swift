@@ -1,0 +1,72 @@
+import Foundation
+import TestSupport
+import Testing
+import Yams
+
+/// The manifests in deploy/kubernetes, checked offline: Kubernetes 1.30 schemas (kubernetes-validate), security
+/// checks (checkov), and the PrometheusRule against the alert rules it is generated from.
+@Suite("Kubernetes manifests")
+struct KubernetesTests {
+    static let directory = Repository.root.appendingPathComponent("deploy/kubernetes")
+    static let python = Repository.root.appendingPathComponent(".build-python").path
+
+    static func manifests() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }.sorted()
+    }
+
+    @Test("every manifest validates against the Kubernetes 1.30 schemas, strictly")
+    func schemas() throws {
+        let files = try Self.manifests().map { Self.directory.appendingPathComponent($0).path }
+        let (status, output) = try runTool("env", ["PYTHONPATH=\(Self.python)", "python3", "-m", "kubernetes_validate",
+                                                   "-k", "1.30.0", "--strict"] + files)
+        #expect(status == 0, "\(output)")
+        for kind in ["serviceaccount", "configmap", "service", "statefulset", "deployment", "networkpolicy"] {
+            #expect(output.contains("passed for resource \(kind)/"), "\(kind): \(output)")
+        }
+        #expect(!output.contains("ERROR"), "\(output)")
+    }
+
+    @Test("checkov finds no failed check in the manifests or the Dockerfile; skips carry their reason in the file")
+    func checkov() throws {
+        for (target, framework) in [("-d", "kubernetes"), ("-f", "dockerfile")] {
+            let path = framework == "kubernetes" ? Self.directory.path : Repository.root.appendingPathComponent("Dockerfile").path
+            let (_, output) = try runTool("env", ["PYTHONPATH=\(Self.python)", "BC_SKIP_MAPPING=TRUE", "python3", "-m", "checkov.main",
+                                                  "--skip-download", target, path, "--framework", framework, "--compact", "--quiet"])
+            #expect(output.contains("Failed checks: 0"), "\(framework): \(output)")
+        }
+        for file in try Self.manifests() {
+            let text = try String(contentsOf: Self.directory.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") where line.contains("checkov.io/skip") {
+                #expect(line.split(separator: "=", maxSplits: 1).count == 2, "a skip without a reason in \(file): \(line)")
+            }
+        }
+    }
+
+    @Test("the PrometheusRule is generated from dashboards/alerts.yml, in sync, and its rules pass promtool")
+    func prometheusRule() throws {
+        let (status, generated) = try runTool("bash", [Self.directory.appendingPathComponent("generate-prometheusrule.sh").path])
+        #expect(status == 0)
+        let committed = try String(contentsOf: Self.directory.appendingPathComponent("prometheusrule.yaml"), encoding: .utf8)
+        #expect(generated == committed, "run deploy/kubernetes/generate-prometheusrule.sh > deploy/kubernetes/prometheusrule.yaml")
+        let rule = try #require(try Yams.load(yaml: committed) as? [String: Any])
+        let spec = try #require(rule["spec"] as? [String: Any])
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("rule-\(UUID().uuidString).yml")
+        try Data(try Yams.dump(object: spec).utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let (checkStatus, output) = try runTool("promtool", ["check", "rules", file.path])
+        #expect(checkStatus == 0, "\(output)")
+        #expect(output.contains("SUCCESS: 9 rules found"), "\(output)")
+    }
+
+    @Test("the kustomization lists every manifest but the single-replica variant, and the StatefulSet shards by ordinal")
+    func kustomization() throws {
+        let kustomization = try #require(try Yams.load(yaml: String(contentsOf: Self.directory.appendingPathComponent("kustomization.yaml"),
+                                                                     encoding: .utf8)) as? [String: Any])
+        let resources = Set(kustomization["resources"] as? [String] ?? [])
+        #expect(resources == Set(try Self.manifests()).subtracting(["kustomization.yaml", "deployment.yaml"]))
+        let statefulSet = try String(contentsOf: Self.directory.appendingPathComponent("statefulset.yaml"), encoding: .utf8)
+        #expect(statefulSet.contains("replicas: 3") && statefulSet.contains("--shard.count=3")
+                && statefulSet.contains("--shard.index=from-hostname"))
+        for probe in ["/-/healthy", "/-/ready"] { #expect(statefulSet.contains("path: \(probe)")) }
+    }
+}

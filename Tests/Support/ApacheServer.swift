@@ -1,0 +1,122 @@
+import Crypto
+import Foundation
+
+/// Apache httpd with mod_auth_digest on a loopback port, serving fixture files: an HTTP Digest
+/// implementation we did not write, to check ours against.
+///
+/// `@unchecked Sendable`: every stored property is set once in `init`; create it with `offPool`, since starting
+/// it blocks.
+public final class ApacheServer: @unchecked Sendable {
+    public let port: Int
+    public let root: URL
+    private let process: Process
+
+    public static let modules = "/usr/lib/apache2/modules"
+
+    /// `files` maps request paths (e.g. `/api/atlas/v1.0/orgs/ID/apiKeys`) to bodies served as JSON.
+    public init(realm: String, users: [String: String], files: [String: String]) throws {
+        let binary = try which("apache2")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("apache-\(UUID().uuidString)")
+        // Apache drops to an unprivileged user when started as root: the tree must be world-readable.
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("run"), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path)
+        let docs = root.appendingPathComponent("htdocs")
+        for (path, body) in files {
+            let file = docs.appendingPathComponent(String(path.dropFirst()))
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o755])
+            try Data(body.utf8).write(to: file)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+        }
+        let digestLines = users.map { user, password in
+            let hash = Insecure.MD5.hash(data: Data("\(user):\(realm):\(password)".utf8)).map { String(format: "%02x", $0) }.joined()
+            return "\(user):\(realm):\(hash)\n"
+        }.joined()
+        let passwordFile = root.appendingPathComponent("htdigest")
+        try Data(digestLines.utf8).write(to: passwordFile)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: passwordFile.path)
+
+        var lastError: (any Error)?
+        for _ in 0..<5 {
+            let port = try freeLoopbackPort()
+            let config = Self.config(root: root, port: port, realm: realm)
+            let configFile = root.appendingPathComponent("httpd.conf")
+            try Data(config.utf8).write(to: configFile)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["-X", "-f", configFile.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            if Self.waitUntilListening(port: port, process: process) {
+                self.port = port
+                self.root = root
+                self.process = process
+                return
+            }
+            process.terminate()
+            process.waitUntilExit()
+            lastError = ApacheDidNotStart(log: (try? String(contentsOf: root.appendingPathComponent("error.log"), encoding: .utf8)) ?? "")
+        }
+        throw lastError ?? ApacheDidNotStart(log: "")
+    }
+
+    public struct ApacheDidNotStart: Error {
+        var log: String
+    }
+
+    public func stop() {
+        process.terminate()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    private static func config(root: URL, port: Int, realm: String) -> String {
+        """
+        ServerRoot "\(root.path)"
+        ServerName 127.0.0.1
+        Listen 127.0.0.1:\(port)
+        PidFile \(root.path)/httpd.pid
+        ErrorLog \(root.path)/error.log
+        DefaultRuntimeDir \(root.path)/run
+        LoadModule mpm_event_module \(modules)/mod_mpm_event.so
+        LoadModule authn_core_module \(modules)/mod_authn_core.so
+        LoadModule authn_file_module \(modules)/mod_authn_file.so
+        LoadModule authz_core_module \(modules)/mod_authz_core.so
+        LoadModule authz_user_module \(modules)/mod_authz_user.so
+        LoadModule auth_digest_module \(modules)/mod_auth_digest.so
+        User nobody
+        Group nogroup
+        DocumentRoot "\(root.path)/htdocs"
+        <Directory />
+          AllowOverride None
+        </Directory>
+        <Directory "\(root.path)/htdocs">
+          AuthType Digest
+          AuthName "\(realm)"
+          AuthDigestProvider file
+          AuthUserFile "\(root.path)/htdigest"
+          AuthDigestQop auth
+          Require valid-user
+          ForceType application/json
+        </Directory>
+
+        """
+    }
+
+    /// Polls the port for up to 30 s (bounded); false if Apache exited or never listened.
+    private static func waitUntilListening(port: Int, process: Process) -> Bool {
+        for _ in 0..<300 {
+            guard process.isRunning else { return false }
+            if let fd = connectLoopback(port: port) {
+                close(fd)
+                return true
+            }
+            usleep(100_000)
+        }
+        return false
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Synchronization
+
+/// The built `mongodb_apikey_exporter` binary, run as a child process with its stderr captured.
+public final class ExporterProcess: Sendable {
+    private let process: Process
+    private let stderrText = CapturedText()
+    private let stderrPipe = Pipe()
+
+    private final class CapturedText: Sendable {
+        let text = Mutex("")
+    }
+
+    /// `standardError`, when given, replaces the captured pipe (e.g. /dev/full, or a pipe nobody reads).
+    public init(arguments: [String], environment: [String: String], standardError: FileHandle? = nil) throws {
+        process = Process()
+        process.executableURL = productsDirectory().appendingPathComponent("mongodb_apikey_exporter")
+        process.arguments = arguments
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        if let standardError {
+            process.standardError = standardError
+        } else {
+            process.standardError = stderrPipe
+            stderrPipe.fileHandleForReading.readabilityHandler = { [stderrText] handle in
+                let data = handle.availableData
+                stderrText.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
+        }
+        try process.run()
+    }
+
+    /// Lines written to the captured standard error.
+    public var stderrLines: [Substring] { stderr.split(separator: "\n") }
+
+    public var stderr: String { stderrText.text.withLock { $0 } }
+    public var isRunning: Bool { process.isRunning }
+    public var pid: Int32 { process.processIdentifier }
+    public var exitStatus: Int32 { process.terminationStatus }
+
+    /// Waits (up to `timeout`) for the "listening" log line and returns the bound port.
+    public func waitForListeningPort(timeout: Duration = .seconds(30)) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            for line in stderr.split(separator: "\n") where line.contains("msg=listening") {
+                if let range = line.range(of: "address=127.0.0.1:"),
+                   let port = Int(line[range.upperBound...].prefix { $0.isNumber }) {
+                    return port
+                }
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ExporterDidNotStart(stderr: stderr)
+    }
+
+    public struct ExporterDidNotStart: Error {
+        var stderr: String
+    }
+
+    /// Waits (bounded) until `/-/ready` answers 200, i.e. the first poll has been published. Generous by default:
+    /// CI runs every suite at once on a small machine, and a first poll can then take many seconds.
+    public func waitUntilReady(port: Int, timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if (try? await httpGet("http://127.0.0.1:\(port)/-/ready"))?.status == 200 { return }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ExporterNotReady(stderr: stderr)
+    }
+
+    public struct ExporterNotReady: Error {
+        var stderr: String
+    }
+
+    /// Sends a signal, e.g. SIGHUP to reload the configuration.
+    public func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Sends SIGTERM and waits (bounded) for the process to exit; returns its exit status or nil if it hung.
+    public func terminate(timeout: Duration = .seconds(15)) async throws -> Int32? {
+        process.terminate()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    /// Runs the binary to completion (bounded) and returns its exit status and stderr.
+    public static func run(arguments: [String], environment: [String: String], timeout: Duration = .seconds(30)) async throws -> (Int32?, String) {
+        let exporter = try ExporterProcess(arguments: arguments, environment: environment)
+        let deadline = ContinuousClock.now + timeout
+        while exporter.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        if exporter.isRunning {
+            return (try await exporter.terminate(), exporter.stderr)
+        }
+        try await Task.sleep(for: .milliseconds(50))  // let the last stderr bytes arrive
+        return (exporter.exitStatus, exporter.stderr)
+    }
+}

@@ -1,0 +1,103 @@
+import APIKeyExporter
+import AtlasSimulator
+import Foundation
+
+/// The Admin API answered from memory, for tests of what sits above the client (pollers, collectors) that need
+/// no HTTP: the same models and the same errors as `AtlasClient` gets from the simulator (the contract test
+/// `AdminAPIContractTests` holds the two to that).
+///
+/// Not thread-safe, like a client: one per worker. `failures` makes an endpoint fail; `requests` records every
+/// call, as the path the real client would request.
+public final class InMemoryAdminAPI: AdminAPI {
+    public struct Org {
+        public var organization: Organization
+        public var projects: [Project] = []
+        public var keys: [APIKey] = []
+        /// Key id → access list.
+        public var accessLists: [String: [AccessListEntry]] = [:]
+    }
+
+    /// In the order the API lists them.
+    public var orgs: [Org]
+    /// Path (`/orgs/{id}/apiKeys`, ...) → the error its call throws.
+    public var failures: [String: APIError] = [:]
+    public private(set) var requests: [String] = []
+
+    public init(orgs: [Org]) {
+        self.orgs = orgs
+    }
+
+    /// The simulator's inventory, as the API would show it.
+    public convenience init(_ inventory: SimulatedInventory) {
+        self.init(orgs: inventory.orgs.map { org in
+            Org(organization: Organization(id: org.id, name: org.name, isDeleted: false),
+                projects: org.projects.map { Project(id: $0.id, name: $0.name) },
+                keys: org.keys.map { key in
+                    APIKey(id: key.id, publicKey: key.publicKey, desc: key.desc, roles: key.roles.map { role in
+                        RoleAssignment(scope: role.projectID.map(RoleScope.project) ?? .organization, roleName: role.roleName)
+                    })
+                },
+                accessLists: Dictionary(uniqueKeysWithValues: org.keys.map { key in
+                    (key.id, key.accessList.map(Self.accessListEntry))
+                }))
+        })
+    }
+
+    /// An entry as the API shows it: a bare address also as a /32 block, times in ISO 8601.
+    public static func accessListEntry(_ entry: SimulatedAccessEntry) -> AccessListEntry {
+        let isBlock = entry.address.contains("/")
+        return AccessListEntry(
+            cidrBlock: isBlock ? entry.address : entry.address + "/32", ipAddress: isBlock ? nil : entry.address,
+            lastUsed: entry.lastUsed.map { Date(timeIntervalSince1970: Double($0)).formatted(.iso8601) })
+    }
+
+    public func listOrganizations() throws(APIError) -> [Organization] {
+        try record("/orgs")
+        return orgs.map(\.organization).filter { $0.isDeleted != true }
+    }
+
+    public func organization(id: String) throws(APIError) -> Organization {
+        try org(id, path: "/orgs/\(id)").organization
+    }
+
+    public func listAPIKeys(orgID: String, countMismatches: inout Int) throws(APIError) -> [APIKey] {
+        try org(orgID, path: "/orgs/\(orgID)/apiKeys").keys
+    }
+
+    public func apiKey(orgID: String, keyID: String) throws(APIError) -> APIKey {
+        let keys = try org(orgID, path: "/orgs/\(orgID)/apiKeys/\(keyID)").keys
+        guard let key = keys.first(where: { $0.id == keyID }) else { throw Self.keyNotFound(keyID, path: "/orgs/\(orgID)/apiKeys/\(keyID)") }
+        return key
+    }
+
+    public func listProjects(orgID: String) throws(APIError) -> [Project] {
+        try org(orgID, path: "/orgs/\(orgID)/groups").projects
+    }
+
+    public func listAccessList(orgID: String, keyID: String) throws(APIError) -> [AccessListEntry] {
+        let path = "/orgs/\(orgID)/apiKeys/\(keyID)/accessList"
+        guard let list = try org(orgID, path: path).accessLists[keyID] else { throw Self.keyNotFound(keyID, path: path) }
+        return list
+    }
+
+    private func record(_ path: String) throws(APIError) {
+        requests.append(path)
+        if let failure = failures[path] { throw failure }
+    }
+
+    private func org(_ id: String, path: String) throws(APIError) -> Org {
+        try record(path)
+        guard let org = orgs.first(where: { $0.organization.id == id }) else {
+            throw .http(status: 404, body: AtlasErrorBody(error: 404, errorCode: "ORG_NOT_FOUND",
+                                                          detail: "No organization with ID \(id) exists.", reason: "Not Found"),
+                        url: "memory:" + path)
+        }
+        return org
+    }
+
+    private static func keyNotFound(_ keyID: String, path: String) -> APIError {
+        .http(status: 404, body: AtlasErrorBody(error: 404, errorCode: "API_KEY_NOT_FOUND",
+                                                detail: "No API key with ID \(keyID) exists.", reason: "Not Found"),
+              url: "memory:" + path)
+    }
+}

@@ -1,0 +1,226 @@
+import APIKeyExporter
+import AtlasSimulator
+import Foundation
+import Testing
+
+/// Runs blocking work (libcurl transfers) through the exporter's own bridge, on a private serial queue of its
+/// own, never on the Swift concurrency pool (see `BlockingIO`).
+public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await BlockingIO.run(label: "test.blocking-io", body)
+}
+
+/// Runs client calls off the pool, returning their `Result`; an error other than `APIError` fails the test.
+public func offPoolResult<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async -> Result<T, APIError> {
+    do {
+        return .success(try await offPool(body))
+    } catch let error as APIError {
+        return .failure(error)
+    } catch {
+        Issue.record("unexpected error type: \(error)")
+        return .failure(.inconsistent(reason: "unexpected error", url: ""))
+    }
+}
+
+/// Credentials the test simulators accept. Recognisable, so the secrets tests can search for them.
+public let testPublicKey = "testpubk"
+public let testPrivateKey = "5ec2e7a1-0000-4000-8000-c0ffee5ecre7"
+public let testCredentials = DigestCredentials(username: testPublicKey, password: testPrivateKey)
+
+/// Starts a simulator on 127.0.0.1 with the given inventory, runs `body`, and always stops it.
+public func withSimulator<T>(
+    _ inventory: SimulatedInventory, nonceLifetime: Duration = .seconds(300),
+    _ body: (AtlasSimulator, RunningSimulator) async throws -> T
+) async throws -> T {
+    let simulator = AtlasSimulator(inventory: inventory, users: [testPublicKey: testPrivateKey], nonceLifetime: nonceLifetime)
+    let running = try await simulator.start()
+    do {
+        let result = try await body(simulator, running)
+        await running.stop()
+        return result
+    } catch {
+        await running.stop()
+        throw error
+    }
+}
+
+/// A GET without authentication through the project's own libcurl transport.
+public func httpGet(_ url: String, headers: [String] = []) async throws -> CurlResponse {
+    try await offPool {
+        let handle = CurlEasyHandle(options: TransportOptions())
+        return try handle.get(url, headers: headers)
+    }
+}
+
+/// One sample of a scraped exposition.
+public struct Sample: Hashable, CustomStringConvertible {
+    public var name: String
+    public var labels: [String: String]
+    public var value: Double
+
+    public init(name: String, labels: [String: String], value: Double) {
+        self.name = name
+        self.labels = labels
+        self.value = value
+    }
+
+    public var description: String {
+        "\(name){\(labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ","))} \(value)"
+    }
+}
+
+/// A small parser of text format 0.0.4, written independently of the renderer so it can check it.
+public enum ExpositionParser {
+    public static func parse(_ text: String) throws -> [Sample] {
+        var samples: [Sample] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) where !line.hasPrefix("#") {
+            samples.append(try parseLine(Array(line.unicodeScalars)))
+        }
+        return samples
+    }
+
+    public struct ParseError: Error { var line: String }
+
+    private static func parseLine(_ scalars: [Unicode.Scalar]) throws -> Sample {
+        var index = 0
+        var name = ""
+        while index < scalars.count, scalars[index] != "{", scalars[index] != " " {
+            name.unicodeScalars.append(scalars[index]); index += 1
+        }
+        var labels: [String: String] = [:]
+        if index < scalars.count, scalars[index] == "{" {
+            index += 1
+            while index < scalars.count, scalars[index] != "}" {
+                var label = ""
+                while scalars[index] != "=" { label.unicodeScalars.append(scalars[index]); index += 1 }
+                index += 2  // ="
+                var value = ""
+                while scalars[index] != "\"" {
+                    if scalars[index] == "\\" {
+                        index += 1
+                        switch scalars[index] {
+                        case "n": value += "\n"
+                        case "\\": value += "\\"
+                        case "\"": value += "\""
+                        default: throw ParseError(line: String(String.UnicodeScalarView(scalars)))
+                        }
+                    } else {
+                        value.unicodeScalars.append(scalars[index])
+                    }
+                    index += 1
+                }
+                index += 1
+                labels[label] = value
+                if scalars[index] == "," { index += 1 }
+            }
+            index += 1
+        }
+        let rest = String(String.UnicodeScalarView(scalars[index...])).trimmingCharacters(in: .whitespaces)
+        guard let value = Double(rest) else { throw ParseError(line: String(String.UnicodeScalarView(scalars))) }
+        return Sample(name: name, labels: labels, value: value)
+    }
+}
+
+/// Runs `promtool check metrics` on an exposition and returns its combined output and exit status.
+public func promtoolCheckMetrics(_ exposition: [UInt8]) throws -> (output: String, status: Int32) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try which("promtool"))
+    process.arguments = ["check", "metrics"]
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    input.fileHandleForWriting.write(Data(exposition))
+    try input.fileHandleForWriting.close()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (text, process.terminationStatus)
+}
+
+public struct MissingTool: Error, CustomStringConvertible {
+    public var name: String
+    public var description: String { "\(name) is not installed (the README's setup installs it with apt-get)" }
+}
+
+/// The path of a tool on PATH or in the usual system directories; a missing tool fails the test.
+public func which(_ name: String) throws -> String {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+    for directory in path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/bin", "/sbin"] {
+        let candidate = "\(directory)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    throw MissingTool(name: name)
+}
+
+/// The directory holding the built products (the test bundle's own directory).
+public func productsDirectory() -> URL {
+    URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+}
+
+/// Binds port 0 on 127.0.0.1 to learn a free port, then releases it.
+public func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
+            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+        }
+    }
+    guard bound else { throw POSIXError(.EADDRINUSE) }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Opens a TCP connection to 127.0.0.1:`port`; the socket on success, nil if nothing accepted it.
+public func connectLoopback(port: Int) -> Int32? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    }
+    if connected { return fd }
+    close(fd)
+    return nil
+}
+
+/// Runs a tool to completion (bounded by the tool itself) and returns its exit status and combined output.
+public func runTool(_ tool: String, _ arguments: [String]) throws -> (Int32, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try which(tool))
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+}
+
+/// The environment of a binary run against a simulator with the test credentials.
+public let testEnvironment = ["MONGODB_ATLAS_PUBLIC_KEY": testPublicKey, "MONGODB_ATLAS_PRIVATE_KEY": testPrivateKey]
+
+/// Listens on 127.0.0.1:`port` (to occupy it); the socket, or nil.
+public func listenLoopback(port: Int) -> Int32? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    }
+    guard bound, listen(fd, 1) == 0 else {
+        close(fd)
+        return nil
+    }
+    return fd
+}
