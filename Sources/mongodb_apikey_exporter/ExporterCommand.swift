@@ -75,6 +75,9 @@ struct ExporterCommand: AsyncParsableCommand {
     @OptionGroup(title: "The access-list collector")
     var accessListCollector: AccessListCollectorFlags
 
+    @OptionGroup(title: "The service-account collector")
+    var serviceAccountsCollector: ServiceAccountsCollectorFlags
+
     @Option(name: .customLong("log.level"), help: "debug, info, warn or error.")
     var logLevel = RawSettings().logLevel
 
@@ -149,6 +152,7 @@ struct ExporterCommand: AsyncParsableCommand {
         raw.webConfigFile = webConfigFile
         keysCollector.apply(to: &raw)
         accessListCollector.apply(to: &raw, demo: demo)
+        serviceAccountsCollector.apply(to: &raw)
         raw.pollConcurrency = pollConcurrency
         raw.shardCount = shardCount
         raw.shardIndex = shardIndex

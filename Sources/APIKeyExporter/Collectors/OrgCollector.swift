@@ -16,7 +16,7 @@ protocol OrgCollector: AnyObject, Sendable {
     static func families(_ scope: RenderScope, options: InventoryRenderer.Options) -> [MetricFamily]
 
     /// This target's instance, or nil when the collector is off.
-    static func make(options: CollectorOptions, makeClient: () -> AtlasClient) -> Self?
+    static func make(options: CollectorOptions, target: CollectorTarget, makeClient: () -> AtlasClient) -> Self?
 
     /// Fetches this collector's data for one org and records it in `org`; called on one of the target's org
     /// workers, with that worker's client. Blocks while the API answers.
@@ -34,6 +34,12 @@ struct OrgCollectionContext {
     let logger: Logger
     /// The org's name as `GET /orgs` listed it; nil when org ids are configured.
     let listedName: String?
+}
+
+/// What a collector may need to know of its target when it is made.
+struct CollectorTarget {
+    /// The Admin API base URL (a service-account collector is on by default for Atlas v2 only).
+    let baseURL: String
 }
 
 /// How one collector's run went for one org in the last cycle.
@@ -54,10 +60,11 @@ enum CollectorRegistry {
         KeysCollector.self,
         NamesCollector.self,
         AccessListCollector.self,
+        ServiceAccountsCollector.self,
     ]
 
     /// The enabled collectors of one target, in running order.
-    static func make(options: CollectorOptions, makeClient: () -> AtlasClient) -> [any OrgCollector] {
-        all.compactMap { $0.make(options: options, makeClient: makeClient) }
+    static func make(options: CollectorOptions, target: CollectorTarget, makeClient: () -> AtlasClient) -> [any OrgCollector] {
+        all.compactMap { $0.make(options: options, target: target, makeClient: makeClient) }
     }
 }

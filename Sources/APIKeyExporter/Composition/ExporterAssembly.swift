@@ -70,6 +70,8 @@ public enum ExporterAssembly {
         if case .serviceAccount(let account) = target.credentials {
             tokens = ServiceAccountTokens(credentials: account, options: target.transport, requestCounter: requestCounter)
         }
+        var collectors = collectors
+        if let serviceAccounts = target.serviceAccounts { collectors.serviceAccounts = serviceAccounts }
         return TargetPoller(name: target.name, orgSelection: target.orgSelection, requestCounter: requestCounter,
                             retryBudget: retryBudget, logger: logger, collectors: collectors) {
             AtlasClient(baseURL: target.baseURL, credentials: target.credentials, tokens: tokens, options: target.transport,

@@ -16,11 +16,15 @@ public struct CollectorOptions: Sendable {
     public var orgConcurrency = 4
     /// The organizations this replica owns.
     public var shard = Shard.all
+    /// `--[no-]collector.service-accounts`; nil: on for Atlas v2 base URLs only.
+    public var serviceAccounts: Bool?
 
-    public init(accessLists: Bool = false, accessListConcurrency: Int = 4, orgConcurrency: Int = 4, shard: Shard = .all) {
+    public init(accessLists: Bool = false, accessListConcurrency: Int = 4, orgConcurrency: Int = 4, shard: Shard = .all,
+                serviceAccounts: Bool? = nil) {
         self.accessLists = accessLists
         self.accessListConcurrency = accessListConcurrency
         self.orgConcurrency = orgConcurrency
         self.shard = shard
+        self.serviceAccounts = serviceAccounts
     }
 }

@@ -20,6 +20,8 @@ public struct RawSettings: Sendable {
     public var keyInfo = true
     public var accessLists = false
     public var accessListConcurrency = 4
+    /// nil: on for Atlas v2 base URLs only.
+    public var serviceAccounts: Bool?
     public var pollConcurrency = 4
     public var shardCount = 1
     public var shardIndex = "0"
@@ -81,6 +83,7 @@ public struct ExporterConfig: Sendable {
         collectors = CollectorOptions(accessLists: raw.accessLists, accessListConcurrency: raw.accessListConcurrency,
                                       orgConcurrency: raw.pollConcurrency,
                                       shard: try Shard.parse(count: raw.shardCount, index: raw.shardIndex, hostname: hostname))
+        collectors.serviceAccounts = raw.serviceAccounts
         logLevel = try Self.logLevel(raw.logLevel)
         guard let format = LogFormat(rawValue: raw.logFormat) else {
             throw ConfigError(field: "--log.format", "\"\(raw.logFormat)\" is not one of logfmt, json")

@@ -6,9 +6,12 @@ public struct TargetConfig: Sendable, Equatable {
     public var orgSelection: OrgSelection
     public var credentials: TargetCredentials
     public var transport: TransportOptions
+    /// `service_accounts` in the config file: this target's service-account collector, over the flag; nil: the flag.
+    public var serviceAccounts: Bool?
 
     public init(name: String, baseURL: String, orgSelection: OrgSelection, credentials: TargetCredentials,
-                transport: TransportOptions) {
+                transport: TransportOptions, serviceAccounts: Bool? = nil) {
+        self.serviceAccounts = serviceAccounts
         self.name = name
         self.baseURL = baseURL
         self.orgSelection = orgSelection

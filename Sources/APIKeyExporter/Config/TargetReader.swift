@@ -58,9 +58,16 @@ struct TargetReader {
         if let caFile = try value("ca_file") {
             transport.caFile = try located("ca_file") { () throws(ConfigError) in try TargetChecks.readableFile(caFile) }
         }
+        var serviceAccounts: Bool?
+        if let text = try value("service_accounts") {
+            guard let flag = Bool(text) else {
+                throw reader.error(at: mapping["service_accounts"] ?? node, "\(path).service_accounts", "\"\(text)\" is not true or false")
+            }
+            serviceAccounts = flag
+        }
         return TargetConfig(name: name, baseURL: baseURL, orgSelection: orgSelection,
                             credentials: try credentials(mapping, node: node, baseURL: baseURL, value: value),
-                            transport: transport)
+                            transport: transport, serviceAccounts: serviceAccounts)
     }
 
     /// Exactly one of an API key (`public_key` + a private key) or a service account (`client_id` + a secret).

@@ -28,7 +28,8 @@ public final class TargetPoller {
         self.requestCounter = requestCounter
         self.retryBudget = retryBudget
         self.logger = logger
-        self.collectors = CollectorRegistry.make(options: collectors, makeClient: makeClient)
+        self.collectors = CollectorRegistry.make(options: collectors, target: CollectorTarget(baseURL: discoveryClient.baseURL),
+                                                 makeClient: makeClient)
         self.shard = collectors.shard
         self.state = TargetState(name: name)
     }

@@ -121,15 +121,16 @@ public final class AtlasClient: AdminAPI {
         try get(path: path, query: [("itemsPerPage", String(itemsPerPage)), ("pageNum", String(pageNum))])
     }
 
-    /// Every element of the listing at `path`, read by `pagination` through this client's transport.
-    private func listAll<Element: Decodable & Sendable>(
-        path: String, id: KeyPath<Element, String>, countMismatches: inout Int,
+    /// Every element of the listing at `path`, read by `pagination` through this client's transport; `accept`
+    /// replaces the base URL's media type (the service-account endpoints want their own version).
+    func listAll<Element: Decodable & Sendable>(
+        path: String, id: KeyPath<Element, String>, countMismatches: inout Int, accept: String? = nil,
         fastDecode: ([UInt8]) -> ListPage<Element>? = { _ in nil }, keep: (Element) -> Element = { $0 }
     ) throws(APIError) -> [Element] {
         try pagination.readListing(
             url: baseURL + path, id: id, countMismatches: &countMismatches,
             fetch: { (query, maxBodyBytes) throws(APIError) -> (CurlResponse, String) in
-                try getSuccessful(path: path, query: query, maxBodyBytes: maxBodyBytes)
+                try getSuccessful(path: path, query: query, maxBodyBytes: maxBodyBytes, accept: accept)
             },
             decode: { (response, url) throws(APIError) -> ListPage<Element> in
                 try decoder.decode(response, url: url, fastDecode: fastDecode)
@@ -149,11 +150,11 @@ public final class AtlasClient: AdminAPI {
     }
 
     /// A 2xx answer to a GET (after retries), and its URL; any other status is thrown with the API's error body.
-    private func getSuccessful(path: String, query: [(String, String)],
-                               maxBodyBytes: Int? = nil) throws(APIError) -> (CurlResponse, String) {
+    private func getSuccessful(path: String, query: [(String, String)], maxBodyBytes: Int? = nil,
+                               accept: String? = nil) throws(APIError) -> (CurlResponse, String) {
         let target = requestTarget(path: path, query: query)
         let url = baseURL + target.dropFirst(basePath.count)
-        let response = try transport.get(url: url, requestTarget: target, headers: ["Accept: \(acceptHeader)"],
+        let response = try transport.get(url: url, requestTarget: target, headers: ["Accept: \(accept ?? acceptHeader)"],
                                          maxBodyBytes: maxBodyBytes)
         return (try response.requiringStatus(in: 200..<300, url: url), url)
     }

@@ -14,7 +14,7 @@ final class AccessListCollector: OrgCollector {
         pool = BlockingWorkerPool(width: width, label: "access-list", make: makeClient)
     }
 
-    static func make(options: CollectorOptions, makeClient: () -> AtlasClient) -> AccessListCollector? {
+    static func make(options: CollectorOptions, target: CollectorTarget, makeClient: () -> AtlasClient) -> AccessListCollector? {
         options.accessLists ? AccessListCollector(width: options.accessListConcurrency, makeClient: makeClient) : nil
     }
 

@@ -7,7 +7,7 @@ final class KeysCollector: OrgCollector {
     static let name = "keys"
     static let dependencies: [String] = []
 
-    static func make(options: CollectorOptions, makeClient: () -> AtlasClient) -> KeysCollector? {
+    static func make(options: CollectorOptions, target: CollectorTarget, makeClient: () -> AtlasClient) -> KeysCollector? {
         KeysCollector()
     }
 

@@ -5,7 +5,7 @@ final class NamesCollector: OrgCollector {
     /// Asked after a good key listing only, so that a failing API is asked less.
     static let dependencies = [KeysCollector.name]
 
-    static func make(options: CollectorOptions, makeClient: () -> AtlasClient) -> NamesCollector? {
+    static func make(options: CollectorOptions, target: CollectorTarget, makeClient: () -> AtlasClient) -> NamesCollector? {
         NamesCollector()
     }
 

@@ -1,0 +1,79 @@
+import Foundation
+
+/// A service account from `GET /orgs/{orgId}/serviceAccounts` (its org roles) or `GET /groups/{groupId}/
+/// serviceAccounts` (its roles in that project). Fields the exporter does not use (`isSystemManaged`, `owner`,
+/// each secret's `maskedSecretValue`) are not decoded, so a secret's value can never be kept, logged or exported.
+public struct ServiceAccount: Decodable, Sendable, Equatable {
+    public var clientId: String
+    public var name: String
+    public var description: String
+    /// Unix seconds, fractions kept; nil when the API sends none or an unreadable time.
+    public var createdAt: Double?
+    public var roles: [String]
+    public var secrets: [ServiceAccountSecret]
+
+    public init(clientId: String, name: String, description: String, createdAt: Double?, roles: [String],
+                secrets: [ServiceAccountSecret]) {
+        self.clientId = clientId
+        self.name = name
+        self.description = description
+        self.createdAt = createdAt
+        self.roles = roles
+        self.secrets = secrets
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case clientId, name, description, createdAt, roles, secrets
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        clientId = try container.decode(String.self, forKey: .clientId)
+        name = try container.decodeIfPresent(String.self, forKey: .name) ?? ""
+        description = try container.decodeIfPresent(String.self, forKey: .description) ?? ""
+        createdAt = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .createdAt))
+        roles = try container.decodeIfPresent([String].self, forKey: .roles) ?? []
+        secrets = try container.decodeIfPresent([ServiceAccountSecret].self, forKey: .secrets) ?? []
+    }
+}
+
+/// One secret of a service account: when it was made, when it expires, when it was last used.
+public struct ServiceAccountSecret: Decodable, Sendable, Equatable {
+    public var id: String
+    public var createdAt: Double?
+    public var expiresAt: Double?
+    /// Nil while the secret was never used.
+    public var lastUsedAt: Double?
+
+    public init(id: String, createdAt: Double?, expiresAt: Double?, lastUsedAt: Double?) {
+        self.id = id
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, createdAt, expiresAt, lastUsedAt
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        createdAt = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .createdAt))
+        expiresAt = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .expiresAt))
+        lastUsedAt = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .lastUsedAt))
+    }
+}
+
+/// Times as the Admin API writes them: ISO 8601 UTC, with or without fractional seconds.
+public enum ISOTime {
+    /// Unix seconds, fractions kept; nil for nil or unreadable text.
+    public static func seconds(_ text: String?) -> Double? {
+        guard let text else { return nil }
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) {
+            return date.timeIntervalSince1970
+        }
+        if let date = try? Date(text, strategy: .iso8601) { return date.timeIntervalSince1970 }
+        return nil
+    }
+}

@@ -1,0 +1,154 @@
+/// The service-account families. Counts are of distinct accounts; role names pass through as the API sends them.
+enum ServiceAccountFamilies {
+    /// Calls `body` for every org whose service accounts were collected at least once.
+    static func eachCollected(_ scope: RenderScope, _ body: (String, OrgStatus, ServiceAccountsState) -> Void) {
+        scope.eachOrg { target, org in
+            if let state = org.serviceAccounts, state.hasCollected { body(target, org, state) }
+        }
+    }
+
+    /// The accounts of a state in client id order.
+    static func sorted(_ state: ServiceAccountsState) -> [ServiceAccountRecord] {
+        state.accounts.values.sorted { $0.clientID < $1.clientID }
+    }
+
+    static func counts(_ scope: RenderScope) -> [MetricFamily] {
+        [
+            MetricFamily(name: "mongodb_service_accounts", type: .gauge,
+                         help: "Number of service accounts in the organization, as of the last successful collection.") { writer, name in
+                eachCollected(scope) { target, org, state in
+                    writer.sample(name, [("target", target), ("org_id", org.orgID)], Double(state.accounts.count))
+                }
+            },
+            MetricFamily(name: "mongodb_service_accounts_by_org_role", type: .gauge,
+                         help: "Number of service accounts holding the organization role, as of the last successful "
+                             + "collection.") { writer, name in
+                eachCollected(scope) { target, org, state in
+                    var counts: [String: Int] = [:]
+                    for account in state.accounts.values { for role in account.orgRoles { counts[role, default: 0] += 1 } }
+                    for (role, count) in counts.sortedByKey {
+                        writer.sample(name, [("target", target), ("org_id", org.orgID), ("role", role)], Double(count))
+                    }
+                }
+            },
+            MetricFamily(name: "mongodb_service_accounts_by_project_role", type: .gauge,
+                         help: "Number of service accounts holding the project role in the project, as of the last "
+                             + "successful collection.") { writer, name in
+                eachCollected(scope) { target, org, state in
+                    var counts: [ProjectRole: Int] = [:]
+                    for account in state.accounts.values {
+                        for (projectID, roles) in account.projectRoles {
+                            for role in roles { counts[ProjectRole(projectID: projectID, role: role), default: 0] += 1 }
+                        }
+                    }
+                    for (projectRole, count) in counts.sortedByKey {
+                        writer.sample(name, [("target", target), ("org_id", org.orgID), ("project_id", projectRole.projectID),
+                                             ("role", projectRole.role)], Double(count))
+                    }
+                }
+            },
+            MetricFamily(name: "mongodb_service_account_changes_total", type: .counter,
+                         help: "Service account changes found by comparing consecutive successful collections by client id "
+                             + "(added, removed, roles_changed, secret_added, secret_removed), as of the last poll.") { writer, name in
+                scope.eachOrg { target, org in
+                    guard let state = org.serviceAccounts, let counts = state.changeCounts else { return }
+                    for change in ServiceAccountChange.allCases.sorted() {
+                        writer.counter(name, [("target", target), ("org_id", org.orgID), ("change", change.rawValue)],
+                                       Double(counts[change] ?? 0), created: state.countedSince)
+                    }
+                }
+            },
+            MetricFamily(name: "mongodb_service_accounts_collection_success", type: .gauge,
+                         help: "1 if the last collection of the organization's service accounts succeeded, 0 if it failed "
+                             + "and the service account metrics are stale (as of the last poll).") { writer, name in
+                scope.eachOrg { target, org in
+                    guard let state = org.serviceAccounts else { return }
+                    writer.sample(name, [("target", target), ("org_id", org.orgID)], state.lastCollectionSucceeded ? 1 : 0)
+                }
+            },
+            MetricFamily(name: "mongodb_service_account_access_list_entries", type: .gauge,
+                         help: "Entries in the service account's IP access list (0: usable from any address), as of the "
+                             + "last successful collection.") { writer, name in
+                eachCollected(scope) { target, org, state in
+                    for account in sorted(state) {
+                        guard let entries = account.accessListEntries else { continue }
+                        writer.sample(name, [("target", target), ("org_id", org.orgID), ("client_id", account.clientID)],
+                                      Double(entries))
+                    }
+                }
+            },
+        ]
+    }
+
+    /// The secrets' times: exported even with `--no-collector.key-info`, since expiry is what the alerts watch.
+    static func secrets(_ scope: RenderScope) -> [MetricFamily] {
+        func secretFamily(_ name: String, _ help: String, _ time: @escaping (ServiceAccountSecret) -> Double?) -> MetricFamily {
+            MetricFamily(name: name, type: .gauge, help: help) { writer, name in
+                eachCollected(scope) { target, org, state in
+                    for account in sorted(state) {
+                        for secret in account.secrets.values.sorted(by: { $0.id < $1.id }) {
+                            guard let value = time(secret) else { continue }
+                            writer.sample(name, [("target", target), ("org_id", org.orgID), ("client_id", account.clientID),
+                                                 ("secret_id", secret.id)], value)
+                        }
+                    }
+                }
+            }
+        }
+        return [
+            secretFamily("mongodb_service_account_secret_expiry_timestamp_seconds",
+                         "When the service account's secret expires (Unix seconds), as of the last successful collection.") {
+                $0.expiresAt
+            },
+            secretFamily("mongodb_service_account_secret_created_timestamp_seconds",
+                         "When the service account's secret was created (Unix seconds), as of the last successful collection.") {
+                $0.createdAt
+            },
+            secretFamily("mongodb_service_account_secret_last_used_timestamp_seconds",
+                         "When the service account's secret was last used (Unix seconds; absent while never used), as of "
+                             + "the last successful collection.") {
+                $0.lastUsedAt
+            },
+        ]
+    }
+
+    /// One or more series per account: `--no-collector.key-info` turns them off, as for keys.
+    static func perAccount(_ scope: RenderScope) -> [MetricFamily] {
+        [
+            MetricFamily(name: "mongodb_service_account_info", type: .gauge,
+                         help: "A metric with a constant 1 for each service account, labeled with its name and description, "
+                             + "as of the last successful collection.") { writer, name in
+                eachCollected(scope) { target, org, state in
+                    for account in sorted(state) {
+                        writer.sample(name, [("target", target), ("org_id", org.orgID), ("client_id", account.clientID),
+                                             ("name", account.name), ("description", account.description)], 1)
+                    }
+                }
+            },
+            MetricFamily(name: "mongodb_service_account_created_timestamp_seconds", type: .gauge,
+                         help: "When the service account was created (Unix seconds), as of the last successful "
+                             + "collection.") { writer, name in
+                eachCollected(scope) { target, org, state in
+                    for account in sorted(state) {
+                        guard let created = account.createdAt else { continue }
+                        writer.sample(name, [("target", target), ("org_id", org.orgID), ("client_id", account.clientID)], created)
+                    }
+                }
+            },
+            MetricFamily(name: "mongodb_service_account_role_info", type: .gauge,
+                         help: "A metric with a constant 1 for each role a service account holds (project_id empty for "
+                             + "organization roles), as of the last successful collection.") { writer, name in
+                eachCollected(scope) { target, org, state in
+                    for account in sorted(state) {
+                        var roles = account.orgRoles.map { ("", $0) }
+                        for (projectID, projectRoles) in account.projectRoles { roles += projectRoles.map { (projectID, $0) } }
+                        for (projectID, role) in roles.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
+                            writer.sample(name, [("target", target), ("org_id", org.orgID), ("client_id", account.clientID),
+                                                 ("project_id", projectID), ("role", role)], 1)
+                        }
+                    }
+                }
+            },
+        ]
+    }
+}

@@ -1,0 +1,79 @@
+/// One service account as the last successful collection saw it: what the families render and the next
+/// collection is compared with.
+struct ServiceAccountRecord: Sendable, Equatable {
+    var clientID: String
+    var name: String
+    var description: String
+    var createdAt: Double?
+    var orgRoles: Set<String>
+    /// Project id → roles in that project.
+    var projectRoles: [String: Set<String>]
+    /// By secret id.
+    var secrets: [String: ServiceAccountSecret]
+    /// Entries of its IP access list; nil unless `--collector.access-list` collected them.
+    var accessListEntries: Int?
+}
+
+/// What a service account collection can change, as `mongodb_service_account_changes_total{change}` counts it.
+enum ServiceAccountChange: String, CaseIterable, Sendable, Comparable {
+    case added, removed, rolesChanged = "roles_changed", secretAdded = "secret_added", secretRemoved = "secret_removed"
+
+    static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// An org's service accounts: the last good collection, whether the last one succeeded, and the change counts.
+struct ServiceAccountsState: Sendable {
+    /// By client id, from the last successful collection.
+    var accounts: [String: ServiceAccountRecord] = [:]
+    var lastCollectionSucceeded = false
+    var hasCollected = false
+    /// Nil until the first successful collection, which is the baseline.
+    var changeCounts: [ServiceAccountChange: Int]?
+    /// Unix time of that baseline (OpenMetrics `_created`).
+    var countedSince: Double?
+
+    /// Records a complete collection: the first one sets the baseline; later ones count what changed, by
+    /// account (an account that appears counts `added` only, one that goes `removed` only; secrets are compared
+    /// for accounts present in both).
+    mutating func record(_ accounts: [String: ServiceAccountRecord], at time: Double) -> [(ServiceAccountChange, ServiceAccountRecord)] {
+        var changes: [(ServiceAccountChange, ServiceAccountRecord)] = []
+        if hasCollected {
+            for (clientID, account) in accounts {
+                guard let before = self.accounts[clientID] else {
+                    changes.append((.added, account))
+                    continue
+                }
+                if before.orgRoles != account.orgRoles || before.projectRoles != account.projectRoles {
+                    changes.append((.rolesChanged, account))
+                }
+                for secretID in account.secrets.keys where before.secrets[secretID] == nil {
+                    changes.append((.secretAdded, account))
+                }
+                for secretID in before.secrets.keys where account.secrets[secretID] == nil {
+                    changes.append((.secretRemoved, account))
+                }
+            }
+            for (clientID, account) in self.accounts where accounts[clientID] == nil {
+                changes.append((.removed, account))
+            }
+            var counts = changeCounts ?? [:]
+            for (change, _) in changes { counts[change, default: 0] += 1 }
+            changeCounts = counts
+        } else {
+            changeCounts = Dictionary(uniqueKeysWithValues: ServiceAccountChange.allCases.map { ($0, 0) })
+            countedSince = time
+        }
+        self.accounts = accounts
+        lastCollectionSucceeded = true
+        hasCollected = true
+        return changes
+    }
+}
+
+extension OrgStatus {
+    /// Nil unless the service-account collector has run for this org.
+    var serviceAccounts: ServiceAccountsState? {
+        get { collected[ServiceAccountsState.self] }
+        set { collected[ServiceAccountsState.self] = newValue }
+    }
+}

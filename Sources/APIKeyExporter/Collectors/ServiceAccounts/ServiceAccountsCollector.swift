@@ -1,0 +1,94 @@
+import Foundation
+import Synchronization
+
+/// `service_accounts` (`--[no-]collector.service-accounts`, on by default for Atlas v2 base URLs): the org's service
+/// accounts (Atlas' successor of API keys) with their org roles, their roles in each project, and their secrets,
+/// whose expiry is the slow time bomb the alerts watch. With `--collector.access-list`, each account's access list
+/// too. Changes are counted by account as for keys: baseline first, nothing counted from a failed collection.
+///
+/// An API without service accounts (Cloud Manager, Ops Manager, or a v1.0 base URL) answers 404: the collector is
+/// then marked unsupported for the target, logged once, and no longer asked (not a failure every cycle).
+final class ServiceAccountsCollector: OrgCollector {
+    static let name = "service_accounts"
+    /// Runs after `names` (registry order) to use the project ids it found, but does not need it to succeed.
+    static let dependencies: [String] = []
+
+    private let accessLists: Bool
+    private let unsupported = Mutex(false)
+
+    init(accessLists: Bool) {
+        self.accessLists = accessLists
+    }
+
+    static func make(options: CollectorOptions, target: CollectorTarget, makeClient: () -> AtlasClient) -> ServiceAccountsCollector? {
+        let enabled = options.serviceAccounts ?? target.baseURL.hasSuffix("/api/atlas/v2")
+        return enabled ? ServiceAccountsCollector(accessLists: options.accessLists) : nil
+    }
+
+    func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
+        guard !unsupported.withLock({ $0 }) else { return }
+        let listed: [ServiceAccount]
+        do throws(APIError) {
+            listed = try context.client.listServiceAccounts(orgID: org.orgID)
+        } catch .http(404, _, _) {
+            markUnsupported(context: context)
+            return
+        }
+        var accounts: [String: ServiceAccountRecord] = [:]
+        let redactor = SecretRedactor.shared
+        for account in listed {
+            accounts[account.clientId] = ServiceAccountRecord(
+                clientID: account.clientId, name: redactor.redactKnownSecrets(account.name),
+                description: redactor.redactKnownSecrets(account.description), createdAt: account.createdAt,
+                orgRoles: Set(account.roles), projectRoles: [:],
+                secrets: Dictionary(account.secrets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
+                accessListEntries: nil)
+        }
+        // Project roles, from each project the names collector knows; accounts created in a project are org members
+        // too, so the org listing decides which accounts exist (each counted once per org).
+        for projectID in org.projectNames.keys.sorted() {
+            for account in try context.client.listProjectServiceAccounts(projectID: projectID) where !account.roles.isEmpty {
+                accounts[account.clientId]?.projectRoles[projectID] = Set(account.roles)
+            }
+        }
+        if accessLists {
+            for clientID in accounts.keys.sorted() {
+                accounts[clientID]?.accessListEntries =
+                    try context.client.listServiceAccountAccessList(orgID: org.orgID, clientID: clientID).count
+            }
+        }
+        var state = org.serviceAccounts ?? ServiceAccountsState()
+        let changes = state.record(accounts, at: Date().timeIntervalSince1970)
+        org.serviceAccounts = state
+        for (change, account) in changes {
+            context.logger.info("service account change", metadata: [
+                "target": "\(context.targetName)", "org_id": "\(org.orgID)", "change": "\(change.rawValue)",
+                "client_id": "\(account.clientID)", "name": "\(account.name)",
+                "roles": "\(account.orgRoles.sorted().joined(separator: ","))"])
+        }
+    }
+
+    func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {
+        var state = org.serviceAccounts ?? ServiceAccountsState()
+        state.lastCollectionSucceeded = false
+        org.serviceAccounts = state
+        context.logger.error("service account collection failed; keeping the last known service accounts", metadata: [
+            "target": "\(context.targetName)", "org_id": "\(org.orgID)", "reason": "\(error.reason)", "err": "\(error)"])
+    }
+
+    private func markUnsupported(context: OrgCollectionContext) {
+        let first = unsupported.withLock { unsupported in
+            defer { unsupported = true }
+            return !unsupported
+        }
+        if first {
+            context.logger.warning("this API has no service accounts (404); the service_accounts collector is off for this target",
+                                   metadata: ["target": "\(context.targetName)"])
+        }
+    }
+
+    static func families(_ scope: RenderScope, options: InventoryRenderer.Options) -> [MetricFamily] {
+        ServiceAccountFamilies.counts(scope) + ServiceAccountFamilies.secrets(scope)
+            + (options.keyInfo ? ServiceAccountFamilies.perAccount(scope) : [])
+    }
+}
