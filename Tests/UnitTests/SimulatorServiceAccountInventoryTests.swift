@@ -39,13 +39,13 @@ struct SimulatorServiceAccountInventoryTests {
         try await withSimulator(inventory) { _, running in
             let base = "/api/atlas/v2/orgs/\(inventory.orgs[0].id)/serviceAccounts"
             let plain = try await Self.listAll(running, "\(base)?itemsPerPage=500")
-            #expect(plain.ids == visible)
+            #expect(plain.ids.elementsEqual(visible), "every visible account, in order")
             #expect(plain.sizes == [500, visible.count - 500])
             #expect(plain.totals.allSatisfy { $0 == visible.count })
             #expect(plain.hrefs.count == 1 && plain.hrefs.allSatisfy { $0.contains("pageNum=2&itemsPerPage=500") })
 
             let all = try await Self.listAll(running, "\(base)?itemsPerPage=500&includeSystemManaged=true")
-            #expect(all.ids == accounts.map(\.clientID))
+            #expect(all.ids.elementsEqual(accounts.map(\.clientID)), "every account, in order")
             #expect(all.sizes == [500, 500, 203])
             #expect(all.totals.allSatisfy { $0 == 1_203 })
             #expect(all.hrefs.count == 2 && all.hrefs.allSatisfy { $0.contains("includeSystemManaged=true") })
