@@ -6,7 +6,7 @@ import Synchronization
 
 /// An Atlas-compatible Admin API on a loopback port: `/orgs`, `/orgs/{id}`, `/orgs/{id}/apiKeys` (paginated)
 /// and `/orgs/{id}/apiKeys/{keyId}` under `/api/atlas/v1.0`, `/api/atlas/v2` and `/api/public/v1.0`,
-/// behind real HTTP Digest authentication.
+/// behind real HTTP Digest authentication; service accounts under v2 only (see `ServiceAccountEndpoints.swift`).
 public final class AtlasSimulator: Sendable {
     public static let prefixes = ["/api/atlas/v1.0", "/api/atlas/v2", "/api/public/v1.0"]
     static let versionedMediaType = "application/vnd.atlas.2023-01-01+json"
@@ -117,6 +117,7 @@ public final class AtlasSimulator: Sendable {
             group.get("orgs/:orgID/groups") { request, context in
                 self.listProjects(request, prefix: prefix, orgID: context.parameters.get("orgID") ?? "")
             }
+            addServiceAccountRoutes(group, prefix: prefix)
         }
         return router
     }

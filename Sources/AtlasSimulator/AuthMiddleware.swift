@@ -2,7 +2,7 @@ import HTTPTypes
 import Hummingbird
 
 /// Checks credentials on every API request (Digest for API keys, bearer tokens for service accounts), and the
-/// versioned media type under `/api/atlas/v2`. The token endpoint authenticates its clients itself.
+/// versioned media type under `/api/atlas/v2` (each endpoint's own: see `AtlasSimulator.requiredMediaType`). The token endpoint authenticates its clients itself.
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let simulator: AtlasSimulator
 
@@ -57,8 +57,8 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
             headers[.wwwAuthenticate] = simulator.authenticator.challenge(stale: outcome == .staleNonce)
             return simulator.error(401, "UNAUTHORIZED", "You are not authorized for this resource.", headers: headers)
         }
-        if request.uri.path.hasPrefix("/api/atlas/v2/"),
-           !(request.headers[.accept] ?? "").contains(AtlasSimulator.versionedMediaType) {
+        if let required = AtlasSimulator.requiredMediaType(forPath: request.uri.path),
+           !(request.headers[.accept] ?? "").contains(required) {
             return simulator.error(406, "INVALID_VERSION_DATE", "Invalid accept header or version date.")
         }
         if let burst = simulator.takeBurst() {

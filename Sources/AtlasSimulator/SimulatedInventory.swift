@@ -61,12 +61,16 @@ public struct SimulatedOrg: Sendable, Equatable {
     public var projects: [SimulatedProject]
     /// In the order the API lists them.
     public var keys: [SimulatedKey]
+    /// Service accounts (Atlas only), in the order the API lists them.
+    public var serviceAccounts: [SimulatedServiceAccount]
 
-    public init(id: String, name: String, projects: [SimulatedProject] = [], keys: [SimulatedKey] = []) {
+    public init(id: String, name: String, projects: [SimulatedProject] = [], keys: [SimulatedKey] = [],
+                serviceAccounts: [SimulatedServiceAccount] = []) {
         self.id = id
         self.name = name
         self.projects = projects
         self.keys = keys
+        self.serviceAccounts = serviceAccounts
     }
 }
 
@@ -115,12 +119,21 @@ public struct InventoryGenerator: Sendable {
     public var projectsPerOrg: Int
     /// Newest possible key creation time (Unix seconds).
     public var now: UInt32
+    /// Service accounts per org, by org index; missing entries are 0. Accounts come from a random stream of their
+    /// own, so the keys of a seed are the same with or without them.
+    public var serviceAccountsPerOrg: [Int]
+    /// The moment service account times are relative to (Unix seconds): secrets expired before it, expiring
+    /// within 3 days, 14 days, or later. Defaults to `now`.
+    public var secretClock: UInt32
 
-    public init(seed: UInt64 = 42, keysPerOrg: [Int], projectsPerOrg: Int = 5, now: UInt32 = 1_795_000_000) {
+    public init(seed: UInt64 = 42, keysPerOrg: [Int], projectsPerOrg: Int = 5, now: UInt32 = 1_795_000_000,
+                serviceAccountsPerOrg: [Int] = [], secretClock: UInt32? = nil) {
         self.seed = seed
         self.keysPerOrg = keysPerOrg
         self.projectsPerOrg = projectsPerOrg
         self.now = now
+        self.serviceAccountsPerOrg = serviceAccountsPerOrg
+        self.secretClock = secretClock ?? now
     }
 
     static let orgRoles: [(String, Int)] = [
@@ -140,6 +153,7 @@ public struct InventoryGenerator: Sendable {
 
     public func generate() -> SimulatedInventory {
         var random = SeededGenerator(seed: seed)
+        var accountRandom = SeededGenerator(seed: seed ^ Self.serviceAccountSeedSalt)
         var orgs: [SimulatedOrg] = []
         for (orgIndex, keyCount) in keysPerOrg.enumerated() {
             let orgID = Self.objectID(time: now - 200_000_000 + UInt32(orgIndex), using: &random)
@@ -152,7 +166,12 @@ public struct InventoryGenerator: Sendable {
             for keyIndex in 0..<keyCount {
                 keys.append(makeKey(index: keyIndex, orgID: orgID, projects: projects, using: &random))
             }
-            orgs.append(SimulatedOrg(id: orgID, name: "Org \(orgIndex + 1)", projects: projects, keys: keys))
+            let accountCount = orgIndex < serviceAccountsPerOrg.count ? max(0, serviceAccountsPerOrg[orgIndex]) : 0
+            let accounts = (0..<accountCount).map { index in
+                makeServiceAccount(index: index, projects: projects, now: secretClock, using: &accountRandom)
+            }
+            orgs.append(SimulatedOrg(id: orgID, name: "Org \(orgIndex + 1)", projects: projects, keys: keys,
+                                     serviceAccounts: accounts))
         }
         return SimulatedInventory(orgs: orgs)
     }

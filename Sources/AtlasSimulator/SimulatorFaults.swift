@@ -59,6 +59,8 @@ public struct SimulatorStats: Sendable, Equatable {
     public var tokenRequests = 0
     public var singleKeyRequests = 0
     public var accessListRequests = 0
+    /// Requests to any service account endpoint, under every prefix.
+    public var serviceAccountRequests = 0
     /// The last `pathMemory` requests (path and arrival), oldest first.
     public var recentRequests: [SimulatorRequest] = []
     static let pathMemory = 2000

@@ -6,10 +6,11 @@ import Hummingbird
 extension AtlasSimulator {
     // MARK: Pagination
 
-    /// `pageNum` (default 1) and `itemsPerPage` (default 100, at most 500), with `self`, `previous` and `next` links.
+    /// `pageNum` (default 1) and `itemsPerPage` (default 100, at most 500), with `self`, `previous` and `next` links;
+    /// `carriedQuery` (e.g. `&includeSystemManaged=true`) is kept in every link, as the filter it holds must be.
     func paginate<Item, Body: Encodable>(
         _ request: Request, prefix: String, path: String, items: [Item], damage: BodyDamage? = nil,
-        cache: (key: String, generation: Int)? = nil, _ transform: (Item) -> Body
+        cache: (key: String, generation: Int)? = nil, carriedQuery: String = "", _ transform: (Item) -> Body
     ) -> Response {
         let query = request.uri.queryParameters
         let pageNumText = query["pageNum"].map(String.init) ?? "1"
@@ -28,7 +29,7 @@ extension AtlasSimulator {
             pageItems[0] = items[start - 1]
         }
         let base = baseURL(request, prefix: prefix) + path
-        func href(_ page: Int) -> String { "\(base)?pageNum=\(page)&itemsPerPage=\(itemsPerPage)" }
+        func href(_ page: Int) -> String { "\(base)?pageNum=\(page)&itemsPerPage=\(itemsPerPage)\(carriedQuery)" }
         var links = [APIBody.Link(href: href(pageNum), rel: "self")]
         if pageNum > 1 { links.insert(.init(href: href(pageNum - 1), rel: "previous"), at: 0) }
         let nextAllowed = faults.omitNextLinkAfterPage.map { pageNum < $0 } ?? true
