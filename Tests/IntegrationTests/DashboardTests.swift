@@ -95,7 +95,9 @@ struct DashboardTests {
 
     @Test("every dashboard query returns data from a live exporter; the alert rules load and an alert fires")
     func liveQueries() async throws {
-        let generator = InventoryGenerator(seed: 31, keysPerOrg: [60, 140], projectsPerOrg: 4)
+        // Service accounts with secrets relative to now: expired, expiring within 3 and 14 days, later, never used.
+        let generator = InventoryGenerator(seed: 31, keysPerOrg: [60, 140], projectsPerOrg: 4, serviceAccountsPerOrg: [5, 9],
+                                           secretClock: UInt32(Date().timeIntervalSince1970))
         let inventory = generator.generate()
         try await withSimulator(inventory) { simulator, running in
             let exporter = try ExporterProcess(
