@@ -125,10 +125,14 @@ struct WebHardeningTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("brute-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
+        // Three users, so that three "first scrapes" (nothing verified yet) can be measured during one attack: on a
+        // machine busy with other suites one measurement can catch a load spike; the fix must win at least once, and
+        // without it every one waits behind the whole queue of wrong passwords.
         let password = "scrape-pass-\(UUID().uuidString.prefix(8))"
-        let hash = try Self.bcryptHash(password, cost: attack.cost)
+        var users = "basic_auth_users:\n  prometheus: '\(try Self.bcryptHash(password, cost: attack.cost))'\n"
+        for index in 1...2 { users += "  prometheus\(index): '\(try Self.bcryptHash(password, cost: attack.cost))'\n" }
         let webConfig = directory.appendingPathComponent("web.yml")
-        try Data("basic_auth_users:\n  prometheus: '\(hash)'\n".utf8).write(to: webConfig)
+        try Data(users.utf8).write(to: webConfig)
         let exporter = try ExporterProcess(
             arguments: ["--demo", "--web.listen-address", "127.0.0.1:0", "--web.config.file", webConfig.path], environment: [:])
         let port = try await exporter.waitForListeningPort()
@@ -168,19 +172,25 @@ struct WebHardeningTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         // Prometheus's first scrape after a restart: a new connection, the right password, nothing verified yet.
-        let basic = "Authorization: Basic " + Data("prometheus:\(password)".utf8).base64EncodedString()
-        let started = ContinuousClock.now
-        let scrape = try await offPool { try CurlEasyHandle(options: TransportOptions()).get(url, headers: [basic]) }
-        let latency = ContinuousClock.now - started
+        var latencies: [Duration] = []
+        var statuses: [Int] = []
+        for user in ["prometheus", "prometheus1", "prometheus2"] {
+            let basic = "Authorization: Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+            let started = ContinuousClock.now
+            let scrape = try await offPool { try CurlEasyHandle(options: TransportOptions()).get(url, headers: [basic]) }
+            latencies.append(ContinuousClock.now - started)
+            statuses.append(scrape.status)
+        }
+        let latency = latencies.min() ?? .seconds(3600)
         tally.stop.store(true, ordering: .relaxed)
         for attacker in attackers { try await attacker.value }
         let counts = tally.counts.withLock { $0 }
-        print("brute force of \(attack.testDescription): correct scrape \(scrape.status) in \(latency); attackers got "
+        print("brute force of \(attack.testDescription): correct first scrapes \(statuses) in \(latencies); attackers got "
               + "\(counts.unauthorized) × 401, \(counts.unavailable) × 503, \(counts.other) other, \(counts.errors) errors")
 
         #expect(sustained(), "the brute force was under way")
-        #expect(scrape.status == 200)
-        #expect(latency < .seconds(2), "the correct scrape waited \(latency) behind wrong passwords")
+        #expect(statuses == [200, 200, 200])
+        #expect(latency < .seconds(2), "the correct scrapes waited \(latencies) behind wrong passwords")
         #expect(counts.unavailable > 0, "checks beyond the bound were refused")
         #expect(counts.retryAfter == ["1"])
         #expect(counts.other == 0 && counts.errors == 0)
