@@ -185,7 +185,7 @@ struct ExporterCommand: AsyncParsableCommand {
                     "targets": "\(config.targets.map(\.name).joined(separator: ","))", "poll_interval": "\(config.pollInterval)",
                 ])
                 if let demoURL {
-                    logger.info("demo mode: polling the built-in API simulator, which changes a key every 20s",
+                    logger.info("demo mode: polling the built-in API simulator, which changes a key or a service account every 20s",
                                 metadata: ["url": "\(demoURL)"])
                 }
                 logger.info("listening", metadata: [
