@@ -67,13 +67,13 @@ public struct ServiceAccountSecret: Decodable, Sendable, Equatable {
 
 /// Times as the Admin API writes them: ISO 8601 UTC, with or without fractional seconds.
 public enum ISOTime {
-    /// Unix seconds, fractions kept; nil for nil or unreadable text.
+    /// Unix seconds, fractions kept to the millisecond (the API's precision; the parser's binary rounding would
+    /// otherwise print `.1929998` for `.193`); nil for nil or unreadable text.
     public static func seconds(_ text: String?) -> Double? {
         guard let text else { return nil }
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) {
-            return date.timeIntervalSince1970
-        }
-        if let date = try? Date(text, strategy: .iso8601) { return date.timeIntervalSince1970 }
-        return nil
+        let parsed = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+            ?? (try? Date(text, strategy: .iso8601))
+        guard let seconds = parsed?.timeIntervalSince1970 else { return nil }
+        return (seconds * 1000).rounded() / 1000
     }
 }
