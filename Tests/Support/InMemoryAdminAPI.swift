@@ -15,6 +15,12 @@ public final class InMemoryAdminAPI: AdminAPI {
         public var keys: [APIKey] = []
         /// Key id → access list.
         public var accessLists: [String: [AccessListEntry]] = [:]
+        /// With their org roles (system-managed ones left out, as the API does by default).
+        public var serviceAccounts: [ServiceAccount] = []
+        /// Project id → the accounts with roles there, with those roles.
+        public var projectServiceAccounts: [String: [ServiceAccount]] = [:]
+        /// Client id → access list.
+        public var serviceAccountAccessLists: [String: [AccessListEntry]] = [:]
     }
 
     /// In the order the API lists them.
@@ -39,8 +45,29 @@ public final class InMemoryAdminAPI: AdminAPI {
                 },
                 accessLists: Dictionary(uniqueKeysWithValues: org.keys.map { key in
                     (key.id, key.accessList.map(Self.accessListEntry))
+                }),
+                serviceAccounts: org.serviceAccounts.filter { !$0.isSystemManaged }.map { Self.serviceAccount($0, roles: $0.orgRoles) },
+                projectServiceAccounts: Dictionary(uniqueKeysWithValues: org.projects.map { project in
+                    (project.id, org.serviceAccounts.filter { !$0.isSystemManaged && !($0.projectRoles[project.id] ?? []).isEmpty }
+                        .map { Self.serviceAccount($0, roles: $0.projectRoles[project.id] ?? []) })
+                }),
+                serviceAccountAccessLists: Dictionary(uniqueKeysWithValues: org.serviceAccounts.map { account in
+                    (account.clientID, account.accessList.map(Self.accessListEntry))
                 }))
         })
+    }
+
+    /// An account as the API lists it, with `roles` (org or project ones), times to the millisecond.
+    public static func serviceAccount(_ account: SimulatedServiceAccount, roles: [String]) -> ServiceAccount {
+        func time(_ seconds: UInt32, _ milliseconds: UInt16?) -> Double { Double(seconds) + Double(milliseconds ?? 0) / 1000 }
+        return ServiceAccount(
+            clientId: account.clientID, name: account.name, description: account.description,
+            createdAt: time(account.created, account.milliseconds), roles: roles,
+            secrets: account.secrets.map { secret in
+                ServiceAccountSecret(id: secret.id, createdAt: time(secret.created, secret.milliseconds),
+                                     expiresAt: time(secret.expires, secret.milliseconds),
+                                     lastUsedAt: secret.lastUsed.map { time($0, secret.milliseconds) })
+            })
     }
 
     /// An entry as the API shows it: a bare address also as a /32 block, times in ISO 8601.
@@ -78,6 +105,26 @@ public final class InMemoryAdminAPI: AdminAPI {
         let path = "/orgs/\(orgID)/apiKeys/\(keyID)/accessList"
         guard let list = try org(orgID, path: path).accessLists[keyID] else { throw Self.keyNotFound(keyID, path: path) }
         return list
+    }
+
+    public func listServiceAccounts(orgID: String) throws(APIError) -> [ServiceAccount] {
+        try org(orgID, path: "/orgs/\(orgID)/serviceAccounts").serviceAccounts
+    }
+
+    public func listProjectServiceAccounts(projectID: String) throws(APIError) -> [ServiceAccount] {
+        let path = "/groups/\(projectID)/serviceAccounts"
+        try record(path)
+        guard let accounts = orgs.lazy.compactMap({ $0.projectServiceAccounts[projectID] }).first else {
+            throw .http(status: 404, body: AtlasErrorBody(error: 404, errorCode: "GROUP_NOT_FOUND",
+                                                          detail: "No group with ID \(projectID) exists.", reason: "Not Found"),
+                        url: "memory:" + path)
+        }
+        return accounts
+    }
+
+    public func listServiceAccountAccessList(orgID: String, clientID: String) throws(APIError) -> [AccessListEntry] {
+        let path = "/orgs/\(orgID)/serviceAccounts/\(clientID)/accessList"
+        return try org(orgID, path: path).serviceAccountAccessLists[clientID] ?? []
     }
 
     private func record(_ path: String) throws(APIError) {

@@ -19,6 +19,8 @@ struct AdminAPIContractTests {
         var projects: [[Project]] = []
         var singleKeys: [APIKey] = []
         var accessLists: [[AccessListEntry]] = []
+        var serviceAccounts: [[ServiceAccount]] = []
+        var projectServiceAccounts: [[ServiceAccount]] = []
         var failures: [Failure?] = []
     }
 
@@ -44,6 +46,10 @@ struct AdminAPIContractTests {
                 answers.named.append(try api.organization(id: org.id))
                 answers.keys.append(try api.listAPIKeys(orgID: org.id))
                 answers.projects.append(try api.listProjects(orgID: org.id))
+                answers.serviceAccounts.append(try api.listServiceAccounts(orgID: org.id))
+                for project in org.projects {
+                    answers.projectServiceAccounts.append(try api.listProjectServiceAccounts(projectID: project.id))
+                }
             }
             // A key with an access list and one without (the generator gives some keys one).
             let sampled = [org.keys.first { !$0.accessList.isEmpty }, org.keys.first { $0.accessList.isEmpty }]
@@ -65,7 +71,8 @@ struct AdminAPIContractTests {
     @Test("every endpoint, paged listings and unknown ids included")
     func sameAnswers() async throws {
         // 620 keys: two pages, so the client's paging is part of what is compared.
-        let inventory = InventoryGenerator(seed: 91, keysPerOrg: [620, 7, 0], projectsPerOrg: 3).generate()
+        let inventory = InventoryGenerator(seed: 91, keysPerOrg: [620, 7, 0], projectsPerOrg: 3,
+                                           serviceAccountsPerOrg: [7, 0, 3]).generate()
         let real = try await withSimulator(inventory) { _, running in
             let baseURL = running.baseURL()
             return try await offPool {
@@ -87,6 +94,9 @@ struct AdminAPIContractTests {
         #expect(remembered.projects == real.projects)
         #expect(remembered.singleKeys == real.singleKeys)
         #expect(remembered.accessLists == real.accessLists)
+        #expect(real.serviceAccounts.map(\.count).reduce(0, +) > 0, "the inventory has service accounts to compare")
+        #expect(remembered.serviceAccounts == real.serviceAccounts)
+        #expect(remembered.projectServiceAccounts == real.projectServiceAccounts)
         #expect(remembered.failures == real.failures)
         #expect(memory.requests.contains("/orgs/\(inventory.orgs[0].id)/apiKeys"))
     }

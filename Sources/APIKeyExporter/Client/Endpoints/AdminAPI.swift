@@ -17,6 +17,12 @@ public protocol AdminAPI {
     func listProjects(orgID: String) throws(APIError) -> [Project]
     /// A key's IP access list; empty means the key is usable from any address.
     func listAccessList(orgID: String, keyID: String) throws(APIError) -> [AccessListEntry]
+    /// The org's service accounts with their org roles and secrets (Atlas v2; a 404 elsewhere).
+    func listServiceAccounts(orgID: String) throws(APIError) -> [ServiceAccount]
+    /// The service accounts with access to a project, with their roles in it.
+    func listProjectServiceAccounts(projectID: String) throws(APIError) -> [ServiceAccount]
+    /// A service account's IP access list.
+    func listServiceAccountAccessList(orgID: String, clientID: String) throws(APIError) -> [AccessListEntry]
 }
 
 extension AdminAPI {
