@@ -55,9 +55,18 @@ struct ServiceAccountCollectorTests {
         try await withSimulator(inventory) { simulator, running in
             let handle = PollerHandle(poller: TestTargets.make(
                 running.baseURL(), orgs: .configured(inventory.orgs.map(\.id).sorted()),
-                collectors: CollectorOptions(serviceAccounts: true)))
+                collectors: CollectorOptions(accessLists: true, serviceAccounts: true)))
             _ = try await handle.poll()
             let (ok, state) = try await handle.poll()
+            // With --collector.access-list, each account's access list entries.
+            let entries = try Self.samples(state, "mongodb_service_account_access_list_entries")
+            var expectedEntries: [String: Double] = [:]
+            for org in inventory.orgs {
+                for account in org.serviceAccounts where !account.isSystemManaged {
+                    expectedEntries[account.clientID] = Double(account.accessList.count)
+                }
+            }
+            #expect(Dictionary(uniqueKeysWithValues: entries.map { ($0.labels["client_id"] ?? "", $0.value) }) == expectedEntries)
             #expect(ok)
             #expect(state.collectorOutcomes["service_accounts"]?.succeeded == true)
             #expect(state.requestsByCode["406"] == nil, "a service-account request went out without its media type")
