@@ -78,6 +78,9 @@ struct ExporterCommand: AsyncParsableCommand {
     @OptionGroup(title: "The service-account collector")
     var serviceAccountsCollector: ServiceAccountsCollectorFlags
 
+    @OptionGroup(title: "The activity-feed collector")
+    var activityFeedCollector: ActivityFeedCollectorFlags
+
     @Option(name: .customLong("log.level"), help: "debug, info, warn or error.")
     var logLevel = RawSettings().logLevel
 
@@ -153,6 +156,7 @@ struct ExporterCommand: AsyncParsableCommand {
         keysCollector.apply(to: &raw)
         accessListCollector.apply(to: &raw, demo: demo)
         serviceAccountsCollector.apply(to: &raw)
+        activityFeedCollector.apply(to: &raw)
         raw.pollConcurrency = pollConcurrency
         raw.shardCount = shardCount
         raw.shardIndex = shardIndex

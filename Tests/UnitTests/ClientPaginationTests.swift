@@ -98,7 +98,7 @@ struct ClientPaginationTests {
             let baseURL = running.baseURL()
             let counter = RequestCounter()
             let handle = PollerHandle(poller: TestTargets.make(
-                baseURL, orgs: .configured([inventory.orgs[0].id]), collectors: CollectorOptions(orgConcurrency: 1, serviceAccounts: false), counter: counter))
+                baseURL, orgs: .configured([inventory.orgs[0].id]), collectors: CollectorOptions(orgConcurrency: 1, serviceAccounts: false, activityFeed: false), counter: counter))
             let (first, _) = try await handle.poll()
             #expect(first)
             try await Task.sleep(for: .milliseconds(3300))

@@ -11,7 +11,7 @@ struct CollectorSeamTests {
         let inventory = InventoryGenerator(seed: 121, keysPerOrg: [12, 5]).generate()
         return try await withSimulator(inventory) { simulator, running in
             simulator.faults = faults
-            let collectors = CollectorOptions(accessLists: true, accessListConcurrency: 2, orgConcurrency: 2, serviceAccounts: false)
+            let collectors = CollectorOptions(accessLists: true, accessListConcurrency: 2, orgConcurrency: 2, serviceAccounts: false, activityFeed: false)
             let handle = PollerHandle(poller: TestTargets.make(
                 running.baseURL(), orgs: .configured(inventory.orgs.map(\.id).sorted()), collectors: collectors,
                 retry: RetryPolicy(maxAttempts: 1, baseDelay: .milliseconds(1))))
@@ -58,7 +58,7 @@ struct CollectorSeamTests {
     @Test("the registry: unique names, dependencies registered before their dependents")
     func registry() {
         let names = CollectorRegistry.all.map { $0.name }
-        #expect(names == ["keys", "names", "access_list", "service_accounts"])
+        #expect(names == ["keys", "names", "access_list", "service_accounts", "activity_feed"])
         for (index, collector) in CollectorRegistry.all.enumerated() {
             for dependency in collector.dependencies {
                 #expect(names.prefix(index).contains(dependency), "\(collector.name) runs before \(dependency)")

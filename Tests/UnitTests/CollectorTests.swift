@@ -9,7 +9,7 @@ import Testing
 struct CollectorTests {
     static func makeTarget(_ baseURL: String, orgs: OrgSelection, accessLists: Bool) -> PollerHandle {
         PollerHandle(poller: TestTargets.make(
-            baseURL, orgs: orgs, collectors: CollectorOptions(accessLists: accessLists, accessListConcurrency: 3, serviceAccounts: false)))
+            baseURL, orgs: orgs, collectors: CollectorOptions(accessLists: accessLists, accessListConcurrency: 3, serviceAccounts: false, activityFeed: false)))
     }
 
     @Test("access lists: entries, last use and open keys match the API; a failure keeps them, marked stale")

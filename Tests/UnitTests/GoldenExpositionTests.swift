@@ -32,7 +32,7 @@ struct GoldenExpositionTests {
     func golden() async throws {
         let inventory = InventoryGenerator(seed: 7, keysPerOrg: [240, 35, 730], projectsPerOrg: 6).generate()
         try await withSimulator(inventory) { _, running in
-            let collectors = CollectorOptions(accessLists: true, accessListConcurrency: 1, orgConcurrency: 1, serviceAccounts: false)
+            let collectors = CollectorOptions(accessLists: true, accessListConcurrency: 1, orgConcurrency: 1, serviceAccounts: false, activityFeed: false)
             let handle = PollerHandle(poller: TestTargets.make(running.baseURL(), orgs: .discover, collectors: collectors))
             let (ok, state) = try await handle.poll()
             #expect(ok)

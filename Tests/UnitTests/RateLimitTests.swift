@@ -25,7 +25,7 @@ struct RateLimitTests {
             let counter = RequestCounter()
             let orgs = inventory.orgs.map(\.id).sorted()
             let handle = PollerHandle(poller: TestTargets.make(
-                running.baseURL(), orgs: .configured(orgs), collectors: CollectorOptions(orgConcurrency: 4, serviceAccounts: false), counter: counter))
+                running.baseURL(), orgs: .configured(orgs), collectors: CollectorOptions(orgConcurrency: 4, serviceAccounts: false, activityFeed: false), counter: counter))
             let started = ContinuousClock.now
             let (ok, state) = try await handle.poll()
             let elapsed = ContinuousClock.now - started
@@ -54,7 +54,7 @@ struct RateLimitTests {
             simulator.faults = faults
             let orgs = inventory.orgs.map(\.id).sorted()
             let handle = PollerHandle(poller: TestTargets.make(
-                running.baseURL(), orgs: .configured(orgs), collectors: CollectorOptions(orgConcurrency: 4, serviceAccounts: false)))
+                running.baseURL(), orgs: .configured(orgs), collectors: CollectorOptions(orgConcurrency: 4, serviceAccounts: false, activityFeed: false)))
             let started = ContinuousClock.now
             let (ok, state) = try await handle.poll()
             #expect(ok)
@@ -74,7 +74,7 @@ struct RateLimitTests {
             faults.burstRetryAfter = "600"
             simulator.faults = faults
             let orgs = inventory.orgs.map(\.id).sorted()
-            let poller = TestTargets.make(running.baseURL(), orgs: .configured(orgs), collectors: CollectorOptions(orgConcurrency: 2, serviceAccounts: false))
+            let poller = TestTargets.make(running.baseURL(), orgs: .configured(orgs), collectors: CollectorOptions(orgConcurrency: 2, serviceAccounts: false, activityFeed: false))
             let handle = PollerHandle(poller: poller)
             let started = ContinuousClock.now
             let (ok, state) = try await offPool { (handle.poller.pollOnce(deadline: .now + .seconds(5)), handle.poller.state) }

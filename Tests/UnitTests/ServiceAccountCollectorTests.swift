@@ -55,7 +55,7 @@ struct ServiceAccountCollectorTests {
         try await withSimulator(inventory) { simulator, running in
             let handle = PollerHandle(poller: TestTargets.make(
                 running.baseURL(), orgs: .configured(inventory.orgs.map(\.id).sorted()),
-                collectors: CollectorOptions(accessLists: true, serviceAccounts: true)))
+                collectors: CollectorOptions(accessLists: true, serviceAccounts: true, activityFeed: false)))
             _ = try await handle.poll()
             let (ok, state) = try await handle.poll()
             // With --collector.access-list, each account's access list entries.
@@ -83,7 +83,7 @@ struct ServiceAccountCollectorTests {
         let orgID = inventory.orgs[0].id
         try await withSimulator(inventory) { simulator, running in
             let handle = PollerHandle(poller: TestTargets.make(
-                running.baseURL(), orgs: .configured([orgID]), collectors: CollectorOptions(serviceAccounts: true)))
+                running.baseURL(), orgs: .configured([orgID]), collectors: CollectorOptions(serviceAccounts: true, activityFeed: false)))
             _ = try await handle.poll()  // the baseline
             var random = SeededGenerator(seed: 133)
             var expected = ["added": 0, "removed": 0, "roles_changed": 0, "secret_added": 0, "secret_removed": 0]
@@ -147,7 +147,7 @@ struct ServiceAccountCollectorTests {
             let sink = LogSink.capturing()
             let handle = PollerHandle(poller: TestTargets.make(
                 running.baseURL("/api/public/v1.0"), orgs: .configured([inventory.orgs[0].id]), sink: sink,
-                collectors: CollectorOptions(serviceAccounts: true)))
+                collectors: CollectorOptions(serviceAccounts: true, activityFeed: false)))
             for _ in 0..<3 { _ = try await handle.poll() }
             let (ok, state) = try await handle.poll()
             #expect(ok)

@@ -24,6 +24,13 @@ protocol OrgCollector: AnyObject, Sendable {
 
     /// Records a failed `collect` (keep what was known, mark it stale, log one line).
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext)
+
+    /// Called before each cycle's orgs (for once-per-cycle bookkeeping); does nothing by default.
+    func cycleStarted()
+}
+
+extension OrgCollector {
+    func cycleStarted() {}
 }
 
 /// What a collector gets to work with for one org.
@@ -61,6 +68,7 @@ enum CollectorRegistry {
         NamesCollector.self,
         AccessListCollector.self,
         ServiceAccountsCollector.self,
+        ActivityFeedCollector.self,
     ]
 
     /// The enabled collectors of one target, in running order.

@@ -18,9 +18,14 @@ public struct CollectorOptions: Sendable {
     public var shard = Shard.all
     /// `--[no-]collector.service-accounts`; nil: on for Atlas v2 base URLs only.
     public var serviceAccounts: Bool?
+    /// `--[no-]collector.activity-feed`.
+    public var activityFeed = true
+    /// `--collector.activity-feed.lookback`: how far the first read after start goes back (the poll interval).
+    public var activityFeedLookback: Duration = .seconds(300)
 
     public init(accessLists: Bool = false, accessListConcurrency: Int = 4, orgConcurrency: Int = 4, shard: Shard = .all,
-                serviceAccounts: Bool? = nil) {
+                serviceAccounts: Bool? = nil, activityFeed: Bool = true) {
+        self.activityFeed = activityFeed
         self.accessLists = accessLists
         self.accessListConcurrency = accessListConcurrency
         self.orgConcurrency = orgConcurrency

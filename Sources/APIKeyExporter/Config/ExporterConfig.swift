@@ -22,6 +22,9 @@ public struct RawSettings: Sendable {
     public var accessListConcurrency = 4
     /// nil: on for Atlas v2 base URLs only.
     public var serviceAccounts: Bool?
+    public var activityFeed = true
+    /// nil: the poll interval.
+    public var activityFeedLookback: String?
     public var pollConcurrency = 4
     public var shardCount = 1
     public var shardIndex = "0"
@@ -84,6 +87,10 @@ public struct ExporterConfig: Sendable {
                                       orgConcurrency: raw.pollConcurrency,
                                       shard: try Shard.parse(count: raw.shardCount, index: raw.shardIndex, hostname: hostname))
         collectors.serviceAccounts = raw.serviceAccounts
+        collectors.activityFeed = raw.activityFeed
+        collectors.activityFeedLookback = try raw.activityFeedLookback.map { (text: String) throws(ConfigError) in
+            try Self.duration(text, field: "--collector.activity-feed.lookback", range: DurationRange.interval)
+        } ?? pollInterval
         logLevel = try Self.logLevel(raw.logLevel)
         guard let format = LogFormat(rawValue: raw.logFormat) else {
             throw ConfigError(field: "--log.format", "\"\(raw.logFormat)\" is not one of logfmt, json")

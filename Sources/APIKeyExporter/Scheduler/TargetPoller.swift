@@ -68,6 +68,7 @@ public final class TargetPoller {
         // Each org's status moves out of the state into its job, so its previous snapshot is freed as soon as the
         // org is polled: a cycle holds one inventory and one org, not two inventories. The state is only read
         // after the cycle.
+        for collector in collectors { collector.cycleStarted() }
         var jobs: [(status: OrgStatus, listedName: String?)] = []
         jobs.reserveCapacity(orgs.count)
         for org in orgs {

@@ -125,12 +125,13 @@ public final class AtlasClient: AdminAPI {
     /// replaces the base URL's media type (the service-account endpoints want their own version).
     func listAll<Element: Decodable & Sendable>(
         path: String, id: KeyPath<Element, String>, countMismatches: inout Int, accept: String? = nil,
+        filters: [(String, String)] = [],
         fastDecode: ([UInt8]) -> ListPage<Element>? = { _ in nil }, keep: (Element) -> Element = { $0 }
     ) throws(APIError) -> [Element] {
         try pagination.readListing(
             url: baseURL + path, id: id, countMismatches: &countMismatches,
             fetch: { (query, maxBodyBytes) throws(APIError) -> (CurlResponse, String) in
-                try getSuccessful(path: path, query: query, maxBodyBytes: maxBodyBytes, accept: accept)
+                try getSuccessful(path: path, query: filters + query, maxBodyBytes: maxBodyBytes, accept: accept)
             },
             decode: { (response, url) throws(APIError) -> ListPage<Element> in
                 try decoder.decode(response, url: url, fastDecode: fastDecode)

@@ -1,0 +1,44 @@
+/// One event of an organization's activity feed (`GET /orgs/{orgId}/events`). Only what the exporter uses is
+/// decoded: the type, when, who acted and from where, and which key the event is about.
+public struct ActivityEvent: Decodable, Sendable, Equatable {
+    public var id: String
+    public var eventTypeName: String
+    /// Unix seconds, to the millisecond; nil when unreadable.
+    public var created: Double?
+    /// The acting user, when a user acted.
+    public var username: String?
+    /// The acting API key's public key, when a key acted.
+    public var publicKey: String?
+    public var remoteAddress: String?
+    /// The public key of the API key the event is about (the v2 spec's `targetPublicKey`); no field holds its id.
+    public var targetPublicKey: String?
+
+    public init(id: String, eventTypeName: String, created: Double?, username: String? = nil, publicKey: String? = nil,
+                remoteAddress: String? = nil, targetPublicKey: String? = nil) {
+        self.id = id
+        self.eventTypeName = eventTypeName
+        self.created = created
+        self.username = username
+        self.publicKey = publicKey
+        self.remoteAddress = remoteAddress
+        self.targetPublicKey = targetPublicKey
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, eventTypeName, created, username, publicKey, remoteAddress, targetPublicKey
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        eventTypeName = try container.decodeIfPresent(String.self, forKey: .eventTypeName) ?? ""
+        created = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .created))
+        username = try container.decodeIfPresent(String.self, forKey: .username)
+        publicKey = try container.decodeIfPresent(String.self, forKey: .publicKey)
+        remoteAddress = try container.decodeIfPresent(String.self, forKey: .remoteAddress)
+        targetPublicKey = try container.decodeIfPresent(String.self, forKey: .targetPublicKey)
+    }
+
+    /// Who acted: the user name, or the acting API key's public key.
+    public var actor: String { username ?? publicKey.map { "api key \($0)" } ?? "" }
+}

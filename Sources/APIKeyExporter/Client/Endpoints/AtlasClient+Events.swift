@@ -1,0 +1,19 @@
+import Foundation
+
+/// The activity feed.
+extension AtlasClient {
+    /// The org's events created at or after `since` (Unix seconds), every page.
+    public func listEvents(orgID: String, since: Double) throws(APIError) -> [ActivityEvent] {
+        var mismatches = 0
+        let minDate = Date(timeIntervalSince1970: since).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        return try listAll(path: "/orgs/\(Self.escapePathSegment(orgID))/events", id: \ActivityEvent.id,
+                           countMismatches: &mismatches, filters: [("minDate", Self.escapeQueryValue(minDate))])
+    }
+
+    /// A query value with everything but unreserved characters percent-encoded (`:` and `+` of a date included).
+    static func escapeQueryValue(_ value: String) -> String {
+        var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        allowed.insert(charactersIn: "-_.~")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+}

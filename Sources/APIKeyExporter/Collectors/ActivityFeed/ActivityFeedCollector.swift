@@ -1,0 +1,82 @@
+import Foundation
+import Synchronization
+
+/// `activity_feed` (`--[no-]collector.activity-feed`, on by default): the org's activity feed, which records every
+/// key event with who acted and from where. It catches what consecutive listings cannot: a key created and deleted
+/// between two polls (`mongodb_api_keys_transient_total`). Events are counted by id, never twice; each read goes back
+/// an overlap before the previous one (the feed is eventually consistent), and the first goes back `lookback`, so a
+/// restart opens no blind window.
+///
+/// Reading the feed may need more than listing keys (MongoDB's docs name the Organization Member role): a 403 fails
+/// this collector only, logged once per cycle and target, and the key inventory is unaffected.
+final class ActivityFeedCollector: OrgCollector {
+    static let name = "activity_feed"
+    /// Compares the feed with the org's current listing.
+    static let dependencies = [KeysCollector.name]
+    /// How far each read reaches back before the previous one: events may appear in the feed a little late.
+    static let overlap: Double = 600
+
+    private let lookback: Duration
+    /// Whether this cycle already logged a refusal (one line per cycle and target, not one per org).
+    private let refusalLogged = Mutex(false)
+
+    init(lookback: Duration) {
+        self.lookback = lookback
+    }
+
+    static func make(options: CollectorOptions, target: CollectorTarget, makeClient: () -> AtlasClient) -> ActivityFeedCollector? {
+        options.activityFeed ? ActivityFeedCollector(lookback: options.activityFeedLookback) : nil
+    }
+
+    func cycleStarted() {
+        refusalLogged.withLock { $0 = false }
+    }
+
+    func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
+        let now = Date().timeIntervalSince1970
+        var state = org.activityFeed ?? ActivityFeedState()
+        let from = state.readFrom.map { $0 - Self.overlap } ?? now - lookback.secondsDouble
+        let events = try context.client.listEvents(orgID: org.orgID, since: from)
+        let listed = Set(org.lastGood?.keys.map(\.publicKey) ?? [])
+        let (new, transient) = state.record(events, listed: listed, at: now)
+        state.readFrom = now
+        org.activityFeed = state
+        for event in new {
+            context.logger.info("api key event", metadata: [
+                "target": "\(context.targetName)", "org_id": "\(org.orgID)", "event_type": "\(event.eventTypeName)",
+                "public_key": "\(event.targetPublicKey ?? "")", "actor": "\(event.actor)",
+                "remote_address": "\(event.remoteAddress ?? "")", "event_time": "\(event.created.map(Self.iso) ?? "")"])
+        }
+        for publicKey in transient {
+            context.logger.warning("api key lived less than a poll interval: created and deleted between two listings", metadata: [
+                "target": "\(context.targetName)", "org_id": "\(org.orgID)", "public_key": "\(publicKey)"])
+        }
+    }
+
+    func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {
+        var state = org.activityFeed ?? ActivityFeedState()
+        state.lastReadSucceeded = false
+        org.activityFeed = state
+        if case .http(403, _, _) = error {
+            let first = refusalLogged.withLock { logged in
+                defer { logged = true }
+                return !logged
+            }
+            if first {
+                context.logger.error("activity feed refused (403): reading events needs the Organization Member role; the key inventory is unaffected",
+                                     metadata: ["target": "\(context.targetName)"])
+            }
+            return
+        }
+        context.logger.error("activity feed read failed", metadata: [
+            "target": "\(context.targetName)", "org_id": "\(org.orgID)", "reason": "\(error.reason)", "err": "\(error)"])
+    }
+
+    static func families(_ scope: RenderScope, options: InventoryRenderer.Options) -> [MetricFamily] {
+        ActivityFeedFamilies.all(scope)
+    }
+
+    static func iso(_ seconds: Double) -> String {
+        Date(timeIntervalSince1970: seconds).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

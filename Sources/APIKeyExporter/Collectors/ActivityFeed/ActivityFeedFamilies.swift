@@ -1,0 +1,36 @@
+/// What the activity feed shows: key events by type, keys that lived less than a poll interval, and whether the
+/// feed could be read.
+enum ActivityFeedFamilies {
+    static func all(_ scope: RenderScope) -> [MetricFamily] {
+        [
+            MetricFamily(name: "mongodb_api_key_events_total", type: .counter,
+                         help: "API key events read from the organization's activity feed since start, by type, as of the "
+                             + "last poll.") { writer, name in
+                scope.eachOrg { target, org in
+                    guard let state = org.activityFeed, let counts = state.eventCounts else { return }
+                    for (type, count) in counts.sortedByKey {
+                        writer.counter(name, [("target", target), ("org_id", org.orgID), ("event_type", type)], Double(count),
+                                       created: state.countedSince)
+                    }
+                }
+            },
+            MetricFamily(name: "mongodb_api_keys_transient_total", type: .counter,
+                         help: "API keys created and deleted between two successful listings (seen in the activity feed, "
+                             + "never in a listing), as of the last poll.") { writer, name in
+                scope.eachOrg { target, org in
+                    guard let state = org.activityFeed, state.eventCounts != nil else { return }
+                    writer.counter(name, [("target", target), ("org_id", org.orgID)], Double(state.transientCount),
+                                   created: state.countedSince)
+                }
+            },
+            MetricFamily(name: "mongodb_api_key_activity_feed_success", type: .gauge,
+                         help: "1 if the last read of the organization's activity feed succeeded, 0 if it failed (as of the "
+                             + "last poll).") { writer, name in
+                scope.eachOrg { target, org in
+                    guard let state = org.activityFeed else { return }
+                    writer.sample(name, [("target", target), ("org_id", org.orgID)], state.lastReadSucceeded ? 1 : 0)
+                }
+            },
+        ]
+    }
+}

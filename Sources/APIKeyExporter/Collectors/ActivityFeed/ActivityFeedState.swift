@@ -1,0 +1,73 @@
+/// What the activity feed of one org has shown: events counted (by id, never twice), keys seen in listings, keys
+/// created and not yet seen anywhere, and the transient ones found.
+struct ActivityFeedState: Sendable {
+    /// The key event types exported at 0 from the first successful read; other `API_KEY_*` types are counted too.
+    static let knownTypes = ["API_KEY_ACCESS_LIST_ENTRY_ADDED", "API_KEY_ACCESS_LIST_ENTRY_DELETED", "API_KEY_ADDED_TO_GROUP",
+                             "API_KEY_CREATED", "API_KEY_DELETED", "API_KEY_DESCRIPTION_CHANGED", "API_KEY_REMOVED_FROM_GROUP",
+                             "API_KEY_ROLES_CHANGED"]
+    /// How many event ids are remembered: far more than a few polls of a busy org produce; the oldest go first.
+    static let seenLimit = 20_000
+
+    /// Event id → its time; pruned to `seenLimit`, oldest first.
+    var seen: [String: Double] = [:]
+    /// Where the next read starts (before the overlap): the latest read's start.
+    var readFrom: Double?
+    /// Nil until the first successful read.
+    var eventCounts: [String: Int]?
+    var transientCount = 0
+    /// Unix time counting started (OpenMetrics `_created`).
+    var countedSince: Double?
+    var lastReadSucceeded = false
+    /// Public keys ever seen in a listing of the org (a key seen there was not transient).
+    var listedPublicKeys: Set<String> = []
+    /// Public key → when it was created, for keys created and not (yet) seen in a listing or deleted.
+    var createdUnlisted: [String: Double] = [:]
+
+    /// Counts the events not counted before, oldest first; returns them (to be logged) and the public keys found
+    /// transient: created and deleted, never in a listing.
+    mutating func record(_ events: [ActivityEvent], listed: Set<String>, at time: Double)
+        -> (new: [ActivityEvent], transient: [String]) {
+        listedPublicKeys.formUnion(listed)
+        for key in listed { createdUnlisted[key] = nil }
+        var counts = eventCounts ?? Dictionary(uniqueKeysWithValues: Self.knownTypes.map { ($0, 0) })
+        if countedSince == nil { countedSince = time }
+        var new: [ActivityEvent] = []
+        var transient: [String] = []
+        for event in events.sorted(by: { ($0.created ?? 0, $0.id) < ($1.created ?? 0, $1.id) })
+        where event.eventTypeName.hasPrefix("API_KEY_") && seen[event.id] == nil {
+            seen[event.id] = event.created ?? time
+            counts[event.eventTypeName, default: 0] += 1
+            new.append(event)
+            guard let target = event.targetPublicKey else { continue }
+            switch event.eventTypeName {
+            case "API_KEY_CREATED" where !listedPublicKeys.contains(target):
+                createdUnlisted[target] = event.created ?? time
+            case "API_KEY_DELETED":
+                if createdUnlisted.removeValue(forKey: target) != nil, !listedPublicKeys.contains(target) {
+                    transient.append(target)
+                    transientCount += 1
+                }
+            default:
+                break
+            }
+        }
+        eventCounts = counts
+        lastReadSucceeded = true
+        pruneSeen()
+        return (new, transient)
+    }
+
+    /// Keeps the newest `seenLimit` event ids.
+    private mutating func pruneSeen() {
+        guard seen.count > Self.seenLimit else { return }
+        let keep = seen.sorted { $0.value > $1.value }.prefix(Self.seenLimit)
+        seen = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+    }
+}
+
+extension OrgStatus {
+    var activityFeed: ActivityFeedState? {
+        get { collected[ActivityFeedState.self] }
+        set { collected[ActivityFeedState.self] = newValue }
+    }
+}
