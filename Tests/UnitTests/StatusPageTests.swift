@@ -29,9 +29,11 @@ struct StatusPageTests {
         #expect(org.lastCycleChanges.count == 2)
         let error = APIError.http(status: 403, body: nil, url: "https://example.test/orgs")
         org.recordFailure(error)
-        org.lastError = OrgError(collector: "keys", error: error, at: 2_100)
+        org.lastErrors["keys"] = OrgError(collector: "keys", error: error, at: 2_100)
+        org.lastErrors["names"] = OrgError(collector: "names", error: .http(status: 500, body: nil, url: "u"), at: 10)
 
         var state = TargetState(name: "t<1>")
+        state.lastCycleStart = 2_050
         state.orgs[Self.orgID] = org
         state.recentChanges.append(contentsOf: org.lastCycleChanges.map {
             RecentChange($0, at: 2_000, target: "t<1>", orgID: Self.orgID, orgName: org.orgName)
@@ -47,6 +49,7 @@ struct StatusPageTests {
         #expect(page.contains("3 min ago"))
         #expect(page.contains("<span class=\"bad reason\">auth</span>"))
         #expect(page.contains("HTTP 403 for https://example.test/orgs"))
+        #expect(!page.contains("http_5xx"), "an error from before the last cycle is shown as current")
         #expect(page.contains("title=\"1970-01-01 00:33:20 UTC\""))
         #expect(page.contains("<code>ORG_MEMBER</code> → <code>ORG_OWNER</code>"))
         #expect(page.contains("Poll interval 5m"))

@@ -112,7 +112,7 @@ public final class TargetPoller {
         let error = APIError.decode(path: "results[].id", message: "not an organization id (24 hexadecimal characters)",
                                     url: discoveryClient.baseURL + "/orgs")
         status.recordFailure(error)
-        status.lastError = OrgError(collector: "discovery", error: error)
+        status.lastErrors["discovery"] = OrgError(collector: "discovery", error: error)
         state.orgs[id] = status
         logger.error("organization id from GET /orgs is not an organization id; not polled", metadata: [
             "target": "\(name)", "org_id": "\(id)", "reason": "\(error.reason)"])
@@ -153,7 +153,7 @@ public final class TargetPoller {
             } catch {
                 succeeded = false
                 collector.recordFailure(error, in: &status, context: context)
-                status.lastError = OrgError(collector: kind.name, error: error)
+                status.lastErrors[kind.name] = OrgError(collector: kind.name, error: error)
             }
             outcomes[kind.name] = CollectorOutcome(succeeded: succeeded, seconds: (clock.now - started).secondsDouble)
         }

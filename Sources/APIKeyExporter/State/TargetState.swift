@@ -22,8 +22,9 @@ public struct OrgStatus: Sendable {
 
     /// How each collector's run for this org went in the last cycle, by collector name.
     public var collectorOutcomes: [String: CollectorOutcome] = [:]
-    /// The last failure of any of the org's collectors, kept after later successes (the status page dates it).
-    public var lastError: OrgError?
+    /// The last failure of each of the org's collectors, by collector name; kept after later successes (the status
+    /// page tells the last cycle's from older ones by their time).
+    public var lastErrors: [String: OrgError] = [:]
     /// The key changes the last successful poll counted (at most `RecentChanges.capacity`); the target's poller
     /// moves them into its recent changes after the cycle.
     public var lastCycleChanges: [KeyChange] = []

@@ -77,15 +77,20 @@ public enum StatusPage {
         return html + "</tbody></table></div>\n"
     }
 
+    /// The last cycle's errors, each with its collector and reason; else the latest older one, muted, as history.
     static func error(_ org: StatusPageModel.Org, now: Double) -> String {
-        guard let error = org.lastError else { return "<span class=\"muted\">none</span>" }
-        // An error from before the last success is history: shown, but not as the current state.
-        let current = org.failing && error.at >= (org.lastSuccess ?? 0)
-        return """
-            <span class="\(current ? "bad" : "muted") reason">\(HTML.escape(error.reason))</span> \
-            <span class="muted">(\(HTML.escape(error.collector)), \(HTML.ago(error.at, now: now)))</span><br>\
-            <span class="message">\(HTML.escape(error.message))</span>
-            """
+        if !org.currentErrors.isEmpty {
+            return org.currentErrors.map { error($0, current: true, now: now) }.joined(separator: "<br>")
+        }
+        return org.pastError.map { error($0, current: false, now: now) } ?? "<span class=\"muted\">none</span>"
+    }
+
+    static func error(_ error: OrgError, current: Bool, now: Double) -> String {
+        """
+        <span class="\(current ? "bad" : "muted") reason">\(HTML.escape(error.reason))</span> \
+        <span class="muted">(\(HTML.escape(error.collector)), \(HTML.ago(error.at, now: now)))</span><br>\
+        <span class="message">\(HTML.escape(error.message))</span>
+        """
     }
 
     static func collectors(_ org: StatusPageModel.Org) -> String {

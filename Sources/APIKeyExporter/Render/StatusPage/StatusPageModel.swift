@@ -13,7 +13,9 @@ public struct StatusPageModel: Sendable {
         public var projects: Int?
         public var lastSuccess: Double?
         public var pollSucceeded: Bool
-        public var lastError: OrgError?
+        /// The errors of the last cycle, by collector name; if there is none, the latest older one.
+        public var currentErrors: [OrgError]
+        public var pastError: OrgError?
         public var collectorOutcomes: [(name: String, outcome: CollectorOutcome)]
 
         /// Whether any of the org's collectors failed in the last cycle (the keys listing included).
@@ -62,17 +64,19 @@ public struct StatusPageModel: Sendable {
                       lastCycleDuration: state.lastCycleDuration, completedCycles: state.completedCycles,
                       discoverySucceeded: state.discoverySucceeded, requests: requests,
                       failedRequests: requests - succeeded, rateLimitRemaining: state.rateLimitRemaining,
-                      orgs: state.sortedOrgs.map(org))
+                      orgs: state.sortedOrgs.map { org($0, cycleStart: state.lastCycleStart ?? 0) })
     }
 
-    private static func org(_ status: OrgStatus) -> Org {
+    private static func org(_ status: OrgStatus, cycleStart: Double) -> Org {
+        let errors = status.lastErrors.values.sorted { $0.collector < $1.collector }
+        let current = errors.filter { $0.at >= cycleStart }
         let aggregate = status.lastGood?.aggregate
         let projectNames = status.projectNames
         return Org(id: status.orgID, name: status.orgName, keys: aggregate?.keyCount,
                    orgOwnerKeys: aggregate.map { $0.keysByOrgRole["ORG_OWNER"] ?? 0 },
                    projects: projectNames.isEmpty ? aggregate?.keysByProject.count : projectNames.count,
                    lastSuccess: status.lastGood?.completedAt, pollSucceeded: status.lastPollSucceeded,
-                   lastError: status.lastError,
+                   currentErrors: current, pastError: current.isEmpty ? errors.max { $0.at < $1.at } : nil,
                    collectorOutcomes: status.collectorOutcomes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 }
