@@ -45,7 +45,7 @@ public enum StatusPage {
                 <td>\(credential ?? "–")</td><td>\(HTML.duration(model.pollInterval))</td>\
                 <td>\(HTML.ago(target.lastCycleStart, now: now))</td><td class="num">\(HTML.seconds(target.lastCycleDuration))</td>\
                 <td>\(outcome)</td><td class="num">\(target.requests)\
-                \(target.failedRequests > 0 ? " <span class=\"bad\">(\(target.failedRequests) failed)</span>" : "")</td>\
+                \(target.failedRequests > 0 ? " <span class=\"muted\">(\(target.failedRequests) not 2xx)</span>" : "")</td>\
                 <td class="num">\(target.rateLimitRemaining.map(String.init) ?? "–")</td></tr>
 
                 """

@@ -32,7 +32,7 @@ public struct StatusPageModel: Sendable {
         public var completedCycles: Int
         public var discoverySucceeded: Bool?
         public var requests: Int
-        /// Exchanges that got no 2xx answer (any other status, or none).
+        /// Exchanges that got no 2xx answer (any other status, or none; Digest challenges included).
         public var failedRequests: Int
         public var rateLimitRemaining: Int?
         public var orgs: [Org]
