@@ -31,7 +31,7 @@ public enum HTML {
         th{background:#f4f4f6;white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}\
         tr.failing td{background:#fde8e8}tr.failing td:first-child{border-left:4px solid #c62828}\
         .bad{color:#b71c1c;font-weight:600}.ok{color:#2e7d32}code,pre{font:12px/1.4 ui-monospace,monospace}\
-        pre{background:#f4f4f6;padding:8px;overflow-x:auto}.err{max-width:40em;word-break:break-word}\
+        pre{background:#f4f4f6;padding:8px;overflow-x:auto}.err{min-width:18em;max-width:40em;overflow-wrap:anywhere}\
         @media (max-width:700px){body{font-size:13px}th,td{padding:3px 4px}}
         """
 
