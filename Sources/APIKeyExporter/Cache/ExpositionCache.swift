@@ -15,6 +15,8 @@ public final class ExpositionCache: Sendable {
     private struct State {
         var generation = Generation(text: ByteBuffer(), renderOpenMetrics: nil)
         var ready = false
+        /// What the status page shows, summarised from the same states as the exposition.
+        var statusPage = StatusPageModel([], pollInterval: nil)
     }
 
     private let state = Mutex(State())
@@ -29,6 +31,16 @@ public final class ExpositionCache: Sendable {
             $0.generation = generation
             $0.ready = $0.ready || ready
         }
+    }
+
+    /// Replaces what the status page shows; published with each exposition.
+    public func publish(statusPage: StatusPageModel) {
+        state.withLock { $0.statusPage = statusPage }
+    }
+
+    /// The status page's summary of the last published states.
+    public var statusPage: StatusPageModel {
+        state.withLock { $0.statusPage }
     }
 
     /// Lets go of the last cycle's inventory before the next cycle replaces it (see the type's comment).

@@ -33,8 +33,11 @@ public enum ExporterAssembly {
     ) throws(ConfigError) -> Parts {
         let cache = ExpositionCache()
         let basicAuth = config.webConfig.flatMap { $0.basicAuthUsers.isEmpty ? nil : BcryptVerifier(users: $0.basicAuthUsers) }
+        // Secrets are registered before anything is rendered, so that the pages can redact them wherever they appear.
+        for target in config.targets { SecretRedactor.shared.register(target.credentials) }
         let router = ExporterServer.makeRouter(cache: cache, processMetrics: ProcessMetrics(),
-                                               telemetryPath: config.telemetryPath, basicAuth: basicAuth)
+                                               telemetryPath: config.telemetryPath, basicAuth: basicAuth,
+                                               configPage: ConfigPage.render(config))
         // The server first: a TLS setting it refuses ends the start before any poller exists.
         let app = try ExporterServer.makeApplication(router: router, listenAddress: config.listenAddress,
                                                      tls: config.webConfig?.tls, logger: logger, onListening: onListening)
@@ -73,7 +76,8 @@ public enum ExporterAssembly {
         var collectors = collectors
         if let serviceAccounts = target.serviceAccounts { collectors.serviceAccounts = serviceAccounts }
         return TargetPoller(name: target.name, orgSelection: target.orgSelection, requestCounter: requestCounter,
-                            retryBudget: retryBudget, logger: logger, collectors: collectors) {
+                            retryBudget: retryBudget, logger: logger, collectors: collectors,
+                            identity: TargetIdentity(baseURL: target.baseURL, credentials: target.credentials)) {
             AtlasClient(baseURL: target.baseURL, credentials: target.credentials, tokens: tokens, options: target.transport,
                         requestCounter: requestCounter, retryBudget: retryBudget, cpuGate: cpuGate)
         }

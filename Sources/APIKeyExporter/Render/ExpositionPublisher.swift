@@ -1,5 +1,5 @@
 /// The one place that turns target states into what scrapes are served: renders the states (text now, OpenMetrics
-/// when first asked for), publishes them into the cache, and gives the memory a cycle freed back to the system.
+/// when first asked for), summarises them for the status page, publishes both into the cache, and gives the memory a cycle freed back to the system.
 /// The scheduler calls it around each cycle; the benchmark calls it the same way.
 public final class ExpositionPublisher: Sendable {
     private let renderer: InventoryRenderer
@@ -19,6 +19,7 @@ public final class ExpositionPublisher: Sendable {
         cache.publish(text: renderer.renderBuffer([], reload: reload),
                       openMetrics: { [renderer] in renderer.renderBuffer([], reload: reload, format: .openMetrics) },
                       ready: false)
+        cache.publish(statusPage: StatusPageModel([], pollInterval: renderer.options.pollInterval))
     }
 
     /// Before a cycle: the cache lets go of the last inventory, so that the cycle holds one inventory, not two.
@@ -32,6 +33,7 @@ public final class ExpositionPublisher: Sendable {
         cache.publish(text: renderer.renderBuffer(states, reload: reload),
                       openMetrics: { [renderer] in renderer.renderBuffer(states, reload: reload, format: .openMetrics) },
                       ready: states.allSatisfy { $0.completedCycles > 0 })
+        cache.publish(statusPage: StatusPageModel(states, pollInterval: renderer.options.pollInterval))
         FreedMemory.release()
     }
 }

@@ -20,7 +20,8 @@ public final class TargetPoller {
     /// `makeClient` builds one client (one connection) for each org worker and access-list worker; the clients
     /// must share `requestCounter` and `retryBudget`.
     public init(name: String, orgSelection: OrgSelection, requestCounter: RequestCounter, retryBudget: RetryBudget = RetryBudget(),
-                logger: Logger, collectors: CollectorOptions = CollectorOptions(), makeClient: () -> AtlasClient) {
+                logger: Logger, collectors: CollectorOptions = CollectorOptions(), identity: TargetIdentity? = nil,
+                makeClient: () -> AtlasClient) {
         self.name = name
         self.discoveryClient = makeClient()
         self.orgWorkers = BlockingWorkerPool(width: collectors.orgConcurrency, label: "org", make: makeClient)
@@ -32,6 +33,7 @@ public final class TargetPoller {
                                                  makeClient: makeClient)
         self.shard = collectors.shard
         self.state = TargetState(name: name)
+        state.identity = identity
     }
 
     /// Runs one complete cycle and updates `state`. Blocks while the API answers; retries stop waiting at
@@ -41,6 +43,7 @@ public final class TargetPoller {
     public func pollOnce(deadline: ContinuousClock.Instant? = nil) -> Bool {
         let clock = ContinuousClock()
         let started = clock.now
+        state.lastCycleStart = Date().timeIntervalSince1970
         retryBudget.startCycle(deadline: deadline)
         var allSucceeded = true
 
@@ -77,7 +80,13 @@ public final class TargetPoller {
         let polled = orgWorkers.map(consume jobs) { client, job in
             pollOrg(job.status, listedName: job.listedName, client: client)
         }
-        for status in polled {
+        for var status in polled {
+            // The changes go into the target's bounded list, and out of the org's status.
+            let changedAt = status.lastGood?.completedAt ?? Date().timeIntervalSince1970
+            state.recentChanges.append(contentsOf: status.lastCycleChanges.map {
+                RecentChange($0, at: changedAt, target: name, orgID: status.orgID, orgName: status.orgName)
+            })
+            status.lastCycleChanges = []
             state.orgs[status.orgID] = status
             allSucceeded = allSucceeded && status.lastPollSucceeded
         }
@@ -104,6 +113,7 @@ public final class TargetPoller {
         let error = APIError.decode(path: "results[].id", message: "not an organization id (24 hexadecimal characters)",
                                     url: discoveryClient.baseURL + "/orgs")
         status.recordFailure(error)
+        status.lastErrors["discovery"] = OrgError(collector: "discovery", error: error)
         state.orgs[id] = status
         logger.error("organization id from GET /orgs is not an organization id; not polled", metadata: [
             "target": "\(name)", "org_id": "\(id)", "reason": "\(error.reason)"])
@@ -127,6 +137,7 @@ public final class TargetPoller {
     /// dependency failed for this org does not run and counts as failed; a failure never stops the others.
     private func pollOrg(_ status: OrgStatus, listedName: String?, client: AtlasClient) -> OrgStatus {
         var status = status
+        status.lastCycleChanges = []
         let context = OrgCollectionContext(client: client, targetName: name, logger: logger, listedName: listedName)
         var outcomes: [String: CollectorOutcome] = [:]
         let clock = ContinuousClock()
@@ -143,6 +154,7 @@ public final class TargetPoller {
             } catch {
                 succeeded = false
                 collector.recordFailure(error, in: &status, context: context)
+                status.lastErrors[kind.name] = OrgError(collector: kind.name, error: error)
             }
             outcomes[kind.name] = CollectorOutcome(succeeded: succeeded, seconds: (clock.now - started).secondsDouble)
         }

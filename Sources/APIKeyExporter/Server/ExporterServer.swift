@@ -5,18 +5,20 @@ import Logging
 import NIOCore
 import NIOSSL
 
-/// The exporter's HTTP endpoints: the cached exposition, a landing page, and health and readiness probes.
+/// The exporter's HTTP endpoints: the cached exposition, the status page, the running configuration, and health and
+/// readiness probes.
 public enum ExporterServer {
 
+    /// `configPage`: the HTML of `/config` (see `ConfigPage`), rendered once at start; no `/config` without it.
     public static func makeRouter(
-        cache: ExpositionCache, processMetrics: ProcessMetrics, telemetryPath: String, basicAuth: BcryptVerifier? = nil
+        cache: ExpositionCache, processMetrics: ProcessMetrics, telemetryPath: String, basicAuth: BcryptVerifier? = nil,
+        configPage: String? = nil
     ) -> Router<ExporterRequestContext> {
         let router = Router(context: ExporterRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ReadOnlyMethodsMiddleware<ExporterRequestContext>())
         if let basicAuth {
             router.add(middleware: BasicAuthMiddleware(verifier: basicAuth))
         }
-        let landingPage = landingPage(telemetryPath: telemetryPath)
 
         router.get(RouterPath(telemetryPath)) { request, _ in
             // The inventory was rendered (and, when asked for, compressed) once per cycle; only the small process
@@ -36,8 +38,14 @@ public enum ExporterServer {
             return Response(status: .ok, headers: headers, body: ResponseBody(contentsOf: buffers))
         }
         router.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(string: landingPage)))
+            // Rendered per request from the last cycle's summary (never from the API), so its ages are current.
+            htmlPage(StatusPage.render(cache.statusPage, telemetryPath: telemetryPath))
+        }
+        if let configPage {
+            let body = ByteBuffer(string: configPage)
+            router.get("/config") { _, _ in
+                htmlPage(body)
+            }
         }
         router.get("/-/healthy") { _, _ in
             plainText(.ok, "Healthy\n")
@@ -99,23 +107,18 @@ public enum ExporterServer {
                  body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
-    private static func landingPage(telemetryPath: String) -> String {
-        let path = telemetryPath.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
-            .replacingOccurrences(of: "<", with: "&lt;")
-        return """
-            <!DOCTYPE html>
-            <html><head><meta charset="utf-8"><title>MongoDB API Key Exporter</title></head>
-            <body>
-            <h1>MongoDB API Key Exporter</h1>
-            <p>Version \(BuildInfo.version) (revision \(BuildInfo.revision))</p>
-            <ul>
-            <li><a href="\(path)">Metrics</a></li>
-            <li><a href="/-/healthy">Health</a></li>
-            <li><a href="/-/ready">Readiness</a></li>
-            </ul>
-            </body></html>
+    /// An HTML page, with the headers that keep it inert: nothing but its own inline stylesheet may load or run.
+    private static func htmlPage(_ body: String) -> Response {
+        htmlPage(ByteBuffer(string: body))
+    }
 
-            """
+    private static func htmlPage(_ body: ByteBuffer) -> Response {
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8", .contentSecurityPolicy: HTML.contentSecurityPolicy,
+            .xContentTypeOptions: "nosniff", .cacheControl: "no-store",
+        ]
+        if let referrerPolicy = HTTPFields.Element.Name("Referrer-Policy") { headers[referrerPolicy] = "no-referrer" }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 }
 

@@ -22,6 +22,12 @@ public struct OrgStatus: Sendable {
 
     /// How each collector's run for this org went in the last cycle, by collector name.
     public var collectorOutcomes: [String: CollectorOutcome] = [:]
+    /// The last failure of each of the org's collectors, by collector name; kept after later successes (the status
+    /// page tells the last cycle's from older ones by their time).
+    public var lastErrors: [String: OrgError] = [:]
+    /// The key changes the last successful poll counted (at most `RecentChanges.capacity`); the target's poller
+    /// moves them into its recent changes after the cycle.
+    public var lastCycleChanges: [KeyChange] = []
 
     public init(orgID: String, orgName: String? = nil, trackedSince: Double = Date().timeIntervalSince1970) {
         self.orgID = orgID
@@ -35,6 +41,7 @@ public struct OrgStatus: Sendable {
         if var counts = changeCounts {
             for change in changes { counts[change.kind, default: 0] += 1 }
             changeCounts = counts
+            lastCycleChanges = Array(changes.suffix(RecentChanges.capacity))
         } else {
             changeCounts = Dictionary(uniqueKeysWithValues: ChangeKind.allCases.map { ($0, 0) })
             changesCountedSince = snapshot.completedAt
@@ -73,6 +80,12 @@ public struct TargetState: Sendable {
     public var connectionsOpened = 0
     /// Unix time the target's counters started from zero.
     public let startedAt: Double
+    /// The base URL and the public half of the credential, for the status page; nil when not given.
+    public var identity: TargetIdentity?
+    /// Unix time the last cycle started.
+    public var lastCycleStart: Double?
+    /// The last key changes counted over the target's orgs, for the status page.
+    public var recentChanges = RecentChanges()
 
     public init(name: String, startedAt: Double = Date().timeIntervalSince1970) {
         self.name = name
