@@ -138,7 +138,7 @@ struct BinaryLimitsTests {
 
     @Test("the binary: random durations, integers and ports either start or exit 2 with one line")
     func randomBinaryRuns() async throws {
-        var random = SplitMix64(state: 99)
+        var random = SeededGenerator(seed: 99)
         let flags = ["--poll.interval", "--atlas.timeout", "--atlas.connect-timeout", "--poll.concurrency",
                      "--collector.access-list.concurrency", "--shard.count", "--web.listen-address"]
         for round in 0..<14 {

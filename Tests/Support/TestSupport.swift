@@ -178,15 +178,21 @@ public func freeLoopbackPort() throws -> Int {
 
 /// Opens a TCP connection to 127.0.0.1:`port`; the socket on success, nil if nothing accepted it.
 public func connectLoopback(port: Int) -> Int32? {
+    onLoopbackSocket(port: port) { fd, address, length in connect(fd, address, length) == 0 }
+}
+
+/// A new TCP socket and `body` run on it with 127.0.0.1:`port`; the socket if `body` says it worked, else nil (and
+/// the socket closed).
+private func onLoopbackSocket(port: Int, _ body: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Bool) -> Int32? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     address.sin_port = UInt16(port).bigEndian
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    let worked = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    if connected { return fd }
+    if worked { return fd }
     close(fd)
     return nil
 }
@@ -210,17 +216,5 @@ public let testEnvironment = ["MONGODB_ATLAS_PUBLIC_KEY": testPublicKey, "MONGOD
 
 /// Listens on 127.0.0.1:`port` (to occupy it); the socket, or nil.
 public func listenLoopback(port: Int) -> Int32? {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = UInt16(port).bigEndian
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-    }
-    guard bound, listen(fd, 1) == 0 else {
-        close(fd)
-        return nil
-    }
-    return fd
+    onLoopbackSocket(port: port) { fd, address, length in bind(fd, address, length) == 0 && listen(fd, 1) == 0 }
 }

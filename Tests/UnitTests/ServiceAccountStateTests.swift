@@ -1,4 +1,5 @@
 @testable import APIKeyExporter
+import AtlasSimulator
 import TestSupport
 import Testing
 
@@ -35,7 +36,7 @@ struct ServiceAccountStateTests {
 
     @Test("a randomized run of 200 mutations and rotations is counted exactly")
     func randomized() {
-        var random = SplitMix64(state: 2024)
+        var random = SeededGenerator(seed: 2024)
         var current: [String: ServiceAccountRecord] = [:]
         for index in 0..<8 { current["sa\(index)"] = Self.account("sa\(index)") }
         var state = ServiceAccountsState()

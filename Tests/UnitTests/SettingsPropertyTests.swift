@@ -1,4 +1,5 @@
 import APIKeyExporter
+import AtlasSimulator
 import Foundation
 import TestSupport
 import Testing
@@ -7,9 +8,8 @@ import Testing
 /// a setting is either accepted or refused with one short line, and nothing traps (a trap ends the test process).
 @Suite("Settings: random values never trap")
 struct SettingsPropertyTests {
-    typealias SeededGenerator = SplitMix64
-
-    static func randomText(_ random: inout SplitMix64) -> String { RandomText.make(&random) }
+    
+    static func randomText(_ random: inout SeededGenerator) -> String { RandomText.make(&random) }
 
     static let environment = ["MONGODB_ATLAS_PUBLIC_KEY": "pub", "MONGODB_ATLAS_PRIVATE_KEY": "priv-secret"]
 
@@ -23,7 +23,7 @@ struct SettingsPropertyTests {
 
     @Test("flags: 3,000 random values for durations, integers, addresses, URLs and names")
     func randomFlags() {
-        var random = SeededGenerator(state: 20261130)
+        var random = SeededGenerator(seed: 20261130)
         for round in 0..<3000 {
             var raw = RawSettings()
             let text = Self.randomText(&random)
@@ -54,7 +54,7 @@ struct SettingsPropertyTests {
 
     @Test("config file: 2,000 random values for every field of a target")
     func randomConfigFile() {
-        var random = SeededGenerator(state: 7_777)
+        var random = SeededGenerator(seed: 7_777)
         let fields = ["name", "base_url", "org_ids", "public_key", "token_url", "connect_timeout", "timeout", "ca_file"]
         for round in 0..<2000 {
             let field = fields[round % fields.count]
