@@ -5,14 +5,17 @@ import Logging
 import Synchronization
 
 /// An Atlas-compatible Admin API on a loopback port: `/orgs`, `/orgs/{id}`, `/orgs/{id}/apiKeys` (paginated)
-/// and `/orgs/{id}/apiKeys/{keyId}` under `/api/atlas/v1.0`, `/api/atlas/v2` and `/api/public/v1.0`,
-/// behind real HTTP Digest authentication; service accounts under v2 only (see `ServiceAccountEndpoints.swift`).
+/// `/orgs/{id}/apiKeys/{keyId}` and `/orgs/{id}/events` (see `EventEndpoint.swift`) under `/api/atlas/v1.0`,
+/// `/api/atlas/v2` and `/api/public/v1.0`, behind real HTTP Digest authentication; service accounts under v2 only
+/// (see `ServiceAccountEndpoints.swift`).
 public final class AtlasSimulator: Sendable {
     public static let prefixes = ["/api/atlas/v1.0", "/api/atlas/v2", "/api/public/v1.0"]
     static let versionedMediaType = "application/vnd.atlas.2023-01-01+json"
 
-    /// The inventory, and a generation counted up by every change to it (for `pageCache`).
-    private let inventoryState: Mutex<(inventory: SimulatedInventory, generation: Int)>
+    /// The inventory, its generation and the activity feeds.
+    private let inventoryState: Mutex<SimulatorState>
+    /// The time events recorded without one get (Unix milliseconds).
+    let eventClock: @Sendable () -> UInt64
     let pageCache = PageCache()
     private let faultState = Mutex(SimulatorFaults())
     private let statsState = Mutex(SimulatorStats())
@@ -20,17 +23,26 @@ public final class AtlasSimulator: Sendable {
     public let tokenIssuer: TokenIssuer
 
     /// `users` maps public keys to private keys accepted by Digest authentication; `serviceAccounts` maps client
-    /// ids to secrets accepted by `POST /api/oauth/token`, whose tokens live `tokenLifetime`.
+    /// ids to secrets accepted by `POST /api/oauth/token`, whose tokens live `tokenLifetime`. Each org's activity
+    /// feed keeps its newest `eventLogCapacity` events; `eventClock` dates events recorded without a time.
     public init(inventory: SimulatedInventory, users: [String: String], nonceLifetime: Duration = .seconds(300),
-                serviceAccounts: [String: String] = [:], tokenLifetime: Duration = .seconds(3600)) {
-        inventoryState = Mutex((inventory, 0))
+                serviceAccounts: [String: String] = [:], tokenLifetime: Duration = .seconds(3600),
+                eventLogCapacity: Int = 10_000,
+                eventClock: @escaping @Sendable () -> UInt64 = AtlasSimulator.systemMilliseconds) {
+        inventoryState = Mutex(SimulatorState(inventory: inventory, events: EventLog(capacity: eventLogCapacity)))
+        self.eventClock = eventClock
         authenticator = DigestAuthenticator(users: users, nonceLifetime: nonceLifetime)
         tokenIssuer = TokenIssuer(clients: serviceAccounts, lifetime: tokenLifetime)
     }
 
     public var inventory: SimulatedInventory {
         get { inventoryState.withLock { $0.inventory } }
-        set { inventoryState.withLock { $0 = (newValue, $0.generation + 1) } }
+        set {
+            inventoryState.withLock { state in
+                state.inventory = newValue
+                state.generation += 1
+            }
+        }
     }
 
     public var faults: SimulatorFaults {
@@ -67,6 +79,11 @@ public final class AtlasSimulator: Sendable {
             state.generation += 1
             return body(&state.inventory)
         }
+    }
+
+    /// Changes the inventory and the event log atomically (the key changes that record events use it).
+    func withState<T>(_ body: (inout SimulatorState) -> T) -> T {
+        inventoryState.withLock { body(&$0) }
     }
 
     /// Starts serving on `host:port` (port 0 picks a free one) and returns once the socket listens.
@@ -116,6 +133,9 @@ public final class AtlasSimulator: Sendable {
             }
             group.get("orgs/:orgID/groups") { request, context in
                 self.listProjects(request, prefix: prefix, orgID: context.parameters.get("orgID") ?? "")
+            }
+            group.get("orgs/:orgID/events") { request, context in
+                self.listEvents(request, prefix: prefix, orgID: context.parameters.get("orgID") ?? "")
             }
             addServiceAccountRoutes(group, prefix: prefix)
         }

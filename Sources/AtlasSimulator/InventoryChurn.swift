@@ -1,9 +1,11 @@
 import Dispatch
 
 /// Changes a simulator's inventory on a timer, the way a busy organization does: keys are created, deleted,
-/// given new roles and renamed; service accounts are added, removed, given new secrets and roles. `--demo` uses it so the change counters and alerts have something to show.
+/// given new roles and renamed; service accounts are added, removed, given new secrets and roles. Every key change
+/// is recorded in the org's activity feed, and now and then a key is created and deleted at once (a transient key,
+/// never listed, seen only in the feed). `--demo` uses it so the change counters and alerts have something to show.
 public final class InventoryChurn: @unchecked Sendable {
-    // @unchecked: `random`, `nextIndex` and `timer` are only touched on `queue`.
+    // @unchecked: `random`, `eventRandom`, the indices and `timer` are only touched on `queue`.
     private let simulator: AtlasSimulator
     private let generator: InventoryGenerator
     private let queue = DispatchQueue(label: "atlas-simulator.churn")
@@ -11,6 +13,13 @@ public final class InventoryChurn: @unchecked Sendable {
     private var timer: (any DispatchSourceTimer)?
     private var random: SeededGenerator
     private var nextIndex = 1_000_000
+    /// Draws for what the feed adds (actors, addresses, transient keys): a stream of its own, so the inventory a
+    /// seed makes is the same as before the feed existed.
+    private var eventRandom: SeededGenerator
+    private var transientIndex = 2_000_000
+    static let eventSeedSalt: UInt64 = 0xFEED_0000_5EED_0001
+    /// One step in this many also makes a transient key.
+    public static let transientOneIn = 6
     /// The time service account changes happen at (Unix seconds).
     private let clock: @Sendable () -> UInt32
 
@@ -21,6 +30,7 @@ public final class InventoryChurn: @unchecked Sendable {
         self.simulator = simulator
         self.generator = generator
         self.random = SeededGenerator(seed: seed)
+        self.eventRandom = SeededGenerator(seed: seed ^ Self.eventSeedSalt)
         let fixed = generator.secretClock
         self.clock = clock ?? { fixed }
     }
@@ -51,40 +61,86 @@ public final class InventoryChurn: @unchecked Sendable {
 
     /// One change to a random org: to a key (add, remove, grant a role, edit a description) or, in an org with
     /// service accounts, as often to an account (add, remove, rotate a secret, change its org roles). An org
-    /// without accounts draws exactly as before accounts existed, so seeded runs stay the same. Runs on `queue`.
+    /// without accounts draws exactly as before accounts existed, so seeded runs stay the same. Then, one step in
+    /// `transientOneIn` (drawn from `eventRandom`), a transient key. Runs on `queue`.
     private func change() {
-        simulator.mutate { inventory in
-            guard let orgIndex = inventory.orgs.indices.randomElement(using: &random) else { return }
-            var org = inventory.orgs[orgIndex]
+        let now = simulator.eventClock()
+        simulator.withState { state in
+            guard let orgIndex = state.inventory.orgs.indices.randomElement(using: &random) else { return }
+            let org = state.inventory.orgs[orgIndex]
             nextIndex += 1
             let change = org.serviceAccounts.isEmpty ? nil : Int.random(in: 0..<8, using: &random)
             if let change, change >= 4 {
-                changeServiceAccount(change - 4, in: &org)
+                changeServiceAccount(change - 4, in: &state.inventory.orgs[orgIndex])
+                state.generation += 1
             } else {
-                changeKey(org.keys.isEmpty ? 0 : change ?? Int.random(in: 0..<4, using: &random), in: &org)
+                changeKey(org.keys.isEmpty ? 0 : change ?? Int.random(in: 0..<4, using: &random), in: org,
+                          state: &state, at: now)
             }
-            inventory.orgs[orgIndex] = org
+            if Int.random(in: 0..<Self.transientOneIn, using: &eventRandom) == 0 {
+                makeTransientKey(state: &state, at: now)
+            }
         }
     }
 
-    private func changeKey(_ change: Int, in org: inout SimulatedOrg) {
+    /// The change, made through the simulator's recording key changes (with the draws from `random` the churn
+    /// always made, in the same order).
+    private func changeKey(_ change: Int, in org: SimulatedOrg, state: inout SimulatorState, at now: UInt64) {
         switch change {
         case 0:
-            org.keys.append(generator.makeKey(index: nextIndex, orgID: org.id, projects: org.projects, using: &random))
+            let key = generator.makeKey(index: nextIndex, orgID: org.id, projects: org.projects, using: &random)
+            let (actor, address) = pickActor(org)
+            state.createKey(orgID: org.id, key: key, actor: actor, address: address, at: now)
         case 1:
-            org.keys.remove(at: Int.random(in: 0..<org.keys.count, using: &random))
+            let key = org.keys[Int.random(in: 0..<org.keys.count, using: &random)]
+            let (actor, address) = pickActor(org)
+            state.deleteKey(orgID: org.id, keyID: key.id, actor: actor, address: address, at: now)
         case 2:
-            let index = Int.random(in: 0..<org.keys.count, using: &random)
+            let key = org.keys[Int.random(in: 0..<org.keys.count, using: &random)]
             let owner = SimulatedRole.org(org.id, "ORG_OWNER")
-            if org.keys[index].roles.contains(owner) {
-                org.keys[index].roles.removeAll { $0 == owner }
+            var roles = key.roles
+            if roles.contains(owner) {
+                roles.removeAll { $0 == owner }
             } else {
-                org.keys[index].roles.append(owner)
+                roles.append(owner)
             }
+            let (actor, address) = pickActor(org)
+            state.setRoles(orgID: org.id, keyID: key.id, roles: roles, actor: actor, address: address, at: now)
         default:
-            let index = Int.random(in: 0..<org.keys.count, using: &random)
-            org.keys[index].desc = "Rotated by the demo churn #\(nextIndex)"
+            let key = org.keys[Int.random(in: 0..<org.keys.count, using: &random)]
+            let (actor, address) = pickActor(org)
+            state.setDescription(orgID: org.id, keyID: key.id, description: "Rotated by the demo churn #\(nextIndex)",
+                                 actor: actor, address: address, at: now)
         }
+    }
+
+    /// A key created and deleted within one step, a moment apart: both events are in the feed, no listing shows it.
+    private func makeTransientKey(state: inout SimulatorState, at now: UInt64) {
+        guard let orgIndex = state.inventory.orgs.indices.randomElement(using: &eventRandom) else { return }
+        let org = state.inventory.orgs[orgIndex]
+        transientIndex += 1
+        let key = generator.makeKey(index: transientIndex, orgID: org.id, projects: org.projects, using: &eventRandom)
+        let (actor, address) = pickActor(org)
+        let lifetime = UInt64.random(in: 200..<3_000, using: &eventRandom)
+        state.createKey(orgID: org.id, key: key, actor: actor, address: address, at: now)
+        state.deleteKey(orgID: org.id, keyID: key.id, actor: actor, address: address, at: now + lifetime)
+    }
+
+    static let people: [SimulatedActor] = [
+        .user(userID: "5f1e0a000000000000000a01", username: "alice@example.com"),
+        .user(userID: "5f1e0a000000000000000a02", username: "bob@example.com"),
+        .user(userID: "5f1e0a000000000000000a03", username: "platform-oncall@example.com"),
+    ]
+
+    /// Who made a change, from where (drawn from `eventRandom`): a person, or one in three times a key of the org.
+    private func pickActor(_ org: SimulatedOrg) -> (SimulatedActor, String) {
+        let address = "203.0.113.\(UInt8.random(in: 1...254, using: &eventRandom))"
+        if !org.keys.isEmpty, Int.random(in: 0..<3, using: &eventRandom) == 0 {
+            let key = org.keys[Int.random(in: 0..<org.keys.count, using: &eventRandom)]
+            return (.apiKey(apiKeyID: key.id, publicKey: key.publicKey), address)
+        }
+        let person = Self.people[Int.random(in: 0..<Self.people.count, using: &eventRandom)]
+        return (person, address)
     }
 
     /// 0 adds an account, 1 removes one, 2 rotates a secret (the older ones then expire within 7 days), 3 gives or

@@ -44,6 +44,11 @@ public struct SimulatorFaults: Sendable, Equatable {
     /// Every 4xx and 5xx answer (token endpoint included) carries the request's headers in its `detail`,
     /// `Authorization` too, as an API that echoes requests in its errors would.
     public var echoRequestHeadersInErrors = false
+    /// `GET /orgs/{id}/events` answers 403 `USER_UNAUTHORIZED` to every credential, as to one without the
+    /// Organization Member role.
+    public var refuseEvents = false
+    /// `GET /orgs/{id}/events` answers 403 `USER_UNAUTHORIZED` to these Digest users (public keys) only.
+    public var usersWithoutEventAccess: Set<String> = []
 
     public init() {}
 }
