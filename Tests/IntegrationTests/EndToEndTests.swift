@@ -80,8 +80,9 @@ struct EndToEndTests {
             let exporter = try ExporterProcess(
                 arguments: ["--atlas.base-url", running.baseURL(), "--web.listen-address", "127.0.0.1:0",
                             "--poll.interval", "1h", "--log.level", "debug", "--collector.access-list",
-                            // Its request count is of the key inventory; service accounts have their own tests.
-                            "--no-collector.service-accounts"],
+                            // Its request count is of the key inventory; service accounts and the activity feed
+                            // have their own tests.
+                            "--no-collector.service-accounts", "--no-collector.activity-feed"],
                 environment: ["MONGODB_ATLAS_PUBLIC_KEY": testPublicKey, "MONGODB_ATLAS_PRIVATE_KEY": testPrivateKey])
             let port = try await exporter.waitForListeningPort()
             let base = "http://127.0.0.1:\(port)"
