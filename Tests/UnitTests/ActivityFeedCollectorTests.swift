@@ -20,8 +20,9 @@ struct ActivityFeedCollectorTests {
         let inventory = generator.generate()
         let orgID = inventory.orgs[0].id
         try await withSimulator(inventory) { simulator, running in
+            let sink = LogSink.capturing()
             let handle = PollerHandle(poller: TestTargets.make(
-                running.baseURL(), orgs: .configured([orgID]), collectors: CollectorOptions(serviceAccounts: false)))
+                running.baseURL(), orgs: .configured([orgID]), sink: sink, collectors: CollectorOptions(serviceAccounts: false)))
             let (baselineOK, _) = try await handle.poll()
             #expect(baselineOK)
             var random = SeededGenerator(seed: 142)
@@ -81,6 +82,13 @@ struct ActivityFeedCollectorTests {
             for event in simulator.events(orgID: orgID) { events[event.eventTypeName, default: 0] += 1 }
             #expect(try Self.values(state, "mongodb_api_key_events_total", by: "event_type") == events, "every event once")
             #expect(try Self.values(state, "mongodb_api_key_activity_feed_success", by: "org_id") == [orgID: 1])
+            // Attribution: every change the listing diff counted names who made it and from where.
+            let changeLines = sink.captured.filter { $0.contains("msg=\"api key change\"") }
+            #expect(changeLines.count == expected.values.reduce(0, +))
+            #expect(changeLines.allSatisfy { $0.contains("actor=alice@example.com") && $0.contains("remote_address=203.0.113.7") },
+                    "\(changeLines.first { !$0.contains("actor=") } ?? "")")
+            // Each event logged once.
+            #expect(sink.captured.filter { $0.contains("msg=\"api key event\"") }.count == simulator.events(orgID: orgID).count)
         }
     }
 

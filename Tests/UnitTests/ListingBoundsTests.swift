@@ -163,9 +163,10 @@ struct ListingBoundsTests {
     @Test("byte sizes and listing limits in the config file")
     func configFileLimits() throws {
         let yaml = "targets:\n  - name: t\n    public_key: p\n    private_key: s3cret-value\n    max_listing_items: 5000\n"
-            + "    max_listing_size: 2GiB\n"
+            + "    max_listing_size: 2GiB\n    service_accounts: false\n    activity_feed: false\n"
         let targets = try ConfigFile.parse(yaml, file: "l.yml", environment: [:])
         #expect(targets[0].transport.listingLimits == ListingLimits(maxItems: 5000, maxBytes: 2 << 30))
+        #expect(targets[0].serviceAccounts == false && targets[0].activityFeed == false)
         for bad in ["max_listing_items: 0", "max_listing_items: lots", "max_listing_size: 10", "max_listing_size: 99999999999999999999GiB"] {
             do {
                 _ = try ConfigFile.parse("targets:\n  - name: t\n    public_key: p\n    private_key: s3cret-value\n    \(bad)\n",

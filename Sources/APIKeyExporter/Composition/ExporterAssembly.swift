@@ -75,6 +75,7 @@ public enum ExporterAssembly {
         }
         var collectors = collectors
         if let serviceAccounts = target.serviceAccounts { collectors.serviceAccounts = serviceAccounts }
+        if let activityFeed = target.activityFeed { collectors.activityFeed = activityFeed }
         return TargetPoller(name: target.name, orgSelection: target.orgSelection, requestCounter: requestCounter,
                             retryBudget: retryBudget, logger: logger, collectors: collectors,
                             identity: TargetIdentity(baseURL: target.baseURL, credentials: target.credentials)) {

@@ -8,10 +8,13 @@ public struct TargetConfig: Sendable, Equatable {
     public var transport: TransportOptions
     /// `service_accounts` in the config file: this target's service-account collector, over the flag; nil: the flag.
     public var serviceAccounts: Bool?
+    /// `activity_feed` in the config file: this target's activity-feed collector, over the flag; nil: the flag.
+    public var activityFeed: Bool?
 
     public init(name: String, baseURL: String, orgSelection: OrgSelection, credentials: TargetCredentials,
-                transport: TransportOptions, serviceAccounts: Bool? = nil) {
+                transport: TransportOptions, serviceAccounts: Bool? = nil, activityFeed: Bool? = nil) {
         self.serviceAccounts = serviceAccounts
+        self.activityFeed = activityFeed
         self.name = name
         self.baseURL = baseURL
         self.orgSelection = orgSelection

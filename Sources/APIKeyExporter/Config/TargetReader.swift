@@ -58,16 +58,18 @@ struct TargetReader {
         if let caFile = try value("ca_file") {
             transport.caFile = try located("ca_file") { () throws(ConfigError) in try TargetChecks.readableFile(caFile) }
         }
-        var serviceAccounts: Bool?
-        if let text = try value("service_accounts") {
+        /// A collector switch of this target (`true` or `false`), over the flag.
+        func flag(_ key: String) throws(ConfigError) -> Bool? {
+            guard let text = try value(key) else { return nil }
             guard let flag = Bool(text) else {
-                throw reader.error(at: mapping["service_accounts"] ?? node, "\(path).service_accounts", "\"\(text)\" is not true or false")
+                throw reader.error(at: mapping[key] ?? node, "\(path).\(key)", "\"\(text)\" is not true or false")
             }
-            serviceAccounts = flag
+            return flag
         }
         return TargetConfig(name: name, baseURL: baseURL, orgSelection: orgSelection,
                             credentials: try credentials(mapping, node: node, baseURL: baseURL, value: value),
-                            transport: transport, serviceAccounts: serviceAccounts)
+                            transport: transport, serviceAccounts: try flag("service_accounts"),
+                            activityFeed: try flag("activity_feed"))
     }
 
     /// Exactly one of an API key (`public_key` + a private key) or a service account (`client_id` + a secret).

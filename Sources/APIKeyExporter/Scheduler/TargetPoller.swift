@@ -159,6 +159,11 @@ public final class TargetPoller {
             outcomes[kind.name] = CollectorOutcome(succeeded: succeeded, seconds: (clock.now - started).secondsDouble)
         }
         status.collectorOutcomes = outcomes
+        for change in status.lastCycleChanges {
+            let publicKey = (change.after ?? change.before)?.publicKey ?? ""
+            let event = status.activityFeed?.latestEvent(type: KeyListing.eventType(of: change.kind), publicKey: publicKey)
+            KeyListing.logChange(change, orgID: status.orgID, targetName: name, logger: logger, event: event)
+        }
         return status
     }
 

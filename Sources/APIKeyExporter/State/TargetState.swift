@@ -25,8 +25,8 @@ public struct OrgStatus: Sendable {
     /// The last failure of each of the org's collectors, by collector name; kept after later successes (the status
     /// page tells the last cycle's from older ones by their time).
     public var lastErrors: [String: OrgError] = [:]
-    /// The key changes the last successful poll counted (at most `RecentChanges.capacity`); the target's poller
-    /// moves them into its recent changes after the cycle.
+    /// The key changes the last successful poll counted; the target's poller logs them (with who made each, when the
+    /// activity feed says) and moves them into its bounded recent changes after the cycle.
     public var lastCycleChanges: [KeyChange] = []
 
     public init(orgID: String, orgName: String? = nil, trackedSince: Double = Date().timeIntervalSince1970) {
@@ -41,7 +41,7 @@ public struct OrgStatus: Sendable {
         if var counts = changeCounts {
             for change in changes { counts[change.kind, default: 0] += 1 }
             changeCounts = counts
-            lastCycleChanges = Array(changes.suffix(RecentChanges.capacity))
+            lastCycleChanges = changes
         } else {
             changeCounts = Dictionary(uniqueKeysWithValues: ChangeKind.allCases.map { ($0, 0) })
             changesCountedSince = snapshot.completedAt

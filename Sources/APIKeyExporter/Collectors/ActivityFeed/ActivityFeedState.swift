@@ -22,6 +22,14 @@ struct ActivityFeedState: Sendable {
     var listedPublicKeys: Set<String> = []
     /// Public key → when it was created, for keys created and not (yet) seen in a listing or deleted.
     var createdUnlisted: [String: Double] = [:]
+    /// "type|public key" → the newest such event read, to name who made a change the listing shows (bounded like
+    /// `seen`).
+    var latestEvents: [String: ActivityEvent] = [:]
+
+    /// The newest event of `type` about the key with `publicKey`, if the feed has shown one.
+    func latestEvent(type: String, publicKey: String) -> ActivityEvent? {
+        latestEvents["\(type)|\(publicKey)"]
+    }
 
     /// Counts the events not counted before, oldest first; returns them (to be logged) and the public keys found
     /// transient: created and deleted, never in a listing.
@@ -34,7 +42,9 @@ struct ActivityFeedState: Sendable {
         var new: [ActivityEvent] = []
         var transient: [String] = []
         for event in events.sorted(by: { ($0.created ?? 0, $0.id) < ($1.created ?? 0, $1.id) })
-        where event.eventTypeName.hasPrefix("API_KEY_") && seen[event.id] == nil {
+        where event.eventTypeName.hasPrefix("API_KEY_") {
+            if let target = event.targetPublicKey { latestEvents["\(event.eventTypeName)|\(target)"] = event }
+            guard seen[event.id] == nil else { continue }
             seen[event.id] = event.created ?? time
             counts[event.eventTypeName, default: 0] += 1
             new.append(event)
@@ -57,11 +67,16 @@ struct ActivityFeedState: Sendable {
         return (new, transient)
     }
 
-    /// Keeps the newest `seenLimit` event ids.
+    /// Keeps the newest `seenLimit` event ids and latest events.
     private mutating func pruneSeen() {
-        guard seen.count > Self.seenLimit else { return }
-        let keep = seen.sorted { $0.value > $1.value }.prefix(Self.seenLimit)
-        seen = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+        if seen.count > Self.seenLimit {
+            let keep = seen.sorted { $0.value > $1.value }.prefix(Self.seenLimit)
+            seen = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+        }
+        if latestEvents.count > Self.seenLimit {
+            let keep = latestEvents.sorted { ($0.value.created ?? 0) > ($1.value.created ?? 0) }.prefix(Self.seenLimit)
+            latestEvents = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+        }
     }
 }
 

@@ -38,7 +38,8 @@ struct KeyListing {
         redactSecrets(in: &keys)
         logInvalidIDs(keys, orgID: orgID)
         let snapshot = OrgSnapshot(orgID: orgID, keys: keys, completedAt: Date().timeIntervalSince1970)
-        for change in changes { log(change, orgID: orgID) }
+        // Logged by the target poller once every collector has run, so that a change can name who made it (see
+        // `logChange`); the activity feed is read after the listing.
         return Outcome(snapshot: snapshot, changes: changes, countMismatches: countMismatches)
     }
 
@@ -76,11 +77,11 @@ struct KeyListing {
         }
     }
 
-    /// One info line per change, with roles before and after. A key's private key is never decoded, so it
-    /// cannot be logged.
-    private func log(_ change: KeyChange, orgID: String) {
+    /// One info line per change, with roles before and after, and, when the activity feed has the matching event,
+    /// who made the change, from which address and when. A key's private key is never decoded, so it cannot be logged.
+    static func logChange(_ change: KeyChange, orgID: String, targetName: String, logger: Logger, event: ActivityEvent?) {
         let key = change.after ?? change.before
-        logger.info("api key change", metadata: [
+        var metadata: Logger.Metadata = [
             "target": "\(targetName)",
             "org_id": "\(orgID)",
             "change": "\(change.kind.rawValue)",
@@ -90,7 +91,23 @@ struct KeyListing {
             "description_before": "\(change.before?.desc ?? "")",
             "roles_before": "\(Self.format(change.before?.roles))",
             "roles_after": "\(Self.format(change.after?.roles))",
-        ])
+        ]
+        if let event {
+            metadata["actor"] = "\(event.actor)"
+            metadata["remote_address"] = "\(event.remoteAddress ?? "")"
+            metadata["event_time"] = "\(event.created.map(ActivityFeedCollector.iso) ?? "")"
+        }
+        logger.info("api key change", metadata: metadata)
+    }
+
+    /// The activity feed's event type for a change the listing shows.
+    static func eventType(of kind: ChangeKind) -> String {
+        switch kind {
+        case .added: "API_KEY_CREATED"
+        case .removed: "API_KEY_DELETED"
+        case .rolesChanged: "API_KEY_ROLES_CHANGED"
+        case .descriptionChanged: "API_KEY_DESCRIPTION_CHANGED"
+        }
     }
 
     /// `ORG_OWNER,GROUP_OWNER@<project id>`, sorted; empty for no key.
