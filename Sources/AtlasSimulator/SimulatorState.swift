@@ -33,24 +33,29 @@ struct SimulatorState: Sendable {
     @discardableResult
     mutating func setRoles(orgID: String, keyID: String, roles: [SimulatedRole], actor: SimulatedActor,
                            address: String, at milliseconds: UInt64) -> SimulatedEvent? {
-        guard let (orgIndex, keyIndex) = indices(orgID: orgID, keyID: keyID) else { return nil }
-        inventory.orgs[orgIndex].keys[keyIndex].roles = roles
-        generation += 1
-        return events.append(orgID: orgID, type: SimulatedEventType.apiKeyRolesChanged.rawValue, actor: actor,
-                             address: address, targetPublicKey: inventory.orgs[orgIndex].keys[keyIndex].publicKey,
-                             at: milliseconds)
+        changeKey(orgID: orgID, keyID: keyID, type: .apiKeyRolesChanged, actor: actor, address: address, at: milliseconds) {
+            $0.roles = roles
+        }
     }
 
     /// Gives the key this description and records `API_KEY_DESCRIPTION_CHANGED`; nil if the org or key is unknown.
     @discardableResult
     mutating func setDescription(orgID: String, keyID: String, description: String, actor: SimulatedActor,
                                  address: String, at milliseconds: UInt64) -> SimulatedEvent? {
+        changeKey(orgID: orgID, keyID: keyID, type: .apiKeyDescriptionChanged, actor: actor, address: address, at: milliseconds) {
+            $0.desc = description
+        }
+    }
+
+    /// Changes one key with `change` and records an event of `type` about it.
+    private mutating func changeKey(orgID: String, keyID: String, type: SimulatedEventType, actor: SimulatedActor,
+                                    address: String, at milliseconds: UInt64,
+                                    _ change: (inout SimulatedKey) -> Void) -> SimulatedEvent? {
         guard let (orgIndex, keyIndex) = indices(orgID: orgID, keyID: keyID) else { return nil }
-        inventory.orgs[orgIndex].keys[keyIndex].desc = description
+        change(&inventory.orgs[orgIndex].keys[keyIndex])
         generation += 1
-        return events.append(orgID: orgID, type: SimulatedEventType.apiKeyDescriptionChanged.rawValue, actor: actor,
-                             address: address, targetPublicKey: inventory.orgs[orgIndex].keys[keyIndex].publicKey,
-                             at: milliseconds)
+        return events.append(orgID: orgID, type: type.rawValue, actor: actor, address: address,
+                             targetPublicKey: inventory.orgs[orgIndex].keys[keyIndex].publicKey, at: milliseconds)
     }
 
     private func indices(orgID: String, keyID: String) -> (Int, Int)? {

@@ -7,13 +7,6 @@ extension AtlasClient {
         var mismatches = 0
         let minDate = Date(timeIntervalSince1970: since).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
         return try listAll(path: "/orgs/\(Self.escapePathSegment(orgID))/events", id: \ActivityEvent.id,
-                           countMismatches: &mismatches, filters: [("minDate", Self.escapeQueryValue(minDate))])
-    }
-
-    /// A query value with everything but unreserved characters percent-encoded (`:` and `+` of a date included).
-    static func escapeQueryValue(_ value: String) -> String {
-        var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        allowed.insert(charactersIn: "-_.~")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+                           countMismatches: &mismatches, filters: [("minDate", Self.escapePathSegment(minDate))])
     }
 }

@@ -166,7 +166,8 @@ public final class AtlasClient: AdminAPI {
         return basePath + path + "?" + query.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
 
-    /// Ids come from configuration or from the API itself; escape them so neither can change the path.
+    /// Ids come from configuration or from the API itself; escape them so neither can change the path. Query values
+    /// (a date's `:` and `+`) go through the same encoding.
     static func escapePathSegment(_ segment: String) -> String {
         // No "." either: `..` must never become a dot segment that libcurl (RFC 3986) would resolve upwards.
         var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")

@@ -25,7 +25,7 @@ final class AccessListCollector: OrgCollector {
         let results = pool.map(keyIDs) { client, keyID in
             Result { () throws(APIError) in
                 let entries = try client.listAccessList(orgID: orgID, keyID: keyID)
-                return AccessListSummary(entries: entries.count, lastUsed: entries.compactMap { Self.parseTime($0.lastUsed) }.max())
+                return AccessListSummary(entries: entries.count, lastUsed: entries.compactMap { ISOTime.seconds($0.lastUsed) }.max())
             }
         }
         var summaries: [String: AccessListSummary] = [:]
@@ -52,16 +52,6 @@ final class AccessListCollector: OrgCollector {
 
     static func families(_ scope: RenderScope, options: InventoryRenderer.Options) -> [MetricFamily] {
         AccessListFamilies.all(scope)
-    }
-
-    /// `lastUsed` as the API writes it: ISO 8601 with or without fractional seconds.
-    static func parseTime(_ text: String?) -> Double? {
-        guard let text else { return nil }
-        if let date = try? Date(text, strategy: .iso8601) { return date.timeIntervalSince1970 }
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) {
-            return date.timeIntervalSince1970
-        }
-        return nil
     }
 }
 

@@ -32,6 +32,8 @@ public enum ConfigPage {
             "  access_list: \(collectors.accessLists)",
             "  access_list_concurrency: \(collectors.accessListConcurrency)",
             "  service_accounts: \(collectors.serviceAccounts.map { "\($0)" } ?? "auto  # on for Atlas v2 base URLs")",
+            "  activity_feed: \(collectors.activityFeed)",
+            "  activity_feed_lookback: \(HTML.duration(collectors.activityFeedLookback))",
             "poll_concurrency: \(collectors.orgConcurrency)",
             "shard: {index: \(collectors.shard.index), count: \(collectors.shard.count)}",
             "log: {level: \(config.logLevel), format: \(config.logFormat.rawValue)}",
@@ -77,22 +79,12 @@ public enum ConfigPage {
                   "timeout: \(HTML.duration(transport.requestTimeout))",
                   "ca_file: \(transport.caFile.map(quote) ?? "null")"]
         if let serviceAccounts = target.serviceAccounts { lines.append("service_accounts: \(serviceAccounts)") }
+        if let activityFeed = target.activityFeed { lines.append("activity_feed: \(activityFeed)") }
         return lines
     }
 
-    /// A YAML double-quoted string.
+    /// A YAML double-quoted string (the log's JSON quoting: every JSON string is one).
     static func quote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
-                result += String(format: "\\x%02x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        LineLogHandler.quoted(text)
     }
 }
