@@ -1,5 +1,7 @@
 import APIKeyExporter
 import Foundation
+import Logging
+import ServiceLifecycle
 import TestSupport
 import Testing
 
@@ -33,6 +35,60 @@ struct GzipTests {
         let sizes = output.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         #expect(sizes.count == 2 && sizes[0] * 4 < sizes[1], "gzip should shrink the exposition: \(output)")
         #expect(try await exporter.terminate() == 0)
+    }
+
+    @Test("an exposition of many deflated pieces: gzip decodes to it (Python's zlib), and a plain scrape inflates it exactly, with its length")
+    func manyPieces() async throws {
+        // 30,000 keys: about 16 MB of text in several 64 KB pieces.
+        let keys = (0..<30_000).map { index in
+            APIKey(id: String(format: "5c47503320eef5699e%06x", index), publicKey: "pk\(index)", desc: "key \(index) \"quoted\"",
+                   roles: [RoleAssignment(scope: .organization, roleName: "ORG_MEMBER"),
+                           RoleAssignment(scope: .project(String(format: "5898b95f87d9d6270e8995%02x", index % 64)), roleName: "GROUP_OWNER")])
+        }
+        let states = [RendererTests.state(keys: keys)]
+        let renderer = InventoryRenderer()
+        let cache = ExpositionCache()
+        cache.publish(text: renderer.renderDeflated(states), openMetrics: { renderer.renderDeflated(states, format: .openMetrics) },
+                      ready: true)
+        #expect(cache.current.text.pieces.count > 5, "held in many pieces")
+        let expected = Data(renderer.render(states))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("expected-\(UUID().uuidString).txt")
+        try expected.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+
+        let router = ExporterServer.makeRouter(cache: cache, processMetrics: ProcessMetrics(), telemetryPath: "/metrics")
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = try ExporterServer.makeApplication(router: router, listenAddress: ListenAddress(host: "127.0.0.1", port: 0),
+                                                     logger: Logger(label: "test")) { address in
+            continuation.yield(address.port)
+            continuation.finish()
+        }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        let (status, output) = try runTool("python3", ["-c", """
+            import sys, urllib.request, zlib
+            url, expected = sys.argv[1], open(sys.argv[2], "rb").read()
+            def fetch(accept_encoding):
+                request = urllib.request.Request(url, headers={"Accept-Encoding": accept_encoding})
+                with urllib.request.urlopen(request) as response:
+                    return response.headers, response.read()
+            headers, compressed = fetch("gzip")
+            assert headers.get("Content-Encoding") == "gzip"
+            inflater = zlib.decompressobj(31)
+            text = inflater.decompress(compressed) + inflater.flush()
+            assert inflater.eof and inflater.unused_data == b"", "not exactly one gzip member"
+            assert text.startswith(expected) and text[len(expected):].startswith(b"# HELP "), "gzip body is not the exposition"
+            headers, plain = fetch("identity")
+            assert headers.get("Content-Encoding") is None
+            assert int(headers.get("Content-Length")) == len(plain), "Content-Length"
+            assert plain.startswith(expected) and b"process_" in plain[len(expected):], "plain body is not the exposition"
+            print(len(compressed), len(plain))
+            """, "http://127.0.0.1:\(port)/metrics", file.path])
+        #expect(status == 0, "\(output)")
+        await group.triggerGracefulShutdown()
+        _ = await task.result
     }
 
     @Test("Accept-Encoding negotiation")

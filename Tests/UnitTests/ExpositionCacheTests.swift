@@ -19,10 +19,10 @@ struct ExpositionCacheTests {
     /// that inventory, which only the cache then holds.
     static func publishCycle(_ n: Int, to cache: ExpositionCache, renders: Renders) -> Inventory {
         let inventory = Inventory()
-        cache.publish(text: ByteBuffer(string: "text \(n)\n"), openMetrics: { [inventory] in
+        cache.publish(text: DeflatedExposition(Array("text \(n)\n".utf8)), openMetrics: { [inventory] in
             _ = inventory
             renders.count.add(1, ordering: .relaxed)
-            return ByteBuffer(string: "om \(n)\n")
+            return DeflatedExposition(Array("om \(n)\n".utf8))
         }, ready: true)
         return inventory
     }
@@ -40,7 +40,7 @@ struct ExpositionCacheTests {
         // Asked for too late: text 0.0.4 (the scraper's Accept header allows it), and OpenMetrics is wanted from now.
         let (lateFormat, lateBody) = cache.body(.openMetrics, of: cache.current)
         #expect(lateFormat == .text)
-        #expect(String(buffer: lateBody) == "text 1\n")
+        #expect(String(buffer: lateBody.plainText()) == "text 1\n")
 
         weak let second = Self.publishCycle(2, to: cache, renders: renders)
         cache.settle()
@@ -48,8 +48,8 @@ struct ExpositionCacheTests {
         #expect(renders.value == 1, "rendered before the inventory went")
         let (format, body) = cache.body(.openMetrics, of: cache.current)
         #expect(format == .openMetrics)
-        #expect(String(buffer: body) == "om 2\n")
-        #expect(cache.body(.text, of: cache.current).1 == ByteBuffer(string: "text 2\n"))
+        #expect(String(buffer: body.plainText()) == "om 2\n")
+        #expect(cache.body(.text, of: cache.current).1.plainText() == ByteBuffer(string: "text 2\n"))
         #expect(renders.value == 1, "rendered once per cycle")
     }
 }

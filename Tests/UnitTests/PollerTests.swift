@@ -98,7 +98,7 @@ struct PollerTests {
             }
             #expect(poller.completedCycles >= 4)
             #expect(cache.isReady)
-            let text = String(decoding: Array(buffer: cache.body), as: UTF8.self)
+            let text = String(decoding: Array(buffer: cache.plainText()), as: UTF8.self)
             #expect(text.contains("mongodb_api_keys{target=\"default\",org_id=\"\(inventory.orgs[0].id)\"} 2"))
             #expect(text.contains("mongodb_api_keys_poll_success{target=\"default\",org_id=\"\(missing)\"} 0"))
             _ = simulator

@@ -1,7 +1,8 @@
 import Hummingbird
 import Synchronization
 
-/// The exposition of the last poll cycle, rendered once and shared by every scrape without copying.
+/// The exposition of the last poll cycle, rendered once and shared by every scrape without copying; held deflated
+/// (`DeflatedExposition`), as nearly every scrape asks for gzip.
 ///
 /// Text format 0.0.4, what Prometheus asks for by default, is rendered by the poller after each cycle. OpenMetrics
 /// is rendered by the first scrape that asks for it after a cycle, then served from here like the text: an
@@ -13,7 +14,7 @@ import Synchronization
 /// text 0.0.4, which its `Accept` header also allows, and marks OpenMetrics as wanted from then on.
 public final class ExpositionCache: Sendable {
     private struct State {
-        var generation = Generation(text: ByteBuffer(), renderOpenMetrics: nil)
+        var generation = Generation(text: DeflatedExposition([]), renderOpenMetrics: nil)
         var ready = false
         /// What the status page shows, summarised from the same states as the exposition.
         var statusPage = StatusPageModel([], pollInterval: nil)
@@ -25,7 +26,7 @@ public final class ExpositionCache: Sendable {
     public init() {}
 
     /// Replaces what scrapes see. `ready` turns true once every target has finished a cycle.
-    public func publish(text: ByteBuffer, openMetrics: @escaping @Sendable () -> ByteBuffer, ready: Bool) {
+    public func publish(text: DeflatedExposition, openMetrics: @escaping @Sendable () -> DeflatedExposition, ready: Bool) {
         let generation = Generation(text: text, renderOpenMetrics: openMetrics)
         state.withLock {
             $0.generation = generation
@@ -57,13 +58,13 @@ public final class ExpositionCache: Sendable {
         state.withLock { $0.generation }
     }
 
-    /// The last rendered inventory in text format 0.0.4; a ByteBuffer copy shares its storage.
-    public var body: ByteBuffer {
-        current.text
+    /// The last rendered inventory in text format 0.0.4, inflated whole: for tests and tools, not the scrape path.
+    public func plainText() -> ByteBuffer {
+        current.text.plainText()
     }
 
     /// The body of `generation` for a scraper that asked for `requested`, and the format it is in.
-    public func body(_ requested: ExpositionFormat, of generation: Generation) -> (ExpositionFormat, ByteBuffer) {
+    public func body(_ requested: ExpositionFormat, of generation: Generation) -> (ExpositionFormat, DeflatedExposition) {
         guard requested == .openMetrics else { return (.text, generation.text) }
         openMetricsWanted.store(true, ordering: .relaxed)
         if let openMetrics = generation.openMetrics() { return (.openMetrics, openMetrics) }
@@ -74,26 +75,25 @@ public final class ExpositionCache: Sendable {
         state.withLock { $0.ready }
     }
 
-    /// One cycle's exposition: the text, and OpenMetrics and the gzip prefixes as they are first asked for.
+    /// One cycle's exposition: the text, and OpenMetrics as it is first asked for.
     public final class Generation: Sendable {
         private enum OpenMetrics {
-            case pending(@Sendable () -> ByteBuffer)
-            case rendered(ByteBuffer)
+            case pending(@Sendable () -> DeflatedExposition)
+            case rendered(DeflatedExposition)
             case unavailable
         }
 
-        public let text: ByteBuffer
+        public let text: DeflatedExposition
         /// One render at a time: concurrent first scrapes wait for it rather than repeat it.
         private let openMetricsState: Mutex<OpenMetrics>
-        private let gzipped = Mutex<[ExpositionFormat: GzipStream.Prefix]>([:])
 
-        init(text: ByteBuffer, renderOpenMetrics: (@Sendable () -> ByteBuffer)?) {
+        init(text: DeflatedExposition, renderOpenMetrics: (@Sendable () -> DeflatedExposition)?) {
             self.text = text
             openMetricsState = Mutex(renderOpenMetrics.map { .pending($0) } ?? .unavailable)
         }
 
         /// OpenMetrics, rendered on first use; nil once the inventory it needs was let go unrendered.
-        func openMetrics() -> ByteBuffer? {
+        func openMetrics() -> DeflatedExposition? {
             openMetricsState.withLock { state in
                 switch state {
                 case .rendered(let buffer):
@@ -112,16 +112,6 @@ public final class ExpositionCache: Sendable {
             openMetricsState.withLock { state in
                 if case .pending = state { state = .unavailable }
             }
-        }
-
-        /// The inventory in `format` deflated, once per cycle, for the scrapes that accept gzip. Call it with a
-        /// format `body(_:)` returned for this generation.
-        public func gzipPrefix(_ format: ExpositionFormat) -> GzipStream.Prefix {
-            if let cached = gzipped.withLock({ $0[format] }) { return cached }
-            let body = format == .openMetrics ? (openMetrics() ?? text) : text
-            let prefix = GzipStream.prefix(body)
-            gzipped.withLock { $0[format] = prefix }
-            return prefix
         }
     }
 }

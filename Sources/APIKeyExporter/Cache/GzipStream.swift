@@ -3,45 +3,30 @@ import NIOCore
 
 /// gzip for `/metrics` without compressing the big cached inventory on every scrape.
 ///
-/// The inventory is deflated once per cycle into a raw deflate stream that ends with a full flush: byte-aligned,
-/// not final, no back-references needed past it. Each scrape deflates only its small fresh tail (the `process_*`
-/// block) as a new raw stream ending the data, and wraps the two in one gzip header and trailer (the CRC-32s are
-/// combined). The result is a single, ordinary gzip member, which every client decodes (libcurl, for one, reads
-/// only the first of several concatenated members).
+/// The inventory is deflated once per cycle (`DeflatedExposition`): a raw deflate stream that ends with a full flush,
+/// byte-aligned, not final, no back-references needed past it. Each scrape deflates only its small fresh tail (the
+/// `process_*` block) as a new raw stream ending the data, and wraps the two in one gzip header and trailer (the
+/// CRC-32s are combined). The result is a single, ordinary gzip member, which every client decodes (libcurl, for
+/// one, reads only the first of several concatenated members).
 public enum GzipStream {
-    /// The inventory's share of a response: compressed data, its CRC-32 and its length.
-    public struct Prefix: Sendable {
-        var deflated: ByteBuffer
-        var crc: UInt
-        var length: Int
-    }
-
-    /// Deflates `body` (fastest level: the CPU goes to every cycle, the bytes are on loopback or a LAN), reading it
-    /// in place: the exposition can be tens of megabytes.
-    public static func prefix(_ body: ByteBuffer) -> Prefix {
-        body.withUnsafeReadableBytes { bytes in
-            Prefix(deflated: deflate(bytes, final: false), crc: crc32(bytes), length: bytes.count)
-        }
-    }
-
-    /// The complete gzip body: header, the prefix, the deflated tail, and the trailer.
-    public static func member(prefix: Prefix, tail: ByteBuffer) -> [ByteBuffer] {
+    /// The complete gzip body: header, the inventory's pieces, the deflated tail, and the trailer.
+    public static func member(prefix: DeflatedExposition, tail: ByteBuffer) -> [ByteBuffer] {
         var header = ByteBuffer()
         header.writeBytes([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3])  // gzip, deflate, no flags, no mtime, Unix
-        let (deflatedTail, tailCRC) = tail.withUnsafeReadableBytes { (deflate($0, final: true), crc32($0)) }
+        let (deflatedTail, tailCRC) = tail.withUnsafeReadableBytes { (deflateFinal($0), crc32($0)) }
         let crc = crc32_combine(prefix.crc, tailCRC, off_t(tail.readableBytes))
         var trailer = ByteBuffer()
         trailer.writeInteger(UInt32(truncatingIfNeeded: crc), endianness: .little)
         trailer.writeInteger(UInt32(truncatingIfNeeded: prefix.length + tail.readableBytes), endianness: .little)
-        return [header, prefix.deflated, deflatedTail, trailer]
+        return [header] + prefix.pieces + [deflatedTail, trailer]
     }
 
     static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt {
         CZlib.crc32(0, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
     }
 
-    /// Raw deflate of `input`, ending with a full flush, or with the final block when `final`.
-    static func deflate(_ input: UnsafeRawBufferPointer, final: Bool) -> ByteBuffer {
+    /// Raw deflate of a small `input` ending with the final block.
+    static func deflateFinal(_ input: UnsafeRawBufferPointer) -> ByteBuffer {
         var stream = z_stream()
         guard czlib_deflate_init_raw(&stream, 1) == Z_OK else { return ByteBuffer() }
         defer { deflateEnd(&stream) }
@@ -52,8 +37,8 @@ public enum GzipStream {
             stream.avail_in = uInt(input.count)
             stream.next_out = destination.baseAddress?.assumingMemoryBound(to: Bytef.self)
             stream.avail_out = uInt(destination.count)
-            // The output buffer holds deflateBound bytes plus room for the flush marker: one call suffices.
-            _ = CZlib.deflate(&stream, final ? Z_FINISH : Z_FULL_FLUSH)
+            // The output buffer holds deflateBound bytes: one call suffices.
+            _ = CZlib.deflate(&stream, Z_FINISH)
             return destination.count - Int(stream.avail_out)
         }
         return output

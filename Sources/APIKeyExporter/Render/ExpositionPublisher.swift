@@ -16,8 +16,8 @@ public final class ExpositionPublisher: Sendable {
     /// Until the first cycle ends, scrapes see the build info and self-metrics only.
     public func publishInitial() {
         let reload = reloadStatus?.current ?? ReloadStatus()
-        cache.publish(text: renderer.renderBuffer([], reload: reload),
-                      openMetrics: { [renderer] in renderer.renderBuffer([], reload: reload, format: .openMetrics) },
+        cache.publish(text: renderer.renderDeflated([], reload: reload),
+                      openMetrics: { [renderer] in renderer.renderDeflated([], reload: reload, format: .openMetrics) },
                       ready: false)
         cache.publish(statusPage: StatusPageModel([], pollInterval: renderer.options.pollInterval))
     }
@@ -30,8 +30,8 @@ public final class ExpositionPublisher: Sendable {
     /// Renders `states` and serves them from now on; `ready` once every target finished a cycle.
     public func publish(_ states: [TargetState]) {
         let reload = reloadStatus?.current ?? ReloadStatus()
-        cache.publish(text: renderer.renderBuffer(states, reload: reload),
-                      openMetrics: { [renderer] in renderer.renderBuffer(states, reload: reload, format: .openMetrics) },
+        cache.publish(text: renderer.renderDeflated(states, reload: reload),
+                      openMetrics: { [renderer] in renderer.renderDeflated(states, reload: reload, format: .openMetrics) },
                       ready: states.allSatisfy { $0.completedCycles > 0 })
         cache.publish(statusPage: StatusPageModel(states, pollInterval: renderer.options.pollInterval))
         FreedMemory.release()

@@ -1,5 +1,3 @@
-import NIOCore
-
 /// Renders every target's inventory into Prometheus text format, once per poll cycle.
 ///
 /// Families come out sorted by name and series sorted by label values, so two renders of the same state are
@@ -28,12 +26,23 @@ public struct InventoryRenderer: Sendable {
 
     /// The exposition as an array: for tests and small inventories.
     public func render(_ targets: [TargetState], reload: ReloadStatus = ReloadStatus(), format: ExpositionFormat = .text) -> [UInt8] {
-        Array(renderBuffer(targets, reload: reload, format: format).readableBytesView)
+        var output = TextFormatWriter(capacity: 1 << 16, format: format)
+        write(targets, reload: reload, to: &output)
+        return output.bytes
     }
 
-    /// The exposition in one buffer, served as it is by every scrape until the next cycle.
-    public func renderBuffer(_ targets: [TargetState], reload: ReloadStatus = ReloadStatus(),
-                             format: ExpositionFormat = .text) -> ByteBuffer {
+    /// The exposition deflated as it is written, served by every scrape until the next cycle: the plain text is
+    /// never held whole (see `DeflatedExposition`).
+    public func renderDeflated(_ targets: [TargetState], reload: ReloadStatus = ReloadStatus(),
+                               format: ExpositionFormat = .text) -> DeflatedExposition {
+        let deflater = Deflater()
+        var output = TextFormatWriter(format: format) { deflater.write($0) }
+        write(targets, reload: reload, to: &output)
+        output.finish()
+        return deflater.finish()
+    }
+
+    private func write(_ targets: [TargetState], reload: ReloadStatus, to output: inout TextFormatWriter) {
         let scope = RenderScope(targets: targets.sorted { $0.name < $1.name })
         var families = HealthFamilies.all(scope) + CollectorFamilies.all(scope)
         for collector in CollectorRegistry.all {
@@ -68,18 +77,14 @@ public struct InventoryRenderer: Sendable {
         }
         families.sort { $0.name < $1.name }
 
-        var keyCount = 0
-        scope.eachSnapshot { _, _, snapshot in keyCount += snapshot.keys.count }
-        var output = TextFormatWriter(capacity: 4096 + keyCount * (options.keyInfo ? 700 : 60), format: format)
         for family in families {
-            // Header first, samples straight after it, no copy; a family that wrote no sample is taken back.
+            // Header first, samples straight after it; a family that wrote no sample is taken back.
             let start = output.position
             output.family(family.name, type: family.type, help: family.help)
             let header = output.position
             family.body(&output, family.name)
             if output.position == header { output.truncate(to: start) }
         }
-        return output.buffer
     }
 
     /// Like Prometheus' own: whether the last `--config.file` reload (SIGHUP) worked, and when one last did.

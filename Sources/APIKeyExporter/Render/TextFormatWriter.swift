@@ -16,75 +16,172 @@ public enum ExpositionFormat: Sendable, CaseIterable {
     }
 }
 
-import NIOCore
-
-/// Appends Prometheus text format 0.0.4 or OpenMetrics 1.0 to a byte buffer, escaping exactly as the format
-/// requires. The two differ only in counter family names, HELP escaping of quotes and the closing `# EOF`,
-/// which the server appends after the last family.
+/// Writes Prometheus text format 0.0.4 or OpenMetrics 1.0, escaping exactly as the format requires. The two differ
+/// only in counter family names, HELP escaping of quotes and the closing `# EOF`, which the server appends after
+/// the last family.
 ///
-/// Label values escape `\`, `"` and line feed; HELP text escapes `\` and line feed. Everything else,
-/// UTF-8 included, is written as it is. The buffer is a NIO `ByteBuffer`, so what is rendered is served as it is,
-/// without a copy of what can be tens of megabytes.
+/// Label values escape `\`, `"` and line feed; HELP text escapes `\` and line feed. Everything else, UTF-8 included,
+/// is written as it is.
+///
+/// Made for the per-key families, which write hundreds of thousands of lines per cycle: bytes go into a chunk the
+/// writer owns (no uniqueness or exclusivity checks per append), and with a `sink` the chunk is handed over and
+/// reused every `chunkSize` bytes, so that a render never holds the whole text (the cache keeps it deflated).
+/// Without a sink everything stays in the chunk, for `bytes` (tests and small outputs). A writer is written through
+/// one `inout` at a time; two copies of one would share the chunk.
 public struct TextFormatWriter {
     public enum MetricType: String, Sendable {
         case gauge, counter
     }
 
-    public private(set) var buffer: ByteBuffer
     public let format: ExpositionFormat
+    private var storage: ChunkStorage
+    private var count = 0
+    /// Bytes handed to the sink so far.
+    private var flushed = 0
+    private let sink: ((UnsafeRawBufferPointer) -> Void)?
+    private let chunkSize: Int
 
+    /// Keeps everything written, for `bytes`.
     public init(capacity: Int = 0, format: ExpositionFormat = .text) {
         self.format = format
-        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+        storage = ChunkStorage(capacity: max(capacity, 256))
+        sink = nil
+        chunkSize = .max
     }
 
-    /// What was written, as an array (for tests and small outputs).
-    public var bytes: [UInt8] { Array(buffer.readableBytesView) }
+    /// Hands what is written to `sink` in pieces of about `chunkSize` bytes (always whole lines); call `finish()`
+    /// at the end for the last piece.
+    public init(format: ExpositionFormat = .text, chunkSize: Int = 1 << 16, sink: @escaping (UnsafeRawBufferPointer) -> Void) {
+        self.format = format
+        self.chunkSize = max(chunkSize, 256)
+        storage = ChunkStorage(capacity: self.chunkSize + 1024)
+        self.sink = sink
+    }
+
+    /// Everything written (without a sink), or what is not yet handed over (with one).
+    public var bytes: [UInt8] { Array(UnsafeRawBufferPointer(start: storage.base, count: count)) }
+
+    /// Hands the rest to the sink.
+    public mutating func finish() {
+        guard let sink, count > 0 else { return }
+        sink(UnsafeRawBufferPointer(start: storage.base, count: count))
+        flushed += count
+        count = 0
+    }
 
     /// Writes the `# HELP` and `# TYPE` lines of a family. In OpenMetrics a counter family is named without the
     /// `_total` its samples carry.
     public mutating func family(_ name: String, type: MetricType, help: String) {
+        flushIfFull()
         var familyName = Substring(name)
         if format == .openMetrics, type == .counter, name.hasSuffix("_total") {
             familyName = familyName.dropLast(6)
         }
-        append("# HELP ")
-        append(String(familyName))
-        append(" ")
+        write("# HELP ")
+        write(familyName)
+        writeByte(UInt8(ascii: " "))
         for byte in help.utf8 {
             switch byte {
-            case UInt8(ascii: "\\"): append("\\\\")
-            case UInt8(ascii: "\n"): append("\\n")
-            case UInt8(ascii: "\"") where format == .openMetrics: append("\\\"")
-            default: buffer.writeInteger(byte)
+            case UInt8(ascii: "\\"): write("\\\\")
+            case UInt8(ascii: "\n"): write("\\n")
+            case UInt8(ascii: "\"") where format == .openMetrics: write("\\\"")
+            default: writeByte(byte)
             }
         }
-        append("\n# TYPE ")
-        append(String(familyName))
-        append(" ")
-        append(type.rawValue)
-        append("\n")
+        write("\n# TYPE ")
+        write(familyName)
+        writeByte(UInt8(ascii: " "))
+        write(type.rawValue)
+        writeByte(UInt8(ascii: "\n"))
     }
 
-    /// Writes one sample line. `labels` are written in the order given. Inlined so that the label array literal
-    /// of each call can live on the stack: the per-key families write hundreds of thousands of samples.
-    @inline(__always)
+    /// Writes one sample line. `labels` are written in the order given.
     public mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Double) {
-        append(name)
+        flushIfFull()
+        write(name)
         if !labels.isEmpty {
-            buffer.writeInteger(UInt8(ascii: "{"))
+            writeByte(UInt8(ascii: "{"))
             for (index, (label, labelValue)) in labels.enumerated() {
-                if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-                append(label)
-                append("=\"")
-                appendEscapedLabelValue(labelValue)
-                buffer.writeInteger(UInt8(ascii: "\""))
+                if index > 0 { writeByte(UInt8(ascii: ",")) }
+                write(label)
+                write("=\"")
+                writeEscapedLabelValue(labelValue)
+                writeByte(UInt8(ascii: "\""))
             }
-            buffer.writeInteger(UInt8(ascii: "}"))
+            writeByte(UInt8(ascii: "}"))
         }
-        buffer.writeInteger(UInt8(ascii: " "))
-        append(Self.formatValue(value))
-        buffer.writeInteger(UInt8(ascii: "\n"))
+        writeByte(UInt8(ascii: " "))
+        writeValue(value)
+        writeByte(UInt8(ascii: "\n"))
+    }
+
+    /// The start of a series, `name{label="value",…` without the closing brace, escaped once and then written
+    /// whole by `sample(_:_:_:)`: the per-key families share their first labels (target, org) across every key.
+    public struct SeriesPrefix {
+        fileprivate let bytes: [UInt8]
+        fileprivate let hasLabels: Bool
+    }
+
+    public func prefix(_ name: String, _ labels: [(String, String)]) -> SeriesPrefix {
+        var writer = TextFormatWriter(capacity: 256, format: format)
+        writer.write(name)
+        writer.writeByte(UInt8(ascii: "{"))
+        for (index, (label, labelValue)) in labels.enumerated() {
+            if index > 0 { writer.writeByte(UInt8(ascii: ",")) }
+            writer.write(label)
+            writer.write("=\"")
+            writer.writeEscapedLabelValue(labelValue)
+            writer.writeByte(UInt8(ascii: "\""))
+        }
+        return SeriesPrefix(bytes: writer.bytes, hasLabels: !labels.isEmpty)
+    }
+
+    /// One sample line: `prefix`, then the labels given, in order; the same bytes as `sample(name, all labels,
+    /// value)`. One overload per label count, so that no array is made per line.
+    public mutating func sample(_ prefix: SeriesPrefix, _ label: (String, String), value: Double) {
+        start(prefix)
+        writeLabel(label, after: prefix)
+        end(value)
+    }
+
+    public mutating func sample(_ prefix: SeriesPrefix, _ first: (String, String), _ second: (String, String),
+                                value: Double) {
+        start(prefix)
+        writeLabel(first, after: prefix)
+        writeLabel(second, after: nil)
+        end(value)
+    }
+
+    public mutating func sample(_ prefix: SeriesPrefix, _ first: (String, String), _ second: (String, String),
+                                _ third: (String, String), value: Double) {
+        start(prefix)
+        writeLabel(first, after: prefix)
+        writeLabel(second, after: nil)
+        writeLabel(third, after: nil)
+        end(value)
+    }
+
+    @inline(__always)
+    private mutating func start(_ prefix: SeriesPrefix) {
+        flushIfFull()
+        prefix.bytes.withUnsafeBytes { write($0) }
+    }
+
+    /// `,label="value"`, without the comma right after a prefix that has no label yet.
+    @inline(__always)
+    private mutating func writeLabel(_ label: (String, String), after prefix: SeriesPrefix?) {
+        if prefix?.hasLabels != false { writeByte(UInt8(ascii: ",")) }
+        write(label.0)
+        write("=\"")
+        writeEscapedLabelValue(label.1)
+        writeByte(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    private mutating func end(_ value: Double) {
+        write("} ")
+        writeValue(value)
+        writeByte(UInt8(ascii: "\n"))
     }
 
     /// Writes a counter's sample and, in OpenMetrics, its `_created` sample: the Unix time the count started from
@@ -96,7 +193,6 @@ public struct TextFormatWriter {
         }
     }
 
-    /// Nearly every value needs no escape: those are copied whole, the rest byte by byte.
     /// A family of one unlabeled sample (the `process_*` block), its name written once.
     public mutating func unlabeled(_ name: String, type: MetricType, help: String, _ value: Double) {
         family(name, type: type, help: help)
@@ -107,19 +203,86 @@ public struct TextFormatWriter {
         }
     }
 
-    private mutating func appendEscapedLabelValue(_ value: String) {
+    /// The number of bytes written so far, to `truncate(to:)` later.
+    var position: Int { flushed + count }
+
+    /// Drops everything written after `position` (a family header that got no sample). The chunk is only handed
+    /// over at the start of a family or sample, so what a family header wrote is still here until it gets one.
+    mutating func truncate(to position: Int) {
+        guard position >= flushed, position <= flushed + count else { return }
+        count = position - flushed
+    }
+
+    // MARK: - Bytes
+
+    /// Hands the chunk over once it holds `chunkSize` bytes; called only between lines.
+    @inline(__always)
+    private mutating func flushIfFull() {
+        if count >= chunkSize, let sink {
+            sink(UnsafeRawBufferPointer(start: storage.base, count: count))
+            flushed += count
+            count = 0
+        }
+    }
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if extra > storage.capacity - count { grow(extra) }
+    }
+
+    /// A line longer than the chunk (a very long description) makes the chunk bigger; nothing is ever cut.
+    private mutating func grow(_ extra: Int) {
+        let (needed, overflow) = count.addingReportingOverflow(extra)
+        precondition(!overflow, "exposition chunk size overflow")
+        let bigger = ChunkStorage(capacity: max(needed, storage.capacity * 2))
+        bigger.base.update(from: storage.base, count: count)
+        storage = bigger
+    }
+
+    @inline(__always)
+    private mutating func writeByte(_ byte: UInt8) {
+        reserve(1)
+        storage.base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func write(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (storage.base + count).update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        count += bytes.count
+    }
+
+    @inline(__always)
+    private mutating func write(_ text: String) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { write(UnsafeRawBufferPointer($0)) }
+        if copied == nil {
+            for byte in text.utf8 { writeByte(byte) }
+        }
+    }
+
+    private mutating func write(_ text: Substring) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { write(UnsafeRawBufferPointer($0)) }
+        if copied == nil {
+            for byte in text.utf8 { writeByte(byte) }
+        }
+    }
+
+    /// Nearly every value needs no escape: those are copied whole, the rest byte by byte.
+    private mutating func writeEscapedLabelValue(_ value: String) {
         let copied = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
             for byte in utf8 where Self.needsEscape(byte) { return false }
-            buffer.writeBytes(utf8)
+            write(UnsafeRawBufferPointer(utf8))
             return true
         }
         if copied == true { return }
         for byte in value.utf8 {
             switch byte {
-            case UInt8(ascii: "\\"): append("\\\\")
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\n"): append("\\n")
-            default: buffer.writeInteger(byte)
+            case UInt8(ascii: "\\"): write("\\\\")
+            case UInt8(ascii: "\""): write("\\\"")
+            case UInt8(ascii: "\n"): write("\\n")
+            default: writeByte(byte)
             }
         }
     }
@@ -129,16 +292,37 @@ public struct TextFormatWriter {
         byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n")
     }
 
-    /// The number of bytes written so far, to `truncate(to:)` later.
-    var position: Int { buffer.writerIndex }
-
-    /// Drops everything written after `position` (a family header that got no sample).
-    mutating func truncate(to position: Int) {
-        buffer.moveWriterIndex(to: position)
+    /// Integers (nearly every value: 1, counts, Unix seconds) are written digit by digit, with no String made;
+    /// other values as `formatValue` writes them.
+    @inline(__always)
+    private mutating func writeValue(_ value: Double) {
+        if value == value.rounded(), abs(value) < 1e15 {
+            writeInteger(Int64(value))
+        } else {
+            write(Self.formatValue(value))
+        }
     }
 
-    private mutating func append(_ text: String) {
-        buffer.writeString(text)
+    private mutating func writeInteger(_ value: Int64) {
+        reserve(20)
+        var magnitude = value.magnitude
+        var digits = 1
+        var rest = magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        if value < 0 {
+            storage.base[count] = UInt8(ascii: "-")
+            count += 1
+        }
+        var index = count + digits - 1
+        for _ in 0..<digits {
+            storage.base[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
+            index -= 1
+        }
+        count += digits
     }
 
     /// Integers print without a fraction; other values use Swift's shortest round-tripping form.
@@ -149,5 +333,20 @@ public struct TextFormatWriter {
             return String(Int64(value))
         }
         return String(value)
+    }
+}
+
+/// The bytes of a `TextFormatWriter`'s chunk, freed with the last writer that holds them.
+private final class ChunkStorage {
+    let base: UnsafeMutablePointer<UInt8>
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        base.deallocate()
     }
 }

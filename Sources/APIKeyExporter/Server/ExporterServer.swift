@@ -21,21 +21,18 @@ public enum ExporterServer {
         }
 
         router.get(RouterPath(telemetryPath)) { request, _ in
-            // The inventory was rendered (and, when asked for, compressed) once per cycle; only the small process
-            // block is built here.
+            // The inventory was rendered and deflated once per cycle; only the small process block is built here.
             let generation = cache.current
             let (format, body) = cache.body(ExpositionFormat.negotiate(accept: request.headers[.accept]), of: generation)
             var tail = ByteBuffer(bytes: processMetrics.render(format: format))
             if format == .openMetrics { tail.writeString("# EOF\n") }
             var headers: HTTPFields = [.contentType: format.contentType, .vary: "Accept, Accept-Encoding"]
-            let buffers: [ByteBuffer]
             if acceptsGzip(request.headers[.acceptEncoding]) {
                 headers[.contentEncoding] = "gzip"
-                buffers = GzipStream.member(prefix: generation.gzipPrefix(format), tail: tail)
-            } else {
-                buffers = [body, tail]
+                return Response(status: .ok, headers: headers,
+                                body: ResponseBody(contentsOf: GzipStream.member(prefix: body, tail: tail)))
             }
-            return Response(status: .ok, headers: headers, body: ResponseBody(contentsOf: buffers))
+            return Response(status: .ok, headers: headers, body: plainBody(body, tail: tail))
         }
         router.get("/") { _, _ in
             // Rendered per request from the last cycle's summary (never from the API), so its ages are current.
@@ -89,6 +86,21 @@ public enum ExporterServer {
             },
             logger: logger
         )
+    }
+
+    /// The exposition for a scraper that does not accept gzip: inflated piece by piece as it is sent, so that the
+    /// plain text is never held whole (a piece inflates to about half a megabyte).
+    static func plainBody(_ exposition: DeflatedExposition, tail: ByteBuffer) -> ResponseBody {
+        ResponseBody(contentLength: exposition.length + tail.readableBytes) { writer in
+            let inflater = Inflater()
+            for piece in exposition.pieces {
+                for buffer in inflater.inflate(piece) {
+                    try await writer.write(buffer)
+                }
+            }
+            try await writer.write(tail)
+            try await writer.finish(nil)
+        }
     }
 
     /// Whether an Accept-Encoding header allows gzip (and does not refuse it with q=0).

@@ -58,17 +58,18 @@ enum KeyFamilies {
         ]
     }
 
-    /// One or more series per key: `--no-collector.key-info` turns them all off.
+    /// One or more series per key: `--no-collector.key-info` turns them all off. Each org's first labels are
+    /// written once as a prefix: these families are most of the exposition.
     static func perKey(_ scope: RenderScope) -> [MetricFamily] {
         [
             MetricFamily(name: "mongodb_api_key_info", type: .gauge,
                          help: "A metric with a constant 1 for each API key, labeled with its public key and description, "
                              + "as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
+                    let prefix = writer.prefix(name, [("target", target), ("org_id", org.orgID)])
                     for key in snapshot.keys {
-                        writer.sample(name,
-                                      [("target", target), ("org_id", org.orgID), ("key_id", key.id),
-                                       ("public_key", key.publicKey), ("description", key.desc)], 1)
+                        writer.sample(prefix, ("key_id", key.id), ("public_key", key.publicKey), ("description", key.desc),
+                                      value: 1)
                     }
                 }
             },
@@ -76,10 +77,10 @@ enum KeyFamilies {
                          help: "Creation time of the API key (Unix seconds, from its ObjectId), as of the last successful "
                              + "poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
+                    let prefix = writer.prefix(name, [("target", target), ("org_id", org.orgID)])
                     for key in snapshot.keys {
                         guard let created = ObjectIDTimestamp.seconds(key.id) else { continue }
-                        writer.sample(name,
-                                      [("target", target), ("org_id", org.orgID), ("key_id", key.id)], created)
+                        writer.sample(prefix, ("key_id", key.id), value: created)
                     }
                 }
             },
@@ -87,15 +88,15 @@ enum KeyFamilies {
                          help: "A metric with a constant 1 for each role an API key holds (project_id empty for "
                              + "organization roles), as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
+                    let prefix = writer.prefix(name, [("target", target), ("org_id", org.orgID)])
                     for key in snapshot.keys {
                         // Sorted, each role once (the API may repeat one): no Set per key.
                         var previous: RoleAssignment?
                         for role in key.roles.sorted() where role != previous {
                             previous = role
                             let projectID = if case .project(let id) = role.scope { id } else { "" }
-                            writer.sample(name,
-                                          [("target", target), ("org_id", org.orgID), ("key_id", key.id),
-                                           ("project_id", projectID), ("role", role.roleName)], 1)
+                            writer.sample(prefix, ("key_id", key.id), ("project_id", projectID), ("role", role.roleName),
+                                          value: 1)
                         }
                     }
                 }
