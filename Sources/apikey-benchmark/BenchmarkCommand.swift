@@ -24,11 +24,22 @@ struct BenchmarkCommand: AsyncParsableCommand {
     var scrapeConnections = 8
     @Option(name: .customLong("poll.concurrency"), help: "Organizations polled at once, as the exporter's flag.")
     var pollConcurrency = 4
+    @Flag(name: .customLong("scrape-gzip"), inversion: .prefixedNo,
+          help: "Scrapes send Accept-Encoding: gzip, as Prometheus always does.")
+    var gzip = true
+    @Option(parsing: .upToNextOption,
+            help: "Instead of the cycle table: one first cycle per total key count given (e.g. 1000 10000 100000 500000), each in a fresh process, as a table of CPU and memory.")
+    var scale: [Int] = []
     @Flag(help: .hidden) var serveSimulator = false
+    @Flag(help: .hidden) var scaleRow = false
 
     func run() async throws {
         if serveSimulator {
             try await SimulatorChild.serve(orgs: orgs, keysPerOrg: keysPerOrg, smallOrgKeys: smallOrgKeys)
+            return
+        }
+        if !scale.isEmpty {
+            print(try await ScaleCurve(totals: scale, keyInfo: keyInfo, pollConcurrency: pollConcurrency).run())
             return
         }
         let child = try SimulatorChild.spawn(arguments: ["--orgs", "\(orgs)", "--keys-per-org", "\(keysPerOrg)",
@@ -38,9 +49,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
                                             pollConcurrency: max(1, pollConcurrency),
                                             orgs: orgs + 1,
                                             keys: orgs * keysPerOrg + smallOrgKeys,
-                                            keyPages: orgs * ((keysPerOrg + 499) / 500) + (smallOrgKeys + 499) / 500)
+                                            keyPages: orgs * ((keysPerOrg + 499) / 500) + (smallOrgKeys + 499) / 500, gzip: gzip)
             .run(cycles: cycles, throughputSeconds: throughputSeconds)
-        print(report)
+        print(scaleRow ? ScaleCurve.row(report) : report.text)
     }
 }
 

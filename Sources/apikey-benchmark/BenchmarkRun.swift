@@ -13,6 +13,8 @@ struct BenchmarkRun {
     let orgs: Int
     let keys: Int
     let keyPages: Int
+    /// Scrapes ask for gzip, as Prometheus always does.
+    let gzip: Bool
 
     struct Row {
         var cycle: Int
@@ -25,13 +27,14 @@ struct BenchmarkRun {
         var ok: Int
         var connections: Int
         var exposition: Int
+        var deflated: Int
         var latency: Wrk.Result?
     }
 
     /// Cycles run after a measured one while `wrk` is still timing scrapes; a bound, never reached in practice.
     static let maxExtraCycles = 20
 
-    func run(cycles: Int, throughputSeconds: Int) async throws -> String {
+    func run(cycles: Int, throughputSeconds: Int) async throws -> Report {
         let target = TargetConfig(
             name: "bench", baseURL: baseURL, orgSelection: .discover,
             credentials: .apiKey(DigestCredentials(username: SimulatorChild.credentials.username,
@@ -45,7 +48,7 @@ struct BenchmarkRun {
         let renderer = InventoryRenderer(options: .init(keyInfo: keyInfo, pollInterval: .seconds(300)))
         let cache = ExpositionCache()
         let server = try await MetricsServer.start(cache: cache)
-        let report: Result<String, any Error>
+        let report: Result<Report, any Error>
         do {
             report = .success(try await measure(poller: poller, renderer: renderer, cache: cache, port: server.port,
                                                 cycles: cycles, throughputSeconds: throughputSeconds))
@@ -57,9 +60,10 @@ struct BenchmarkRun {
     }
 
     private func measure(poller: BenchmarkPoller, renderer: InventoryRenderer, cache: ExpositionCache, port: Int,
-                         cycles: Int, throughputSeconds: Int) async throws -> String {
+                         cycles: Int, throughputSeconds: Int) async throws -> Report {
         let metricsURL = "http://127.0.0.1:\(port)/metrics"
         let idleRSS = ProcessSample.currentRSS()
+        let idleAnonymous = ProcessSample.anonymousRSS()
         var rows: [Row] = []
         var previous = (codes: [String: Int](), connections: 0)
         for cycle in 1...max(1, cycles) {
@@ -67,7 +71,7 @@ struct BenchmarkRun {
             // for the first cycle's wall time, rounded up to whole seconds.
             let loadSeconds = Int((rows.first?.wall ?? 1).rounded(.up))
             let wrk = cycle > 1 ? try Wrk.start(url: metricsURL, connections: scrapeConnections,
-                                                   threads: min(2, scrapeConnections), seconds: max(1, loadSeconds)) : nil
+                                                   threads: min(2, scrapeConnections), seconds: max(1, loadSeconds), gzip: gzip) : nil
             ProcessSample.resetPeakRSS()
             let anonymous = AnonymousMemorySampler()
             let before = ProcessSample.now()
@@ -78,7 +82,7 @@ struct BenchmarkRun {
             rows.append(Row(
                 cycle: cycle, wall: after.wall - before.wall, cpu: after.cpu - before.cpu, peakRSS: ProcessSample.peakRSS(), peakAnonymous: anonymous.finish(),
                 requests: codes.values.reduce(0, +) - previous.codes.values.reduce(0, +), challenges: delta("401"), ok: delta("200"),
-                connections: state.connectionsOpened - previous.connections, exposition: cache.body.readableBytes, latency: nil))
+                connections: state.connectionsOpened - previous.connections, exposition: cache.current.text.length, deflated: cache.current.text.deflatedSize, latency: nil))
             // wrk runs whole seconds: more cycles follow until it ends (bounded), so every scrape it times meets a poll.
             // The row's other figures are the measured cycle's alone.
             for _ in 0..<Self.maxExtraCycles where wrk?.isRunning == true {
@@ -88,8 +92,14 @@ struct BenchmarkRun {
             previous = (state.requestsByCode, state.connectionsOpened)
         }
         let settledRSS = ProcessSample.currentRSS()
-        let throughput = try await Throughput.compare(exporterURL: metricsURL, body: Array(buffer: cache.body), seconds: throughputSeconds)
-        return Report(run: self, rows: rows, throughput: throughput, idleRSS: idleRSS, settledRSS: settledRSS).text
+        let settledAnonymous = ProcessSample.anonymousRSS()
+        // nginx serves the bytes the exporter sends: gzipped (with an empty tail) when scrapes ask for gzip.
+        let body = gzip ? GzipStream.member(prefix: cache.current.text, tail: ByteBuffer()).flatMap { Array(buffer: $0) }
+            : Array(buffer: cache.plainText())
+        let throughput = throughputSeconds <= 0 ? Throughput.Comparison()
+            : try await Throughput.compare(exporterURL: metricsURL, body: body, gzip: gzip, seconds: throughputSeconds)
+        return Report(run: self, rows: rows, throughput: throughput, idleRSS: idleRSS, settledRSS: settledRSS,
+                      idleAnonymous: idleAnonymous, settledAnonymous: settledAnonymous)
     }
 }
 
@@ -101,15 +111,21 @@ struct BenchmarkPoller {
         self.poller = QueueConfined(poller, label: "benchmark.poll")
     }
 
+    /// What a cycle's row needs from the poller's state: counters only, so that the benchmark never holds an
+    /// inventory into the next cycle (the exporter does not).
+    struct Counters: Sendable {
+        var requestsByCode: [String: Int]
+        var connectionsOpened: Int
+    }
+
     /// One poll cycle and its render, as the exporter's timer runs them.
-    func pollAndRender(renderer: InventoryRenderer, cache: ExpositionCache) async -> TargetState {
+    func pollAndRender(renderer: InventoryRenderer, cache: ExpositionCache) async -> Counters {
         await poller.run { poller in
-            cache.settle()
+            let publisher = ExpositionPublisher(renderer: renderer, cache: cache)
+            publisher.cycleStarting()
             poller.pollOnce()
-            let states = [poller.state]
-            cache.publish(text: renderer.renderBuffer(states), openMetrics: { renderer.renderBuffer(states, format: .openMetrics) }, ready: true)
-            FreedMemory.release()
-            return poller.state
+            publisher.publish([poller.state])
+            return Counters(requestsByCode: poller.state.requestsByCode, connectionsOpened: poller.state.connectionsOpened)
         }
     }
 }

@@ -13,10 +13,11 @@ struct Wrk {
 
     /// Starts `wrk` for `seconds`. (Ending it early with SIGINT is not an option: processes started from a Swift
     /// program on Linux may inherit a signal mask that blocks it.)
-    static func start(url: String, connections: Int, threads: Int = 2, seconds: Int) throws -> Wrk {
+    static func start(url: String, connections: Int, threads: Int = 2, seconds: Int, gzip: Bool) throws -> Wrk {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try locate("wrk"))
-        process.arguments = ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", url]
+        process.arguments = ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency"]
+            + (gzip ? ["-H", "Accept-Encoding: gzip"] : []) + [url]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -24,8 +25,8 @@ struct Wrk {
         return Wrk(process: process, output: output)
     }
 
-    static func run(url: String, connections: Int, seconds: Int) throws -> Result? {
-        try start(url: url, connections: connections, seconds: seconds).finish()
+    static func run(url: String, connections: Int, seconds: Int, gzip: Bool) throws -> Result? {
+        try start(url: url, connections: connections, seconds: seconds, gzip: gzip).finish()
     }
 
     var isRunning: Bool { process.isRunning }
@@ -79,7 +80,9 @@ enum Throughput {
         var nginx: Wrk.Result?
     }
 
-    static func compare(exporterURL: String, body: [UInt8], seconds: Int) async throws -> Comparison {
+    /// `body` is what nginx serves: the exposition, gzipped when `gzip` (as the exporter sends it to a scraper that
+    /// accepts gzip).
+    static func compare(exporterURL: String, body: [UInt8], gzip: Bool, seconds: Int) async throws -> Comparison {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-nginx-\(UUID().uuidString)")
         let www = directory.appendingPathComponent("www")
         try FileManager.default.createDirectory(at: www, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
@@ -103,7 +106,7 @@ enum Throughput {
               server {
                 listen 127.0.0.1:\(port);
                 root \(www.path);
-                location = /metrics { default_type "text/plain; version=0.0.4; charset=utf-8"; }
+                location = /metrics { default_type "text/plain; version=0.0.4; charset=utf-8"; \(gzip ? "add_header Content-Encoding gzip;" : "") }
               }
             }
 
@@ -119,8 +122,8 @@ enum Throughput {
             nginx.waitUntilExit()
         }
         try await Task.sleep(for: .milliseconds(500))
-        let exporter = try Wrk.run(url: exporterURL, connections: 32, seconds: seconds)
-        let static_ = try Wrk.run(url: "http://127.0.0.1:\(port)/metrics", connections: 32, seconds: seconds)
+        let exporter = try Wrk.run(url: exporterURL, connections: 32, seconds: seconds, gzip: gzip)
+        let static_ = try Wrk.run(url: "http://127.0.0.1:\(port)/metrics", connections: 32, seconds: seconds, gzip: gzip)
         return Comparison(exporter: exporter, nginx: static_)
     }
 }
