@@ -138,13 +138,13 @@ public struct TextFormatWriter {
 
     /// One sample line: `prefix`, then the labels given, in order; the same bytes as `sample(name, all labels,
     /// value)`. One overload per label count, so that no array is made per line.
-    public mutating func sample(_ prefix: SeriesPrefix, _ label: (String, String), value: Double) {
+    public mutating func sample(_ prefix: SeriesPrefix, _ label: (String, some LabelValue), value: Double) {
         start(prefix)
         writeLabel(label, after: prefix)
         end(value)
     }
 
-    public mutating func sample(_ prefix: SeriesPrefix, _ first: (String, String), _ second: (String, String),
+    public mutating func sample(_ prefix: SeriesPrefix, _ first: (String, some LabelValue), _ second: (String, some LabelValue),
                                 value: Double) {
         start(prefix)
         writeLabel(first, after: prefix)
@@ -152,8 +152,8 @@ public struct TextFormatWriter {
         end(value)
     }
 
-    public mutating func sample(_ prefix: SeriesPrefix, _ first: (String, String), _ second: (String, String),
-                                _ third: (String, String), value: Double) {
+    public mutating func sample(_ prefix: SeriesPrefix, _ first: (String, some LabelValue), _ second: (String, some LabelValue),
+                                _ third: (String, some LabelValue), value: Double) {
         start(prefix)
         writeLabel(first, after: prefix)
         writeLabel(second, after: nil)
@@ -169,11 +169,11 @@ public struct TextFormatWriter {
 
     /// `,label="value"`, without the comma right after a prefix that has no label yet.
     @inline(__always)
-    private mutating func writeLabel(_ label: (String, String), after prefix: SeriesPrefix?) {
+    private mutating func writeLabel(_ label: (String, some LabelValue), after prefix: SeriesPrefix?) {
         if prefix?.hasLabels != false { writeByte(UInt8(ascii: ",")) }
         write(label.0)
         write("=\"")
-        writeEscapedLabelValue(label.1)
+        label.1.withLabelBytes { writeEscapedLabelValue($0) }
         writeByte(UInt8(ascii: "\""))
     }
 
@@ -271,13 +271,25 @@ public struct TextFormatWriter {
 
     /// Nearly every value needs no escape: those are copied whole, the rest byte by byte.
     private mutating func writeEscapedLabelValue(_ value: String) {
-        let copied = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-            for byte in utf8 where Self.needsEscape(byte) { return false }
-            write(UnsafeRawBufferPointer(utf8))
-            return true
+        let copied: Void? = value.utf8.withContiguousStorageIfAvailable { writeEscapedLabelValue(UnsafeRawBufferPointer($0)) }
+        if copied == nil { writeEscapedLabelValue(Array(value.utf8)) }
+    }
+
+    private mutating func writeEscapedLabelValue(_ value: [UInt8]) {
+        value.withUnsafeBytes { writeEscapedLabelValue($0) }
+    }
+
+    private mutating func writeEscapedLabelValue(_ utf8: UnsafeRawBufferPointer) {
+        var clean = true
+        for byte in utf8 where Self.needsEscape(byte) {
+            clean = false
+            break
         }
-        if copied == true { return }
-        for byte in value.utf8 {
+        if clean {
+            write(utf8)
+            return
+        }
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "\\"): write("\\\\")
             case UInt8(ascii: "\""): write("\\\"")
@@ -348,5 +360,24 @@ private final class ChunkStorage {
 
     deinit {
         base.deallocate()
+    }
+}
+
+/// What a label value can be written from: a string, or bytes read in place (the per-key families read the keys'
+/// text where a `KeyTable` holds it). The bytes must be UTF-8; they are escaped like a string's.
+public protocol LabelValue {
+    func withLabelBytes(_ body: (UnsafeRawBufferPointer) -> Void)
+}
+
+extension String: LabelValue {
+    public func withLabelBytes(_ body: (UnsafeRawBufferPointer) -> Void) {
+        let done: Void? = utf8.withContiguousStorageIfAvailable { body(UnsafeRawBufferPointer($0)) }
+        if done == nil { Array(utf8).withUnsafeBytes(body) }
+    }
+}
+
+extension UnsafeRawBufferPointer: LabelValue {
+    public func withLabelBytes(_ body: (UnsafeRawBufferPointer) -> Void) {
+        body(self)
     }
 }

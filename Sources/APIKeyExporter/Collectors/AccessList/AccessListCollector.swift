@@ -20,7 +20,7 @@ final class AccessListCollector: OrgCollector {
 
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
         guard let snapshot = org.lastGood else { return }
-        let keyIDs = snapshot.keys.map(\.id)
+        let keyIDs = snapshot.keys.ids
         let orgID = org.orgID
         let results = pool.map(keyIDs) { client, keyID in
             Result { () throws(APIError) in
@@ -42,7 +42,7 @@ final class AccessListCollector: OrgCollector {
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {
         var state = org.accessLists ?? AccessListState()
         // Keep what was known for keys that still exist; the success gauge marks it stale.
-        let keyIDs = Set(org.lastGood?.keys.map(\.id) ?? [])
+        let keyIDs = Set(org.lastGood?.keys.ids ?? [])
         state.summaries = state.summaries.filter { keyIDs.contains($0.key) }
         state.lastCollectionSucceeded = false
         org.accessLists = state

@@ -37,7 +37,7 @@ final class ActivityFeedCollector: OrgCollector {
         var state = org.activityFeed ?? ActivityFeedState()
         let from = state.readFrom.map { $0 - Self.overlap } ?? now - lookback.secondsDouble
         let events = try context.client.listEvents(orgID: org.orgID, since: from)
-        let listed = Set(org.lastGood?.keys.map(\.publicKey) ?? [])
+        let listed = Set(org.lastGood?.keys.publicKeys ?? [])
         let (new, transient) = state.record(events, listed: listed, at: now)
         state.readFrom = now
         org.activityFeed = state

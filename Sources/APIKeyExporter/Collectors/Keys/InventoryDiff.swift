@@ -27,22 +27,29 @@ public enum InventoryDiff {
     /// Changes from `before` to `after`, ordered by key id then kind. A key whose roles and description both
     /// changed yields one change of each kind.
     public static func changes(from before: [APIKey], to after: [APIKey]) -> [KeyChange] {
-        var previous = Dictionary(before.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        changes(from: KeyTable(before), to: after)
+    }
+
+    /// The same, from a snapshot's keys as they are held: each listed key is looked up by id (binary search) and
+    /// compared in place; only the keys that changed are built as `APIKey`s. A key listed twice counts once.
+    public static func changes(from before: KeyTable, to after: [APIKey]) -> [KeyChange] {
+        var matched = [Bool](repeating: false, count: before.count)
         var changes: [KeyChange] = []
         for key in after {
-            guard let old = previous.removeValue(forKey: key.id) else {
+            guard let index = before.firstIndex(ofID: key.id), !matched[index] else {
                 changes.append(KeyChange(kind: .added, before: nil, after: key))
                 continue
             }
-            if Set(old.roles) != Set(key.roles) {
-                changes.append(KeyChange(kind: .rolesChanged, before: old, after: key))
-            }
-            if old.desc != key.desc {
-                changes.append(KeyChange(kind: .descriptionChanged, before: old, after: key))
-            }
+            matched[index] = true
+            let rolesChanged = !before.hasRoles(key.roles, at: index)
+            let descriptionChanged = !before.hasDescription(key.desc, at: index)
+            guard rolesChanged || descriptionChanged else { continue }
+            let old = before[index]
+            if rolesChanged { changes.append(KeyChange(kind: .rolesChanged, before: old, after: key)) }
+            if descriptionChanged { changes.append(KeyChange(kind: .descriptionChanged, before: old, after: key)) }
         }
-        for old in previous.values {
-            changes.append(KeyChange(kind: .removed, before: old, after: nil))
+        for index in before.indices where !matched[index] && !before.repeatsPreviousID(index) {
+            changes.append(KeyChange(kind: .removed, before: before[index], after: nil))
         }
         return changes.sorted { ($0.keyID, $0.kind) < ($1.keyID, $1.kind) }
     }
@@ -52,7 +59,12 @@ public enum InventoryDiff {
 public enum ObjectIDTimestamp {
     /// Nil unless `id` is exactly 24 hexadecimal characters.
     public static func seconds(_ id: String) -> Double? {
-        let utf8 = Array(id.utf8)
+        var id = id
+        return id.withUTF8 { seconds(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The same, from the id's bytes.
+    public static func seconds(_ utf8: UnsafeRawBufferPointer) -> Double? {
         guard utf8.count == 24 else { return nil }
         var value: UInt64 = 0
         for (index, byte) in utf8.enumerated() {

@@ -58,8 +58,9 @@ enum KeyFamilies {
         ]
     }
 
-    /// One or more series per key: `--no-collector.key-info` turns them all off. Each org's first labels are
-    /// written once as a prefix: these families are most of the exposition.
+    /// One or more series per key: `--no-collector.key-info` turns them all off. These families are most of the
+    /// exposition: each org's first labels are written once as a prefix, and the keys' text is copied from where
+    /// the snapshot holds it.
     static func perKey(_ scope: RenderScope) -> [MetricFamily] {
         [
             MetricFamily(name: "mongodb_api_key_info", type: .gauge,
@@ -67,7 +68,7 @@ enum KeyFamilies {
                              + "as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
                     let prefix = writer.prefix(name, [("target", target), ("org_id", org.orgID)])
-                    for key in snapshot.keys {
+                    snapshot.keys.forEach { key in
                         writer.sample(prefix, ("key_id", key.id), ("public_key", key.publicKey), ("description", key.desc),
                                       value: 1)
                     }
@@ -78,8 +79,8 @@ enum KeyFamilies {
                              + "poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
                     let prefix = writer.prefix(name, [("target", target), ("org_id", org.orgID)])
-                    for key in snapshot.keys {
-                        guard let created = ObjectIDTimestamp.seconds(key.id) else { continue }
+                    snapshot.keys.forEach { key in
+                        guard let created = ObjectIDTimestamp.seconds(key.id) else { return }
                         writer.sample(prefix, ("key_id", key.id), value: created)
                     }
                 }
@@ -89,14 +90,19 @@ enum KeyFamilies {
                              + "organization roles), as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
                     let prefix = writer.prefix(name, [("target", target), ("org_id", org.orgID)])
-                    for key in snapshot.keys {
-                        // Sorted, each role once (the API may repeat one): no Set per key.
-                        var previous: RoleAssignment?
-                        for role in key.roles.sorted() where role != previous {
-                            previous = role
-                            let projectID = if case .project(let id) = role.scope { id } else { "" }
-                            writer.sample(prefix, ("key_id", key.id), ("project_id", projectID), ("role", role.roleName),
-                                          value: 1)
+                    let roles = snapshot.keys.roles
+                    let projectIDs = roles.map { role in if case .project(let id) = role.scope { id } else { "" } }
+                    var numbers: [UInt32] = []
+                    snapshot.keys.forEach { key in
+                        // Sorted numbers are sorted roles; each role once (the API may repeat one).
+                        numbers.removeAll(keepingCapacity: true)
+                        numbers.append(contentsOf: key.roleNumbers)
+                        numbers.sort()
+                        var previous: UInt32?
+                        for number in numbers where number != previous {
+                            previous = number
+                            writer.sample(prefix, ("key_id", key.id), ("project_id", projectIDs[Int(number)]),
+                                          ("role", roles[Int(number)].roleName), value: 1)
                         }
                     }
                 }

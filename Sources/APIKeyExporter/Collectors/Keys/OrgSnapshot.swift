@@ -25,28 +25,52 @@ public struct OrgAggregate: Sendable, Equatable {
     public init() {}
 
     public init(keys: [APIKey]) {
-        for key in keys {
-            add(key)
-        }
+        self.init(table: KeyTable(keys))
     }
 
-    public mutating func add(_ key: APIKey) {
-        keyCount += 1
-        var orgRoles = Set<String>()
-        var projectRoles = Set<ProjectRole>()
-        var projects = Set<String>()
-        for assignment in key.roles {
-            switch assignment.scope {
-            case .organization:
-                orgRoles.insert(assignment.roleName)
-            case .project(let projectID):
-                projectRoles.insert(ProjectRole(projectID: projectID, role: assignment.roleName))
-                projects.insert(projectID)
+    /// Counts by role number, then turned into the maps: no string is hashed per key.
+    public init(table: KeyTable) {
+        keyCount = table.count
+        let roles = table.roles
+        // Roles are sorted by scope first, so one project's roles are neighbours: numbering projects in that order
+        // lets a key's sorted role numbers count each of its projects once.
+        var projectNumber = [Int](repeating: -1, count: roles.count)
+        var projects: [String] = []
+        for (number, role) in roles.enumerated() {
+            guard case .project(let projectID) = role.scope else { continue }
+            if projects.last != projectID { projects.append(projectID) }
+            projectNumber[number] = projects.count - 1
+        }
+        var byRole = [Int](repeating: 0, count: roles.count)
+        var byProject = [Int](repeating: 0, count: projects.count)
+        var scratch: [UInt32] = []
+        table.forEach { key in
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: key.roleNumbers)
+            scratch.sort()
+            var previous: UInt32?
+            var previousProject = -1
+            for number in scratch where number != previous {
+                previous = number
+                byRole[Int(number)] += 1
+                let project = projectNumber[Int(number)]
+                if project >= 0, project != previousProject {
+                    byProject[project] += 1
+                    previousProject = project
+                }
             }
         }
-        for role in orgRoles { keysByOrgRole[role, default: 0] += 1 }
-        for projectRole in projectRoles { keysByProjectRole[projectRole, default: 0] += 1 }
-        for project in projects { keysByProject[project, default: 0] += 1 }
+        for (number, role) in roles.enumerated() where byRole[number] > 0 {
+            switch role.scope {
+            case .organization:
+                keysByOrgRole[role.roleName, default: 0] += byRole[number]
+            case .project(let projectID):
+                keysByProjectRole[ProjectRole(projectID: projectID, role: role.roleName), default: 0] += byRole[number]
+            }
+        }
+        for (number, project) in projects.enumerated() where byProject[number] > 0 {
+            keysByProject[project] = byProject[number]
+        }
     }
 }
 
@@ -54,16 +78,16 @@ public struct OrgAggregate: Sendable, Equatable {
 /// part-way never produces one, so what is published is always a whole inventory.
 public struct OrgSnapshot: Sendable {
     public let orgID: String
-    /// Sorted by key id, so rendering is deterministic.
-    public let keys: [APIKey]
+    /// Sorted by key id, so rendering is deterministic; held compactly (see `KeyTable`).
+    public let keys: KeyTable
     public let aggregate: OrgAggregate
     /// Unix time (seconds) at which the listing completed.
     public let completedAt: Double
 
     public init(orgID: String, keys: [APIKey], completedAt: Double) {
         self.orgID = orgID
-        self.keys = keys.sorted { $0.id < $1.id }
-        self.aggregate = OrgAggregate(keys: keys)
+        self.keys = KeyTable(keys)
+        self.aggregate = OrgAggregate(table: self.keys)
         self.completedAt = completedAt
     }
 }
