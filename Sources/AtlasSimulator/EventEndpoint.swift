@@ -71,11 +71,14 @@ extension AtlasSimulator {
 }
 
 extension APIBody {
-    /// An event as `EventViewForOrg` has it; the actor is `userId` + `username` or `apiKeyId` + `publicKey`.
+    /// An event as `EventViewForOrg` has it; the actor is `userId` + `username` or `apiKeyId` + `publicKey`. A key
+    /// event has `targetPublicKey`; a service account event (`ServiceAccountOrgEvents`) has no field naming the
+    /// account. `groupId` only for an event in a project.
     struct Event: Encodable {
         var apiKeyId: String?
         var created: String
         var eventTypeName: String
+        var groupId: String?
         var id: String
         var isGlobalAdmin: Bool
         var links: [Link]
@@ -91,7 +94,7 @@ extension APIBody {
         var body = Event(
             created: isoTime(UInt32(clamping: event.createdMilliseconds / 1000),
                              milliseconds: UInt16(event.createdMilliseconds % 1000)),
-            eventTypeName: event.eventTypeName, id: event.id, isGlobalAdmin: false,
+            eventTypeName: event.eventTypeName, groupId: event.groupID, id: event.id, isGlobalAdmin: false,
             links: [Link(href: selfHref, rel: "self")], orgId: event.orgID, remoteAddress: event.remoteAddress,
             targetPublicKey: event.targetPublicKey)
         switch event.actor {

@@ -1,9 +1,10 @@
 import Dispatch
 
 /// Changes a simulator's inventory on a timer, the way a busy organization does: keys are created, deleted,
-/// given new roles and renamed; service accounts are added, removed, given new secrets and roles. Every key change
-/// is recorded in the org's activity feed, and now and then a key is created and deleted at once (a transient key,
-/// never listed, seen only in the feed). `--demo` uses it so the change counters and alerts have something to show.
+/// given new roles and renamed; service accounts are added, removed, given new secrets, roles, projects, access-list
+/// entries and descriptions. Every change is recorded in the org's activity feed, and now and then a key is created
+/// and deleted at once (a transient key, never listed, seen only in the feed). `--demo` uses it so the change
+/// counters and alerts have something to show.
 public final class InventoryChurn: @unchecked Sendable {
     // @unchecked: `random`, `eventRandom`, the indices and `timer` are only touched on `queue`.
     private let simulator: AtlasSimulator
@@ -20,6 +21,8 @@ public final class InventoryChurn: @unchecked Sendable {
     static let eventSeedSalt: UInt64 = 0xFEED_0000_5EED_0001
     /// One step in this many also makes a transient key.
     public static let transientOneIn = 6
+    /// The kinds of service account change (see `changeServiceAccount`).
+    static let serviceAccountChanges = 7
     /// The time service account changes happen at (Unix seconds).
     private let clock: @Sendable () -> UInt32
 
@@ -60,19 +63,18 @@ public final class InventoryChurn: @unchecked Sendable {
     }
 
     /// One change to a random org: to a key (add, remove, grant a role, edit a description) or, in an org with
-    /// service accounts, as often to an account (add, remove, rotate a secret, change its org roles). An org
-    /// without accounts draws exactly as before accounts existed, so seeded runs stay the same. Then, one step in
-    /// `transientOneIn` (drawn from `eventRandom`), a transient key. Runs on `queue`.
+    /// service accounts, more often to an account (see `changeServiceAccount`). An org without accounts draws
+    /// exactly as before accounts existed, so seeded runs stay the same. Then, one step in `transientOneIn` (drawn
+    /// from `eventRandom`), a transient key. Runs on `queue`.
     private func change() {
         let now = simulator.eventClock()
         simulator.withState { state in
             guard let orgIndex = state.inventory.orgs.indices.randomElement(using: &random) else { return }
             let org = state.inventory.orgs[orgIndex]
             nextIndex += 1
-            let change = org.serviceAccounts.isEmpty ? nil : Int.random(in: 0..<8, using: &random)
+            let change = org.serviceAccounts.isEmpty ? nil : Int.random(in: 0..<(4 + Self.serviceAccountChanges), using: &random)
             if let change, change >= 4 {
-                changeServiceAccount(change - 4, in: &state.inventory.orgs[orgIndex])
-                state.generation += 1
+                changeServiceAccount(change - 4, in: org, state: &state, at: now)
             } else {
                 changeKey(org.keys.isEmpty ? 0 : change ?? Int.random(in: 0..<4, using: &random), in: org,
                           state: &state, at: now)
@@ -143,33 +145,59 @@ public final class InventoryChurn: @unchecked Sendable {
         return (person, address)
     }
 
-    /// 0 adds an account, 1 removes one, 2 rotates a secret (the older ones then expire within 7 days), 3 gives or
-    /// takes `ORG_OWNER`. Only called for an org with accounts.
-    private func changeServiceAccount(_ change: Int, in org: inout SimulatedOrg) {
-        let now = clock()
-        let index = Int.random(in: 0..<org.serviceAccounts.count, using: &random)
-        switch change {
+    /// 0 adds an account, 1 removes one, 2 rotates a secret (the older ones then expire within 7 days; past three,
+    /// the oldest is deleted), 3 gives or takes `ORG_OWNER`, 4 adds the account to a project or removes it, 5 adds
+    /// or deletes an access-list entry, 6 edits its description. Each through the simulator's recording changes,
+    /// by an actor drawn from `eventRandom`. Only called for an org with accounts.
+    private func changeServiceAccount(_ kind: Int, in org: SimulatedOrg, state: inout SimulatorState, at now: UInt64) {
+        let time = clock()
+        let account = org.serviceAccounts[Int.random(in: 0..<org.serviceAccounts.count, using: &random)]
+        let clientID = account.clientID
+        var changes: [SimulatedServiceAccountChange] = []
+        switch kind {
         case 0:
-            org.serviceAccounts.append(generator.makeServiceAccount(
-                index: nextIndex, projects: org.projects, now: now, using: &random))
+            changes = [.create(generator.makeServiceAccount(index: nextIndex, projects: org.projects, now: time, using: &random))]
         case 1:
-            org.serviceAccounts.remove(at: index)
+            changes = [.delete(clientID: clientID)]
         case 2:
             let lifetime = UInt32.random(in: (30 * InventoryGenerator.day)...(180 * InventoryGenerator.day), using: &random)
-            let secret = SimulatedSecret(id: InventoryGenerator.objectID(time: now, using: &random), created: now,
-                                         expires: InventoryGenerator.plus(now, lifetime))
-            org.serviceAccounts[index].rotate(to: secret)
+            let secret = SimulatedSecret(id: InventoryGenerator.objectID(time: time, using: &random), created: time,
+                                         expires: InventoryGenerator.plus(time, lifetime))
+            changes = [.addSecret(clientID: clientID, secret: secret)]
             // At most three secrets, as the generator makes; the oldest goes.
-            if org.serviceAccounts[index].secrets.count > 3 { org.serviceAccounts[index].secrets.removeFirst() }
-        default:
-            var roles = org.serviceAccounts[index].orgRoles
+            if account.secrets.count >= 3, let oldest = account.secrets.first {
+                changes.append(.deleteSecret(clientID: clientID, secretID: oldest.id))
+            }
+        case 3:
+            var roles = account.orgRoles
             if roles.contains("ORG_OWNER") {
                 roles.removeAll { $0 == "ORG_OWNER" }
                 if roles.isEmpty { roles = ["ORG_MEMBER"] }
             } else {
                 roles.append("ORG_OWNER")
             }
-            org.serviceAccounts[index].orgRoles = roles
+            changes = [.setOrgRoles(clientID: clientID, roles: roles)]
+        case 4 where !org.projects.isEmpty:
+            let project = org.projects[Int.random(in: 0..<org.projects.count, using: &random)].id
+            changes = (account.projectRoles[project] ?? []).isEmpty
+                ? [.addToProject(clientID: clientID, projectID: project, roles: ["GROUP_READ_ONLY"])]
+                : [.removeFromProject(clientID: clientID, projectID: project)]
+        case 5:
+            if !account.accessList.isEmpty, Bool.random(using: &random) {
+                let entry = account.accessList[Int.random(in: 0..<account.accessList.count, using: &random)]
+                changes = [.deleteAccessListEntry(clientID: clientID, address: entry.address)]
+            } else {
+                let address = "198.51.100.\(Int.random(in: 1...254, using: &random))"
+                changes = [.addAccessListEntry(clientID: clientID,
+                                               entry: SimulatedAccessEntry(address: address, created: time, lastUsed: nil))]
+            }
+        default:
+            changes = [.setDetails(clientID: clientID, name: account.name,
+                                   description: "Edited by the demo churn #\(nextIndex)")]
+        }
+        let (actor, address) = pickActor(org)
+        for change in changes {
+            state.changeServiceAccount(orgID: org.id, change, actor: actor, address: address, at: now)
         }
     }
 }

@@ -14,6 +14,24 @@ public enum SimulatedEventType: String, Sendable, CaseIterable {
     case apiKeyDescriptionChanged = "API_KEY_DESCRIPTION_CHANGED"
 }
 
+/// The service account event types of an org's feed, as MongoDB's v2 OpenAPI spec enumerates them
+/// (`ServiceAccountEventTypeViewForOrg`). The simulator records all but the two about UI access-list inheritance,
+/// which it has no setting for (`AtlasSimulator.recordEvent` can add them).
+public enum SimulatedServiceAccountEventType: String, Sendable, CaseIterable {
+    case created = "SERVICE_ACCOUNT_CREATED"
+    case deleted = "SERVICE_ACCOUNT_DELETED"
+    case rolesChanged = "SERVICE_ACCOUNT_ROLES_CHANGED"
+    case detailsChanged = "SERVICE_ACCOUNT_DETAILS_CHANGED"
+    case addedToGroup = "SERVICE_ACCOUNT_ADDED_TO_GROUP"
+    case removedFromGroup = "SERVICE_ACCOUNT_REMOVED_FROM_GROUP"
+    case accessListEntryAdded = "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED"
+    case accessListEntryDeleted = "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED"
+    case secretAdded = "SERVICE_ACCOUNT_SECRET_ADDED"
+    case secretDeleted = "SERVICE_ACCOUNT_SECRET_DELETED"
+    case uiAccessListInheritanceEnabled = "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED"
+    case uiAccessListInheritanceDisabled = "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED"
+}
+
 /// One entry of an organization's activity feed (`GET /orgs/{orgId}/events`).
 public struct SimulatedEvent: Sendable, Equatable {
     /// 24 hex digits, an ObjectId: the creation second, then a counter over all events, so events recorded in time
@@ -26,11 +44,14 @@ public struct SimulatedEvent: Sendable, Equatable {
     public var orgID: String
     public var actor: SimulatedActor
     public var remoteAddress: String
-    /// The public key of the API key the event is about, if it is about one.
+    /// The public key of the API key the event is about, if it is about one. A service account event names no
+    /// account (the spec's `ServiceAccountOrgEvents` has no such field).
     public var targetPublicKey: String?
+    /// The project the event happened in (`groupId`), if any.
+    public var groupID: String?
 
     public init(id: String, createdMilliseconds: UInt64, eventTypeName: String, orgID: String, actor: SimulatedActor,
-                remoteAddress: String, targetPublicKey: String?) {
+                remoteAddress: String, targetPublicKey: String?, groupID: String? = nil) {
         self.id = id
         self.createdMilliseconds = createdMilliseconds
         self.eventTypeName = eventTypeName
@@ -38,6 +59,7 @@ public struct SimulatedEvent: Sendable, Equatable {
         self.actor = actor
         self.remoteAddress = remoteAddress
         self.targetPublicKey = targetPublicKey
+        self.groupID = groupID
     }
 }
 
@@ -59,12 +81,12 @@ struct EventLog: Sendable {
     /// Records an event with the next id and returns it.
     @discardableResult
     mutating func append(orgID: String, type: String, actor: SimulatedActor, address: String, targetPublicKey: String?,
-                         at milliseconds: UInt64) -> SimulatedEvent {
+                         groupID: String? = nil, at milliseconds: UInt64) -> SimulatedEvent {
         counter &+= 1
         let seconds = UInt64(UInt32(clamping: milliseconds / 1000))
         let id = InventoryGenerator.hex(seconds, digits: 8) + InventoryGenerator.hex(counter, digits: 16)
         let event = SimulatedEvent(id: id, createdMilliseconds: milliseconds, eventTypeName: type, orgID: orgID,
-                                   actor: actor, remoteAddress: address, targetPublicKey: targetPublicKey)
+                                   actor: actor, remoteAddress: address, targetPublicKey: targetPublicKey, groupID: groupID)
         var events = byOrg[orgID] ?? []
         events.append(event)
         if events.count > capacity { events.removeFirst(events.count - capacity) }

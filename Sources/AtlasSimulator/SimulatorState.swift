@@ -111,11 +111,12 @@ extension AtlasSimulator {
     /// test; it gets the next id.
     @discardableResult
     public func recordEvent(orgID: String, type: String, actor: SimulatedActor, address: String,
-                            targetPublicKey: String? = nil, at milliseconds: UInt64? = nil) -> SimulatedEvent {
+                            targetPublicKey: String? = nil, groupID: String? = nil,
+                            at milliseconds: UInt64? = nil) -> SimulatedEvent {
         let time = milliseconds ?? eventClock()
         return withState {
             $0.events.append(orgID: orgID, type: type, actor: actor, address: address, targetPublicKey: targetPublicKey,
-                             at: time)
+                             groupID: groupID, at: time)
         }
     }
 

@@ -1,5 +1,9 @@
 /// One event of an organization's activity feed (`GET /orgs/{orgId}/events`). Only what the exporter uses is
-/// decoded: the type, when, who acted and from where, and which key the event is about.
+/// decoded: the type, when, who acted and from where, which key the event is about, and in which project.
+///
+/// Service account events (`ServiceAccountOrgEvents` in MongoDB's v2 spec) have no field naming the account: only
+/// `raw`, which the spec says may change and must not be relied on. So they can be counted and logged, never
+/// matched to an account.
 public struct ActivityEvent: Decodable, Sendable, Equatable {
     public var id: String
     public var eventTypeName: String
@@ -12,9 +16,11 @@ public struct ActivityEvent: Decodable, Sendable, Equatable {
     public var remoteAddress: String?
     /// The public key of the API key the event is about (the v2 spec's `targetPublicKey`); no field holds its id.
     public var targetPublicKey: String?
+    /// The project the event happened in (`groupId`), when it happened in one.
+    public var groupID: String?
 
     public init(id: String, eventTypeName: String, created: Double?, username: String? = nil, publicKey: String? = nil,
-                remoteAddress: String? = nil, targetPublicKey: String? = nil) {
+                remoteAddress: String? = nil, targetPublicKey: String? = nil, groupID: String? = nil) {
         self.id = id
         self.eventTypeName = eventTypeName
         self.created = created
@@ -22,10 +28,12 @@ public struct ActivityEvent: Decodable, Sendable, Equatable {
         self.publicKey = publicKey
         self.remoteAddress = remoteAddress
         self.targetPublicKey = targetPublicKey
+        self.groupID = groupID
     }
 
     enum CodingKeys: String, CodingKey {
         case id, eventTypeName, created, username, publicKey, remoteAddress, targetPublicKey
+        case groupID = "groupId"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -37,6 +45,7 @@ public struct ActivityEvent: Decodable, Sendable, Equatable {
         publicKey = try container.decodeIfPresent(String.self, forKey: .publicKey)
         remoteAddress = try container.decodeIfPresent(String.self, forKey: .remoteAddress)
         targetPublicKey = try container.decodeIfPresent(String.self, forKey: .targetPublicKey)
+        groupID = try container.decodeIfPresent(String.self, forKey: .groupID)
     }
 
     /// Who acted: the user name, or the acting API key's public key.

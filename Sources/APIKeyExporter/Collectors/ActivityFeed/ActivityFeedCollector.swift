@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// `activity_feed` (`--[no-]collector.activity-feed`, on by default): the org's activity feed, which records every
@@ -6,6 +7,11 @@ import Synchronization
 /// between two polls (`mongodb_api_keys_transient_total`). Events are counted by id, never twice; each read goes back
 /// an overlap before the previous one (the feed is eventually consistent), and the first goes back `lookback`, so a
 /// restart opens no blind window.
+///
+/// Service account events (`SERVICE_ACCOUNT_*`) are counted by type and logged with who acted, from where and in
+/// which project, but name no account (the spec's `ServiceAccountOrgEvents` has no such field), so they cannot be
+/// matched to an account: no transient accounts, no actor on the service-account listing's changes. Their known
+/// types are exported at 0 only where service accounts apply (the `service_accounts` collector's rule).
 ///
 /// Reading the feed may need more than listing keys (MongoDB's docs name the Organization Member role): a 403 fails
 /// this collector only, logged once per cycle and target, and the key inventory is unaffected.
@@ -17,15 +23,20 @@ final class ActivityFeedCollector: OrgCollector {
     static let overlap: Double = 600
 
     private let lookback: Duration
+    /// Whether the target has service accounts (their event types are then exported at 0).
+    private let serviceAccounts: Bool
     /// Whether this cycle already logged a refusal (one line per cycle and target, not one per org).
     private let refusalLogged = Mutex(false)
 
-    init(lookback: Duration) {
+    init(lookback: Duration, serviceAccounts: Bool = false) {
         self.lookback = lookback
+        self.serviceAccounts = serviceAccounts
     }
 
     static func make(options: CollectorOptions, target: CollectorTarget, makeClient: () -> AtlasClient) -> ActivityFeedCollector? {
-        options.activityFeed ? ActivityFeedCollector(lookback: options.activityFeedLookback) : nil
+        guard options.activityFeed else { return nil }
+        return ActivityFeedCollector(lookback: options.activityFeedLookback,
+                                     serviceAccounts: ServiceAccountsCollector.applies(options: options, target: target))
     }
 
     func cycleStarted() {
@@ -38,19 +49,32 @@ final class ActivityFeedCollector: OrgCollector {
         let from = state.readFrom.map { $0 - Self.overlap } ?? now - lookback.secondsDouble
         let events = try context.client.listEvents(orgID: org.orgID, since: from)
         let listed = Set(org.lastGood?.keys.publicKeys ?? [])
-        let (new, transient) = state.record(events, listed: listed, at: now)
+        let (new, transient) = state.record(events, listed: listed, at: now, serviceAccounts: serviceAccounts)
         state.readFrom = now
         org.activityFeed = state
         for event in new {
-            context.logger.info("api key event", metadata: [
-                "target": "\(context.targetName)", "org_id": "\(org.orgID)", "event_type": "\(event.eventTypeName)",
-                "public_key": "\(event.targetPublicKey ?? "")", "actor": "\(event.actor)",
-                "remote_address": "\(event.remoteAddress ?? "")", "event_time": "\(event.created.map(Self.iso) ?? "")"])
+            log(event, orgID: org.orgID, context: context)
         }
         for publicKey in transient {
             context.logger.warning("api key lived less than a poll interval: created and deleted between two listings", metadata: [
                 "target": "\(context.targetName)", "org_id": "\(org.orgID)", "public_key": "\(publicKey)"])
         }
+    }
+
+    /// One info line per event counted: a key event names the key; a service account event cannot name the account,
+    /// only the project it happened in, when it has one.
+    private func log(_ event: ActivityEvent, orgID: String, context: OrgCollectionContext) {
+        var metadata: Logger.Metadata = [
+            "target": "\(context.targetName)", "org_id": "\(orgID)", "event_type": "\(event.eventTypeName)",
+            "actor": "\(event.actor)", "remote_address": "\(event.remoteAddress ?? "")",
+            "event_time": "\(event.created.map(Self.iso) ?? "")"]
+        guard event.eventTypeName.hasPrefix(ActivityFeedState.keyPrefix) else {
+            if let groupID = event.groupID { metadata["group_id"] = "\(groupID)" }
+            context.logger.info("service account event", metadata: metadata)
+            return
+        }
+        metadata["public_key"] = "\(event.targetPublicKey ?? "")"
+        context.logger.info("api key event", metadata: metadata)
     }
 
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {

@@ -3,7 +3,7 @@ import ArgumentParser
 /// The `activity_feed` collector's flags, beside the collector (the command includes them with `@OptionGroup`).
 public struct ActivityFeedCollectorFlags: ParsableArguments {
     @Flag(name: .customLong("collector.activity-feed"), inversion: .prefixedNo,
-          help: "Read each organization's activity feed for key events (needs the Organization Member role).")
+          help: "Read each organization's activity feed for key and service account events (needs the Organization Member role).")
     public var enabled = true
 
     @Option(name: .customLong("collector.activity-feed.lookback"),

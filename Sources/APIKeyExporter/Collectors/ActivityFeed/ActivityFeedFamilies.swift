@@ -1,5 +1,5 @@
-/// What the activity feed shows: key events by type, keys that lived less than a poll interval, and whether the
-/// feed could be read.
+/// What the activity feed shows: key and service account events by type, keys that lived less than a poll interval,
+/// and whether the feed could be read.
 enum ActivityFeedFamilies {
     static func all(_ scope: RenderScope) -> [MetricFamily] {
         [
@@ -8,6 +8,17 @@ enum ActivityFeedFamilies {
                              + "last poll.") { writer, name in
                 scope.eachOrg { target, org in
                     guard let state = org.activityFeed, let counts = state.eventCounts else { return }
+                    for (type, count) in counts.sortedByKey {
+                        writer.counter(name, [("target", target), ("org_id", org.orgID), ("event_type", type)], Double(count),
+                                       created: state.countedSince)
+                    }
+                }
+            },
+            MetricFamily(name: "mongodb_service_account_events_total", type: .counter,
+                         help: "Service account events read from the organization's activity feed since start, by type, "
+                             + "as of the last poll.") { writer, name in
+                scope.eachOrg { target, org in
+                    guard let state = org.activityFeed, let counts = state.serviceAccountEventCounts else { return }
                     for (type, count) in counts.sortedByKey {
                         writer.counter(name, [("target", target), ("org_id", org.orgID), ("event_type", type)], Double(count),
                                        created: state.countedSince)

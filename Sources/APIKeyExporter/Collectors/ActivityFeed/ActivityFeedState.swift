@@ -1,10 +1,22 @@
 /// What the activity feed of one org has shown: events counted (by id, never twice), keys seen in listings, keys
-/// created and not yet seen anywhere, and the transient ones found.
+/// created and not yet seen anywhere, and the transient ones found. Service account events are counted by type
+/// only: no field of theirs names the account (see `ActivityEvent`).
 struct ActivityFeedState: Sendable {
     /// The key event types exported at 0 from the first successful read; other `API_KEY_*` types are counted too.
     static let knownTypes = ["API_KEY_ACCESS_LIST_ENTRY_ADDED", "API_KEY_ACCESS_LIST_ENTRY_DELETED", "API_KEY_ADDED_TO_GROUP",
                              "API_KEY_CREATED", "API_KEY_DELETED", "API_KEY_DESCRIPTION_CHANGED", "API_KEY_REMOVED_FROM_GROUP",
                              "API_KEY_ROLES_CHANGED"]
+    /// The service account event types of an org's feed, as MongoDB's v2 OpenAPI spec enumerates them
+    /// (`ServiceAccountEventTypeViewForOrg`): exported at 0 from the first successful read where service accounts
+    /// apply; other `SERVICE_ACCOUNT_*` types are counted too.
+    static let knownServiceAccountTypes = [
+        "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED", "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED", "SERVICE_ACCOUNT_ADDED_TO_GROUP",
+        "SERVICE_ACCOUNT_CREATED", "SERVICE_ACCOUNT_DELETED", "SERVICE_ACCOUNT_DETAILS_CHANGED", "SERVICE_ACCOUNT_REMOVED_FROM_GROUP",
+        "SERVICE_ACCOUNT_ROLES_CHANGED", "SERVICE_ACCOUNT_SECRET_ADDED", "SERVICE_ACCOUNT_SECRET_DELETED",
+        "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED", "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED",
+    ]
+    static let keyPrefix = "API_KEY_"
+    static let serviceAccountPrefix = "SERVICE_ACCOUNT_"
     /// How many event ids are remembered: far more than a few polls of a busy org produce; the oldest go first.
     static let seenLimit = 20_000
 
@@ -12,8 +24,11 @@ struct ActivityFeedState: Sendable {
     var seen: [String: Double] = [:]
     /// Where the next read starts (before the overlap): the latest read's start.
     var readFrom: Double?
-    /// Nil until the first successful read.
+    /// Key events by type; nil until the first successful read.
     var eventCounts: [String: Int]?
+    /// Service account events by type; nil until the first successful read. Where service accounts do not apply,
+    /// empty until one is read.
+    var serviceAccountEventCounts: [String: Int]?
     var transientCount = 0
     /// Unix time counting started (OpenMetrics `_created`).
     var countedSince: Double?
@@ -31,23 +46,34 @@ struct ActivityFeedState: Sendable {
         latestEvents["\(type)|\(publicKey)"]
     }
 
-    /// Counts the events not counted before, oldest first; returns them (to be logged) and the public keys found
-    /// transient: created and deleted, never in a listing.
-    mutating func record(_ events: [ActivityEvent], listed: Set<String>, at time: Double)
+    /// Counts the key and service account events not counted before, oldest first; returns them (to be logged) and
+    /// the public keys found transient: created and deleted, never in a listing. `serviceAccounts`: whether the
+    /// target has service accounts, so that their known types are exported at 0.
+    mutating func record(_ events: [ActivityEvent], listed: Set<String>, at time: Double, serviceAccounts: Bool = false)
         -> (new: [ActivityEvent], transient: [String]) {
         listedPublicKeys.formUnion(listed)
         for key in listed { createdUnlisted[key] = nil }
         var counts = eventCounts ?? Dictionary(uniqueKeysWithValues: Self.knownTypes.map { ($0, 0) })
+        var accountCounts = serviceAccountEventCounts ?? [:]
+        if serviceAccounts {
+            for type in Self.knownServiceAccountTypes where accountCounts[type] == nil { accountCounts[type] = 0 }
+        }
         if countedSince == nil { countedSince = time }
         var new: [ActivityEvent] = []
         var transient: [String] = []
-        for event in events.sorted(by: { ($0.created ?? 0, $0.id) < ($1.created ?? 0, $1.id) })
-        where event.eventTypeName.hasPrefix("API_KEY_") {
-            if let target = event.targetPublicKey { latestEvents["\(event.eventTypeName)|\(target)"] = event }
+        for event in events.sorted(by: { ($0.created ?? 0, $0.id) < ($1.created ?? 0, $1.id) }) {
+            let type = event.eventTypeName
+            let isKeyEvent = type.hasPrefix(Self.keyPrefix)
+            guard isKeyEvent || type.hasPrefix(Self.serviceAccountPrefix) else { continue }
+            if isKeyEvent, let target = event.targetPublicKey { latestEvents["\(type)|\(target)"] = event }
             guard seen[event.id] == nil else { continue }
             seen[event.id] = event.created ?? time
-            counts[event.eventTypeName, default: 0] += 1
             new.append(event)
+            guard isKeyEvent else {
+                accountCounts[type, default: 0] += 1
+                continue
+            }
+            counts[type, default: 0] += 1
             guard let target = event.targetPublicKey else { continue }
             switch event.eventTypeName {
             case "API_KEY_CREATED" where !listedPublicKeys.contains(target):
@@ -62,6 +88,7 @@ struct ActivityFeedState: Sendable {
             }
         }
         eventCounts = counts
+        serviceAccountEventCounts = accountCounts
         lastReadSucceeded = true
         pruneSeen()
         return (new, transient)

@@ -21,8 +21,13 @@ final class ServiceAccountsCollector: OrgCollector {
     }
 
     static func make(options: CollectorOptions, target: CollectorTarget, makeClient: () -> AtlasClient) -> ServiceAccountsCollector? {
-        let enabled = options.serviceAccounts ?? target.baseURL.hasSuffix("/api/atlas/v2")
-        return enabled ? ServiceAccountsCollector(accessLists: options.accessLists) : nil
+        applies(options: options, target: target) ? ServiceAccountsCollector(accessLists: options.accessLists) : nil
+    }
+
+    /// Whether the target has service accounts: as `--[no-]collector.service-accounts` says, else for Atlas v2
+    /// base URLs only (Cloud and Ops Manager, and v1.0, have none).
+    static func applies(options: CollectorOptions, target: CollectorTarget) -> Bool {
+        options.serviceAccounts ?? target.baseURL.hasSuffix("/api/atlas/v2")
     }
 
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
