@@ -3,7 +3,7 @@
 # lays out /out as the runtime's root (the binary and the toolchain's crash reporter).
 FROM swift:6.2-bookworm AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libcurl4-openssl-dev \
+    && apt-get install -y --no-install-recommends libcurl4-openssl-dev libisal-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Tests/ too: without it SwiftPM looks for the test target in Sources/, which mixes C and Swift, and refuses to build.
@@ -13,11 +13,11 @@ COPY Tests ./Tests
 COPY deploy/image/build.sh ./deploy/image/build.sh
 RUN deploy/image/build.sh /out
 
-# Run: a slim Debian with libcurl and the CA bundle only, as an unprivileged user.
+# Run: a slim Debian with libcurl, ISA-L (the exposition's deflate) and the CA bundle only, as an unprivileged user.
 # deploy/image/check-rootfs.sh rebuilds this stage without Docker and checks it (see README.md).
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libcurl4 ca-certificates \
+    && apt-get install -y --no-install-recommends libcurl4 libisal2 ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/ /
 # A crash prints a symbolicated backtrace of every thread on stderr (the static reporter needs no Swift runtime).

@@ -34,6 +34,10 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .systemLibrary(
+            name: "CIsal",
+            providers: [.apt(["libisal-dev"])]
+        ),
+        .systemLibrary(
             name: "CCrypt",
             providers: [.apt(["libcrypt-dev"])]
         ),
@@ -52,6 +56,7 @@ let package = Package(
                 "CCurl",
                 "CCrypt",
                 "CZlib",
+                "CIsal",
                 "CBuildInfo",
                 "CMalloc",
                 "DigestHeader",

@@ -26,7 +26,7 @@ struct ContainerTests {
         return try JSONDecoder().decode([Instruction].self, from: Data(output.utf8))
     }
 
-    @Test("multi-stage, static Swift runtime, slim runtime with libcurl4 and ca-certificates only, non-root, health check")
+    @Test("multi-stage, static Swift runtime, slim runtime with libcurl4, libisal2 and ca-certificates only, non-root, health check")
     func dockerfileShape() throws {
         let instructions = try Self.parsedDockerfile()
         let froms = instructions.filter { $0.instruction == "FROM" }.map(\.value)
@@ -37,7 +37,7 @@ struct ContainerTests {
         let installs = runtime.filter { $0.instruction == "RUN" }.map(\.value).joined(separator: " ")
         let packages = installs.components(separatedBy: "--no-install-recommends ").last?.components(separatedBy: " &&").first?
             .split(separator: " ").map(String.init) ?? []
-        #expect(packages == ["libcurl4", "ca-certificates"])
+        #expect(packages == ["libcurl4", "libisal2", "ca-certificates"])
         // The build stage runs deploy/image/build.sh: static Swift runtime, stripped, laid out in /out as the runtime's root.
         #expect(instructions.contains { $0.instruction == "RUN" && $0.value == "deploy/image/build.sh /out" })
         let build = try String(contentsOf: Repository.root.appendingPathComponent("deploy/image/build.sh"), encoding: .utf8)
