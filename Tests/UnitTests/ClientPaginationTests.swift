@@ -35,28 +35,19 @@ struct ClientPaginationTests {
         }
     }
 
-    @Test("a project id repeated across keys and pages is stored once")
-    func projectIDsShareStorage() async throws {
+    @Test("a snapshot holds each distinct role once, however many keys and pages repeat it; keys refer to it by number")
+    func rolesStoredOnce() async throws {
         let inventory = Self.inventory(keys: 1234)
         let org = inventory.orgs[0]
         try await withSimulator(inventory) { _, running in
             let baseURL = running.baseURL()
             let keys = try await offPool { try AtlasClient(baseURL: baseURL, credentials: testCredentials).listAPIKeys(orgID: org.id) }
-            var storageByProject: [String: Set<UInt>] = [:]
-            var entries = 0
-            for key in keys {
-                for role in key.roles {
-                    guard case .project(var projectID) = role.scope else { continue }
-                    let address = projectID.withUTF8 { UInt(bitPattern: $0.baseAddress) }
-                    storageByProject[projectID, default: []].insert(address)
-                    entries += 1
-                }
-            }
-            #expect(entries > 1000, "the inventory repeats its 3 projects across many keys")
-            #expect(storageByProject.count == 3)
-            for (projectID, addresses) in storageByProject {
-                #expect(addresses.count == 1, "\(projectID) is held in \(addresses.count) copies")
-            }
+            let entries = keys.reduce(0) { $0 + $1.roles.count }
+            #expect(entries > 1000, "the inventory repeats its roles across many keys")
+            let snapshot = OrgSnapshot(orgID: org.id, keys: keys, completedAt: 0)
+            #expect(snapshot.keys.roles == Set(keys.flatMap(\.roles)).sorted())
+            #expect(snapshot.keys.roles.count < 40, "a few distinct roles, held once each: \(snapshot.keys.roles.count)")
+            #expect(Array(snapshot.keys) == keys.sorted { $0.id < $1.id }, "every key reads back with its roles")
         }
     }
 

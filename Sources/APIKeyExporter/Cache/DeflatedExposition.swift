@@ -78,7 +78,8 @@ final class Deflater {
 
     func write(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        crc = CZlib.crc32(crc, base.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
+        // ISA-L's CRC-32 (the gzip one, zlib's too) uses the carry-less multiply instructions: 10× zlib's.
+        crc = UInt(crc32_gzip_refl(UInt32(truncatingIfNeeded: crc), base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count)))
         length += bytes.count
         // A call takes at most 4 GiB; pieces are far smaller, but a caller could hand over more.
         var offset = 0

@@ -21,8 +21,6 @@ public final class AtlasClient: AdminAPI {
     private let transport: APITransport
     private let pagination: Pagination
     private let decoder = ResponseDecoder()
-    /// Shares the project ids and role names of the keys this client lists (see `StringInterner`).
-    private var interner = StringInterner()
 
     /// A client signing requests with an API key (Digest), or with none.
     public convenience init(
@@ -95,8 +93,6 @@ public final class AtlasClient: AdminAPI {
                     countMismatches: &countMismatches) { body in
             // One pass over the bytes; anything it does not understand goes to JSONDecoder for a precise error.
             KeyPageParser.parse(body)
-        } keep: { key in
-            key.interning(&interner)
         }
     }
 
@@ -126,7 +122,7 @@ public final class AtlasClient: AdminAPI {
     func listAll<Element: Decodable & Sendable>(
         path: String, id: KeyPath<Element, String>, countMismatches: inout Int, accept: String? = nil,
         filters: [(String, String)] = [],
-        fastDecode: ([UInt8]) -> ListPage<Element>? = { _ in nil }, keep: (Element) -> Element = { $0 }
+        fastDecode: ([UInt8]) -> ListPage<Element>? = { _ in nil }
     ) throws(APIError) -> [Element] {
         try pagination.readListing(
             url: baseURL + path, id: id, countMismatches: &countMismatches,
@@ -135,8 +131,7 @@ public final class AtlasClient: AdminAPI {
             },
             decode: { (response, url) throws(APIError) -> ListPage<Element> in
                 try decoder.decode(response, url: url, fastDecode: fastDecode)
-            },
-            keep: keep)
+            })
     }
 
     /// Same as above, for listings whose count mismatches nobody counts (organizations, projects, access lists).

@@ -37,18 +37,17 @@ struct Pagination {
     /// Decodes one fetched page.
     typealias DecodePage<Element: Decodable & Sendable> = (CurlResponse, String) throws(APIError) -> ListPage<Element>
 
-    /// Every element of the listing at `url` (named in errors). `keep` turns each element into what is kept,
-    /// while its page is still the only other copy.
+    /// Every element of the listing at `url` (named in errors).
     func readListing<Element: Decodable & Sendable>(
         url: String, id: KeyPath<Element, String>, countMismatches: inout Int,
-        fetch: FetchPage, decode: DecodePage<Element>, keep: (Element) -> Element
+        fetch: FetchPage, decode: DecodePage<Element>
     ) throws(APIError) -> [Element] {
-        let first = try readAllPages(url: url, id: id, fetch: fetch, decode: decode, keep: keep)
+        let first = try readAllPages(url: url, id: id, fetch: fetch, decode: decode)
         guard let totalCount = first.totalCount, totalCount != first.items.count else { return first.items }
         // Keep only the ids of the first read, so a second read never doubles the memory a listing takes.
         let firstIDs = Set(first.items.map { $0[keyPath: id] })
         let firstCount = first.items.count
-        let second = try readAllPages(url: url, id: id, fetch: fetch, decode: decode, keep: keep)
+        let second = try readAllPages(url: url, id: id, fetch: fetch, decode: decode)
         guard second.items.count == firstCount, second.items.allSatisfy({ firstIDs.contains($0[keyPath: id]) }) else {
             throw .inconsistent(reason: "listed \(firstCount) items but totalCount is \(totalCount), and a second read "
                                 + "listed \(second.items.count) different items", url: url)
@@ -59,8 +58,7 @@ struct Pagination {
 
     /// One read of every page, with the `totalCount` the pages agreed on.
     private func readAllPages<Element: Decodable & Sendable>(
-        url: String, id: KeyPath<Element, String>, fetch: FetchPage, decode: DecodePage<Element>,
-        keep: (Element) -> Element
+        url: String, id: KeyPath<Element, String>, fetch: FetchPage, decode: DecodePage<Element>
     ) throws(APIError) -> (items: [Element], totalCount: Int?) {
         var all: [Element] = []
         var seen = Set<String>()
@@ -89,7 +87,7 @@ struct Pagination {
                     guard seen.insert(elementID).inserted else {
                         throw .inconsistent(reason: "id \(elementID) listed twice (page \(pageNum))", url: url)
                     }
-                    all.append(keep(element))
+                    all.append(element)
                 }
                 return page.results.isEmpty || !page.hasNextPage
             }
