@@ -155,7 +155,14 @@ struct ServiceAccountEventTests {
             // The exposition passes promtool and, in OpenMetrics, the reference parser (with `_created`).
             let check = try promtoolCheckMetrics(response.body)
             #expect(check.status == 0 && check.output.isEmpty, "promtool: \(check.output)")
-            let openMetrics = try await httpGet(url, headers: ["Accept: application/openmetrics-text;version=1.0.0"])
+            // With a 1 s poll interval, a first OpenMetrics request can arrive after the next cycle has let the
+            // inventory go: it then gets text 0.0.4 and OpenMetrics is rendered from the next cycle on (bounded wait).
+            var openMetrics = try await httpGet(url, headers: ["Accept: application/openmetrics-text;version=1.0.0"])
+            for _ in 0..<40 where openMetrics.headers["content-type"]?.hasPrefix("application/openmetrics-text") != true {
+                try await Task.sleep(for: .milliseconds(250))
+                openMetrics = try await httpGet(url, headers: ["Accept: application/openmetrics-text;version=1.0.0"])
+            }
+            #expect(openMetrics.headers["content-type"]?.hasPrefix("application/openmetrics-text") == true)
             let omText = String(decoding: openMetrics.body, as: UTF8.self)
             #expect(omText.contains("# TYPE mongodb_service_account_events counter\n"))
             #expect(omText.contains("mongodb_service_account_events_created{target=\"default\",org_id=\"\(orgID)\",event_type=\"SERVICE_ACCOUNT_CREATED\"} "))
