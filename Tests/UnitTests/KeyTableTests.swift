@@ -93,3 +93,45 @@ struct KeyTableTests {
         #expect(InventoryDiff.changes(from: KeyTable(before), to: after) == Self.referenceChanges(from: before, to: after))
     }
 }
+
+@Suite("Key pages read into a table")
+struct KeyPageIntoTableTests {
+    @Test("pages read one after another make the table of all their keys; a page the reader refuses half-way leaves it as it was")
+    func refusedPageRollsBack() throws {
+        var random = SeededGenerator(seed: 5)
+        let first = KeyTableTests.randomKeys(40, &random).filter { !$0.id.isEmpty }
+        let second = KeyTableTests.randomKeys(40, &random).filter { !$0.id.isEmpty }
+        func page(_ keys: [APIKey], extra: String = "") -> [UInt8] {
+            let results = keys.map { key in
+                let roles = key.roles.map { role -> String in
+                    if case .project(let id) = role.scope { return #"{"groupId":"\#(id)","roleName":"\#(role.roleName)"}"# }
+                    return #"{"orgId":"5980cfc70b6d97029d82e3f6","roleName":"\#(role.roleName)"}"#
+                }
+                return #"{"id":"\#(key.id)","publicKey":\#(jsonString(key.publicKey)),"desc":\#(jsonString(key.desc)),"roles":[\#(roles.joined(separator: ","))]}"#
+            }
+            return Array(#"{"results":[\#((results + (extra.isEmpty ? [] : [extra])).joined(separator: ","))],"totalCount":80}"#.utf8)
+        }
+        var builder = KeyTableBuilder()
+        #expect(KeyPageParser.parse(page(first), into: &builder)?.count == first.count)
+        let before = builder.build()
+        // The second page ends with a broken key (a number for a description): all of that page is taken back.
+        #expect(KeyPageParser.parse(page(second, extra: #"{"id":"zz","roles":[{"roleName":"ORG_OWNER"}],"desc":5}"#), into: &builder) == nil)
+        #expect(Array(builder.build()) == Array(before))
+        #expect(KeyPageParser.parse(page(second), into: &builder)?.totalCount == 80)
+        #expect(Array(builder.build()) == (first + second).sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) })
+    }
+
+    /// `text` as a JSON string literal.
+    func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

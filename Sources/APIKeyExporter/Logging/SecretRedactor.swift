@@ -67,9 +67,13 @@ public final class SecretRedactor: Sendable {
     public static func contains(anyOf secrets: [[UInt8]], in text: String) -> Bool {
         guard !secrets.isEmpty else { return false }
         var text = text
-        return text.withUTF8 { haystack in
-            secrets.contains { needle in find(needle, in: haystack) }
-        }
+        return text.withUTF8 { contains(anyOf: secrets, in: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The same in UTF-8 bytes (a description where a `KeyTable` holds it).
+    public static func contains(anyOf secrets: [[UInt8]], in text: UnsafeRawBufferPointer) -> Bool {
+        let haystack = text.bindMemory(to: UInt8.self)
+        return secrets.contains { needle in find(needle, in: haystack) }
     }
 
     /// Whether `needle` occurs in `haystack`: the first byte found with memchr, the rest compared with memcmp.

@@ -96,6 +96,23 @@ public final class AtlasClient: AdminAPI {
         }
     }
 
+    /// The org's keys read straight into a `KeyTable`, as a snapshot holds them: no `APIKey` per key.
+    public func listAPIKeyTable(orgID: String, countMismatches: inout Int) throws(APIError) -> KeyTable {
+        let path = "/orgs/\(Self.escapePathSegment(orgID))/apiKeys"
+        return try pagination.readKeyTable(
+            url: baseURL + path, countMismatches: &countMismatches,
+            fetch: { (query, maxBodyBytes) throws(APIError) -> (CurlResponse, String) in
+                try getSuccessful(path: path, query: query, maxBodyBytes: maxBodyBytes, accept: nil)
+            },
+            decode: { (response, url, builder) throws(APIError) -> PageSummary in
+                if let page = KeyPageParser.parse(response.body, into: &builder) { return page }
+                // Anything the reader does not understand: JSONDecoder, which names the bad field.
+                let page: ListPage<APIKey> = try decoder.decode(response, url: url)
+                for key in page.results { builder.append(key) }
+                return PageSummary(count: page.results.count, links: page.links, totalCount: page.totalCount)
+            })
+    }
+
     public func apiKey(orgID: String, keyID: String) throws(APIError) -> APIKey {
         try get(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys/\(Self.escapePathSegment(keyID))", query: [])
     }

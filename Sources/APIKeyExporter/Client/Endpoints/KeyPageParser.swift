@@ -1,13 +1,15 @@
-/// Reads one page of `GET /orgs/{ORG-ID}/apiKeys` straight from its bytes into `ListPage<APIKey>`.
+/// Reads one page of `GET /orgs/{ORG-ID}/apiKeys` straight from its bytes into a `KeyTableBuilder`.
 ///
 /// Decoding the key pages was three quarters of a poll cycle's CPU with Foundation's `JSONDecoder` (measured with
 /// `perf` on `apikey-benchmark`): Codable builds a tree and walks it through generic containers. This reader makes
-/// one pass and allocates only the strings it keeps.
+/// one pass and copies each key's id, public key and description bytes into the builder; it makes no `String` per
+/// key, and one per distinct role.
 ///
-/// It is strict and gives up rather than guess: on anything it does not fully understand (invalid JSON, a wrong
-/// type, a missing required field, a number that is not a plain integer, nesting deeper than 32) it returns nil,
-/// and the caller decodes the same bytes with `JSONDecoder`, which reports the error with the path of the bad field.
-/// So it only ever has to be right about well-formed pages; every read is bounds-checked.
+/// It is strict and gives up rather than guess: on anything it does not fully understand (invalid JSON or UTF-8, a
+/// wrong type, a missing required field, a number that is not a plain integer, nesting deeper than 32) it returns
+/// nil with the builder as it was, and the caller decodes the same bytes with `JSONDecoder`, which reports the error
+/// with the path of the bad field. So it only ever has to be right about well-formed pages; every read is
+/// bounds-checked.
 struct KeyPageParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
@@ -16,29 +18,40 @@ struct KeyPageParser {
         self.bytes = bytes
     }
 
-    /// The page, or nil when `JSONDecoder` should have the last word.
-    static func parse(_ body: [UInt8]) -> ListPage<APIKey>? {
-        body.withUnsafeBufferPointer { buffer in
+    /// Adds the page's keys to `builder` and returns the rest of the page, or nil (and `builder` unchanged) when
+    /// `JSONDecoder` should have the last word.
+    static func parse(_ body: [UInt8], into builder: inout KeyTableBuilder) -> PageSummary? {
+        let mark = builder.mark
+        let info = body.withUnsafeBufferPointer { buffer -> PageSummary? in
             var parser = KeyPageParser(bytes: buffer)
-            guard let page = parser.page() else { return nil }
+            guard let info = parser.page(into: &builder) else { return nil }
             parser.skipWhitespace()
-            return parser.index == buffer.count ? page : nil
+            return parser.index == buffer.count ? info : nil
         }
+        if info == nil { builder.rollBack(to: mark) }
+        return info
+    }
+
+    /// The page as `APIKey`s, in the order listed, or nil when `JSONDecoder` should have the last word.
+    static func parse(_ body: [UInt8]) -> ListPage<APIKey>? {
+        var builder = KeyTableBuilder()
+        guard let info = parse(body, into: &builder) else { return nil }
+        return ListPage(results: builder.keys(since: .start), links: info.links, totalCount: info.totalCount)
     }
 
     private static let maxDepth = 32
 
     // MARK: The page's shape
 
-    private mutating func page() -> ListPage<APIKey>? {
-        var results: [APIKey]?
+    private mutating func page(into builder: inout KeyTableBuilder) -> PageSummary? {
+        var count: Int?
         var links: [APILink]?
         var totalCount: Int?
         let ok = object { parser, key in
             switch key {
             case "results":
-                results = parser.array { $0.apiKey() }
-                return results != nil
+                count = parser.array { $0.apiKey(into: &builder) ? true : nil }?.count
+                return count != nil
             case "links":
                 guard let value = parser.nullOr({ $0.array { $0.link() } }) else { return false }
                 links = value
@@ -51,49 +64,61 @@ struct KeyPageParser {
                 return parser.skipValue(depth: 1)
             }
         }
-        guard ok, let results else { return nil }
-        return ListPage(results: results, links: links, totalCount: totalCount)
+        guard ok, let count else { return nil }
+        return PageSummary(count: count, links: links, totalCount: totalCount)
     }
 
-    private mutating func apiKey() -> APIKey? {
-        var id: String?
-        var publicKey = ""
-        var desc = ""
-        var roles: [RoleAssignment] = []
+    /// One key into `builder`: its text fields as bytes, its roles by their bytes. A field given twice: the last
+    /// one counts, as with `JSONDecoder`.
+    private mutating func apiKey(into builder: inout KeyTableBuilder) -> Bool {
+        builder.startKey()
+        var hasID = false
         let ok = object { parser, key in
             switch key {
             case "id":
-                id = parser.string()
-                return id != nil
-            case "publicKey": return parser.nullableString { publicKey = $0 ?? "" }
-            case "desc": return parser.nullableString { desc = $0 ?? "" }
+                hasID = parser.stringBytes { builder.setID($0) }
+                return hasID
+            case "publicKey": return parser.nullableStringBytes { builder.setPublicKey($0) }
+            case "desc": return parser.nullableStringBytes { builder.setDescription($0) }
             case "roles":
-                guard let value = parser.nullOr({ $0.array { $0.role() } }) else { return false }
-                roles = value ?? []
-                return true
+                parser.skipWhitespace()
+                if parser.literal("null") { return true }
+                return parser.array { $0.role(into: &builder) ? true : nil } != nil
             default:
                 return parser.skipValue(depth: 2)
             }
         }
-        guard ok, let id else { return nil }
-        return APIKey(id: id, publicKey: publicKey, desc: desc, roles: roles)
+        guard ok, hasID else { return false }
+        builder.finishKey()
+        return true
     }
 
-    private mutating func role() -> RoleAssignment? {
-        var roleName: String?
-        var groupID: String?
+    /// One role of the key being read: an entry with a `groupId` is a project role, any other an org role.
+    private mutating func role(into builder: inout KeyTableBuilder) -> Bool {
+        var roleName: JSONText?
+        var groupID: JSONText?
         let ok = object { parser, key in
             switch key {
             case "roleName":
-                roleName = parser.string()
+                roleName = parser.stringText()
                 return roleName != nil
-            case "groupId": return parser.nullableString { groupID = $0 }
+            case "groupId":
+                guard let value = parser.nullOr({ $0.stringText() }) else { return false }
+                groupID = value
+                return true
             default:
                 return parser.skipValue(depth: 3)
             }
         }
-        guard ok, let roleName else { return nil }
-        return RoleAssignment(scope: groupID.map { .project($0) } ?? .organization, roleName: roleName)
+        guard ok, let roleName else { return false }
+        withText(roleName) { name in
+            if let groupID {
+                withText(groupID) { builder.appendRole(name: name, group: $0) }
+            } else {
+                builder.appendRole(name: name, group: nil)
+            }
+        }
+        return true
     }
 
     private mutating func link() -> APILink? {
@@ -174,18 +199,33 @@ struct KeyPageParser {
         return negative ? -value : value
     }
 
-    /// A JSON string. Without escapes (nearly always) it is one copy of the bytes between the quotes.
-    private mutating func string() -> String? {
+    /// A JSON string's UTF-8: where it lies in the input when it has no escape (nearly always), else its decoded
+    /// bytes.
+    private enum JSONText {
+        case input(Range<Int>)
+        case decoded([UInt8])
+    }
+
+    private func withText(_ text: JSONText, _ body: (UnsafeRawBufferPointer) -> Void) {
+        switch text {
+        case .input(let range): body(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[range])))
+        case .decoded(let utf8): utf8.withUnsafeBytes(body)
+        }
+    }
+
+    /// A JSON string; nil when it is not one, or not valid UTF-8 (left to JSONDecoder to refuse).
+    private mutating func stringText() -> JSONText? {
         guard consume(UInt8(ascii: "\"")) else { return nil }
         let start = index
         var highBits: UInt8 = 0
         while let byte = peek() {
             if byte == UInt8(ascii: "\"") {
-                let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                let range = start..<index
                 index += 1
-                // ASCII (nearly always) is valid UTF-8 as it is: String(decoding:) then only copies. Otherwise invalid
-                // UTF-8 is left to JSONDecoder to refuse (String(validating:) is several times slower).
-                return highBits < 0x80 ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self)
+                // ASCII is valid UTF-8 as it is; anything else is checked (rarely needed, and slower).
+                guard highBits < 0x80 || String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) != nil
+                else { return nil }
+                return .input(range)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { return nil }
@@ -197,7 +237,7 @@ struct KeyPageParser {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return String(validating: utf8, as: UTF8.self)
+                return String(validating: utf8, as: UTF8.self) == nil ? nil : .decoded(utf8)
             case UInt8(ascii: "\\"):
                 guard let escaped = peek() else { return nil }
                 index += 1
@@ -219,6 +259,28 @@ struct KeyPageParser {
             }
         }
         return nil
+    }
+
+    /// A JSON string's bytes handed to `body`; false when the value is not a string.
+    private mutating func stringBytes(_ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        guard let text = stringText() else { return false }
+        withText(text, body)
+        return true
+    }
+
+    /// A string handed to `body`, or `null` (nothing is handed over); false when the value is neither.
+    private mutating func nullableStringBytes(_ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        skipWhitespace()
+        if literal("null") { return true }
+        return stringBytes(body)
+    }
+
+    /// A JSON string as a `String` (object keys, links).
+    private mutating func string() -> String? {
+        guard let text = stringText() else { return nil }
+        var result = ""
+        withText(text) { result = String(decoding: $0, as: UTF8.self) }
+        return result
     }
 
     /// After `\u`: four hex digits, or a surrogate pair written as two escapes.

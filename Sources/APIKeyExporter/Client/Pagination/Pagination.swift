@@ -13,6 +13,16 @@ public struct ListingLimits: Sendable, Equatable {
     }
 }
 
+/// What one page of a listing says besides its items.
+struct PageSummary {
+    var count: Int
+    var links: [APILink]?
+    var totalCount: Int?
+
+    /// The API signals a further page with a `rel: "next"` link.
+    var hasNextPage: Bool { links?.contains { $0.rel == "next" } ?? false }
+}
+
 /// Reads listings page by page and holds them to the paging rules; the requests themselves are the caller's
 /// (`AtlasClient` sends them through its transport), so the rules do not depend on how pages arrive.
 ///
@@ -42,18 +52,52 @@ struct Pagination {
         url: String, id: KeyPath<Element, String>, countMismatches: inout Int,
         fetch: FetchPage, decode: DecodePage<Element>
     ) throws(APIError) -> [Element] {
-        let first = try readAllPages(url: url, id: id, fetch: fetch, decode: decode)
-        guard let totalCount = first.totalCount, totalCount != first.items.count else { return first.items }
+        try readConfirmingCount(url: url, countMismatches: &countMismatches, read: { () throws(APIError) in
+            let (items, totalCount) = try readAllPages(url: url, id: id, fetch: fetch, decode: decode)
+            return (items, items.count, totalCount)
+        }, ids: { Set($0.map { $0[keyPath: id] }) })
+    }
+
+    /// Decodes a key page into the builder; returns what the page says besides its keys.
+    typealias DecodeKeyPage = (CurlResponse, String, inout KeyTableBuilder) throws(APIError) -> PageSummary
+
+    /// Every key of the key listing at `url`, read straight into a `KeyTable` (see `KeyPageParser`), under the same
+    /// rules as `readListing`.
+    func readKeyTable(url: String, countMismatches: inout Int, fetch: FetchPage, decode: DecodeKeyPage) throws(APIError) -> KeyTable {
+        try readConfirmingCount(url: url, countMismatches: &countMismatches, read: { () throws(APIError) in
+            var builder = KeyTableBuilder()
+            let totalCount = try readPages(url: url, fetch: fetch) { (response, pageURL, _) throws(APIError) in
+                let page = try decode(response, pageURL, &builder)
+                guard builder.count <= limits.maxItems else {
+                    throw .tooLarge(reason: "more than \(limits.maxItems) items", url: url)
+                }
+                return page
+            }
+            let table = builder.build()
+            if let repeated = table.indices.first(where: table.repeatsPreviousID) {
+                throw .inconsistent(reason: "id \(table.ids[repeated]) listed twice", url: url)
+            }
+            return (table, table.count, totalCount)
+        }, ids: { Set($0.ids) })
+    }
+
+    /// `read` once, and when its length differs from the `totalCount` the pages gave, once more: accepted if both
+    /// reads list the same ids (counted in `countMismatches`), refused as inconsistent otherwise.
+    private func readConfirmingCount<Listing>(
+        url: String, countMismatches: inout Int, read: () throws(APIError) -> (Listing, Int, Int?),
+        ids: (Listing) -> Set<String>
+    ) throws(APIError) -> Listing {
+        let (first, firstCount, totalCount) = try read()
+        guard let totalCount, totalCount != firstCount else { return first }
         // Keep only the ids of the first read, so a second read never doubles the memory a listing takes.
-        let firstIDs = Set(first.items.map { $0[keyPath: id] })
-        let firstCount = first.items.count
-        let second = try readAllPages(url: url, id: id, fetch: fetch, decode: decode)
-        guard second.items.count == firstCount, second.items.allSatisfy({ firstIDs.contains($0[keyPath: id]) }) else {
+        let firstIDs = ids(first)
+        let (second, secondCount, _) = try read()
+        guard secondCount == firstCount, ids(second) == firstIDs else {
             throw .inconsistent(reason: "listed \(firstCount) items but totalCount is \(totalCount), and a second read "
-                                + "listed \(second.items.count) different items", url: url)
+                                + "listed \(secondCount) different items", url: url)
         }
         countMismatches += 1
-        return second.items
+        return second
     }
 
     /// One read of every page, with the `totalCount` the pages agreed on.
@@ -62,6 +106,29 @@ struct Pagination {
     ) throws(APIError) -> (items: [Element], totalCount: Int?) {
         var all: [Element] = []
         var seen = Set<String>()
+        let totalCount = try readPages(url: url, fetch: fetch) { (response, pageURL, pageNum) throws(APIError) in
+            let page = try decode(response, pageURL)
+            guard all.count + page.results.count <= limits.maxItems else {
+                throw .tooLarge(reason: "more than \(limits.maxItems) items", url: url)
+            }
+            for element in page.results {
+                let elementID = element[keyPath: id]
+                guard seen.insert(elementID).inserted else {
+                    throw .inconsistent(reason: "id \(elementID) listed twice (page \(pageNum))", url: url)
+                }
+                all.append(element)
+            }
+            return PageSummary(count: page.results.count, links: page.links, totalCount: page.totalCount)
+        }
+        return (all, totalCount)
+    }
+
+    /// Fetches pages until one without results or without a `next` link, holding them to the byte budget, the page
+    /// limit and a constant `totalCount`; `read` takes each page in (under the CPU gate) and says what it held.
+    private func readPages(
+        url: String, fetch: FetchPage,
+        read: (CurlResponse, String, _ pageNum: Int) throws(APIError) -> PageSummary
+    ) throws(APIError) -> Int? {
         var totalCount: Int?
         var bytesRead = 0
         for pageNum in 1...Self.maxPages {
@@ -71,7 +138,7 @@ struct Pagination {
             bytesRead += response.body.count
             // Reading the page and keeping its elements is the CPU part of a listing: one gate pass per page.
             let isLastPage = try cpuGate.run { () throws(APIError) -> Bool in
-                let page = try decode(response, pageURL)
+                let page = try read(response, pageURL, pageNum)
                 if let pageTotal = page.totalCount {
                     if let totalCount, totalCount != pageTotal {
                         throw .inconsistent(reason: "totalCount changed from \(totalCount) to \(pageTotal) at page \(pageNum)",
@@ -79,19 +146,9 @@ struct Pagination {
                     }
                     totalCount = pageTotal
                 }
-                guard all.count + page.results.count <= limits.maxItems else {
-                    throw .tooLarge(reason: "more than \(limits.maxItems) items", url: url)
-                }
-                for element in page.results {
-                    let elementID = element[keyPath: id]
-                    guard seen.insert(elementID).inserted else {
-                        throw .inconsistent(reason: "id \(elementID) listed twice (page \(pageNum))", url: url)
-                    }
-                    all.append(element)
-                }
-                return page.results.isEmpty || !page.hasNextPage
+                return page.count == 0 || !page.hasNextPage
             }
-            if isLastPage { return (all, totalCount) }
+            if isLastPage { return totalCount }
         }
         throw .inconsistent(reason: "more than \(Self.maxPages) pages", url: url)
     }

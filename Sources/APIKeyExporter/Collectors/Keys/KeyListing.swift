@@ -21,7 +21,7 @@ struct KeyListing {
 
     func run(orgID: String, previous: OrgSnapshot?) throws(APIError) -> Outcome {
         var countMismatches = 0
-        var keys = try client.listAPIKeys(orgID: orgID, countMismatches: &countMismatches)
+        var keys = try client.listAPIKeyTable(orgID: orgID, countMismatches: &countMismatches)
         if countMismatches > 0 {
             logger.warning("key listing differs from its totalCount (an estimate); a second read agreed, so it is accepted",
                            metadata: ["target": "\(targetName)", "org_id": "\(orgID)", "keys": "\(keys.count)"])
@@ -35,7 +35,7 @@ struct KeyListing {
                 changes = InventoryDiff.changes(from: previous.keys, to: keys)
             }
         }
-        redactSecrets(in: &keys)
+        keys = redactSecrets(in: keys)
         logInvalidIDs(keys, orgID: orgID)
         let snapshot = OrgSnapshot(orgID: orgID, keys: keys, completedAt: Date().timeIntervalSince1970)
         // Logged by the target poller once every collector has run, so that a change can name who made it (see
@@ -43,7 +43,9 @@ struct KeyListing {
         return Outcome(snapshot: snapshot, changes: changes, countMismatches: countMismatches)
     }
 
-    private func confirm(_ keyIDs: Set<String>, in keys: [APIKey], orgID: String) throws(APIError) -> [APIKey] {
+    /// The listing with each key in `keyIDs` replaced by its own answer, or left out when that is a 404. Rare (a
+    /// role change), so the listing is built as `APIKey`s here.
+    private func confirm(_ keyIDs: Set<String>, in keys: KeyTable, orgID: String) throws(APIError) -> KeyTable {
         var confirmed: [APIKey] = []
         confirmed.reserveCapacity(keys.count)
         for key in keys {
@@ -57,23 +59,35 @@ struct KeyListing {
                 logger.debug("listed key is gone on confirmation", metadata: ["org_id": "\(orgID)", "key_id": "\(key.id)"])
             }
         }
-        return confirmed
+        return KeyTable(confirmed)
     }
 
     /// A description that holds a configured secret or a token (an API echoing one, or a careless colleague)
-    /// would put it into a label and a log line: replace it there.
-    private func redactSecrets(in keys: inout [APIKey]) {
+    /// would put it into a label and a log line: replace it there. Every description is searched in place; the
+    /// table is rebuilt only when one holds a secret.
+    private func redactSecrets(in keys: KeyTable) -> KeyTable {
         let secrets = SecretRedactor.shared.knownSecretBytes()
-        guard !secrets.isEmpty else { return }
-        for index in keys.indices where SecretRedactor.contains(anyOf: secrets, in: keys[index].desc) {
-            keys[index].desc = SecretRedactor.shared.redactKnownSecrets(keys[index].desc)
+        guard !secrets.isEmpty else { return keys }
+        var found = false
+        keys.forEach { key in
+            if !found, SecretRedactor.contains(anyOf: secrets, in: key.desc) { found = true }
         }
+        guard found else { return keys }
+        return KeyTable(keys.map { key in
+            var key = key
+            if SecretRedactor.contains(anyOf: secrets, in: key.desc) {
+                key.desc = SecretRedactor.shared.redactKnownSecrets(key.desc)
+            }
+            return key
+        })
     }
 
-    private func logInvalidIDs(_ keys: [APIKey], orgID: String) {
-        for key in keys where ObjectIDTimestamp.seconds(key.id) == nil {
+    private func logInvalidIDs(_ keys: KeyTable, orgID: String) {
+        guard logger.logLevel <= .debug else { return }
+        keys.forEach { key in
+            guard ObjectIDTimestamp.seconds(key.id) == nil else { return }
             logger.debug("key id is not an ObjectId; no creation time for it",
-                         metadata: ["org_id": "\(orgID)", "key_id": "\(key.id)"])
+                         metadata: ["org_id": "\(orgID)", "key_id": "\(String(decoding: key.id, as: UTF8.self))"])
         }
     }
 

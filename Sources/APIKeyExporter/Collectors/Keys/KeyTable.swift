@@ -4,68 +4,50 @@ import Foundation
 /// one array, a fixed-size row per key, and roles as numbers into the org's table of distinct roles.
 ///
 /// An `APIKey` costs about 450 bytes on the heap (three strings, a role array, a string per project id); a row here
-/// costs 24 bytes plus the text itself, so 100,000 keys take about 10 MB instead of 45 MB. Rows are sorted by id,
+/// costs 48 bytes plus the text itself, so 100,000 keys take about 12 MB instead of 45 MB. Rows are sorted by id,
 /// which makes the render deterministic and the diff a binary search. Reading a key as an `APIKey` builds one (for
 /// tests, logs and the few keys a diff reports); the hot paths (render, aggregate, diff) read the bytes in place.
 public struct KeyTable: RandomAccessCollection, Sendable {
     struct Row: Sendable {
-        /// Where the key's id starts in `text`; its public key and description follow it.
-        var offset: Int
+        var idOffset: Int
         var idLength: UInt32
+        var publicKeyOffset: Int
         var publicKeyLength: UInt32
+        var descOffset: Int
         var descLength: UInt32
         /// The key's role numbers are `roleRefs[rolesStart ..< rolesStart + roleCount]`, in the API's order.
         var rolesStart: UInt32
         var roleCount: UInt32
     }
 
-    private let text: [UInt8]
-    private let rows: [Row]
-    private let roleRefs: [UInt32]
+    let text: [UInt8]
+    let rows: [Row]
+    let roleRefs: [UInt32]
     /// The org's distinct roles, sorted: a smaller role number is a smaller `RoleAssignment`.
     public let roles: [RoleAssignment]
-    /// Role → its number, for comparing a listed key's roles with a held one's.
-    private let roleNumbers: [RoleAssignment: UInt32]
+    /// Role → its number, for comparing another table's roles with this one's.
+    let roleNumbers: [RoleAssignment: UInt32]
 
     public init(_ keys: [APIKey]) {
-        var numbers: [RoleAssignment: UInt32] = [:]
-        var distinct: [RoleAssignment] = []
-        var text: [UInt8] = []
-        text.reserveCapacity(keys.reduce(0) { $0 + $1.id.utf8.count + $1.publicKey.utf8.count + $1.desc.utf8.count })
-        var rows: [Row] = []
-        rows.reserveCapacity(keys.count)
-        var refs: [UInt32] = []
-        for key in keys {
-            let offset = text.count
-            text.append(contentsOf: key.id.utf8)
-            text.append(contentsOf: key.publicKey.utf8)
-            text.append(contentsOf: key.desc.utf8)
-            let rolesStart = refs.count
-            for role in key.roles {
-                if let number = numbers[role] {
-                    refs.append(number)
-                } else {
-                    let number = UInt32(clamping: distinct.count)
-                    numbers[role] = number
-                    distinct.append(role)
-                    refs.append(number)
-                }
-            }
-            rows.append(Row(offset: offset, idLength: UInt32(clamping: key.id.utf8.count), publicKeyLength: UInt32(clamping: key.publicKey.utf8.count),
-                            descLength: UInt32(clamping: key.desc.utf8.count), rolesStart: UInt32(clamping: rolesStart),
-                            roleCount: UInt32(clamping: key.roles.count)))
-        }
+        var builder = KeyTableBuilder()
+        for key in keys { builder.append(key) }
+        self.init(building: builder)
+    }
+
+    /// Sorts the builder's rows by id and numbers its roles in sorted order.
+    init(building builder: KeyTableBuilder) {
+        let distinct = builder.roles
         // Number the roles in sorted order, so that sorting a key's numbers sorts its roles.
         let order = distinct.indices.sorted { distinct[$0] < distinct[$1] }
         var renumber = [UInt32](repeating: 0, count: distinct.count)
         for (sortedNumber, old) in order.enumerated() { renumber[old] = UInt32(sortedNumber) }
-        self.roles = order.map { distinct[$0] }
-        self.roleRefs = refs.map { renumber[Int($0)] }
-        self.roleNumbers = Dictionary(uniqueKeysWithValues: roles.enumerated().map { ($1, UInt32($0)) })
-        self.text = text
+        roles = order.map { distinct[$0] }
+        roleRefs = builder.roleRefs.map { renumber[Int($0)] }
+        roleNumbers = Dictionary(uniqueKeysWithValues: roles.enumerated().map { ($1, UInt32($0)) })
+        text = builder.text
         // Stable, so keys listed twice keep their order.
-        self.rows = text.withUnsafeBytes { bytes in
-            rows.sorted { Self.compare(bytes, $0, $1) < 0 }
+        rows = builder.text.withUnsafeBytes { bytes in
+            builder.rows.sorted { Self.compare(Self.slice(bytes, $0.idOffset, $0.idLength), Self.slice(bytes, $1.idOffset, $1.idLength)) < 0 }
         }
     }
 
@@ -74,23 +56,26 @@ public struct KeyTable: RandomAccessCollection, Sendable {
 
     /// The key at `position`, built as an `APIKey`.
     public subscript(position: Int) -> APIKey {
-        let row = rows[position]
-        return text.withUnsafeBytes { bytes in
-            APIKey(id: Self.string(bytes, row.offset, row.idLength),
-                   publicKey: Self.string(bytes, row.offset + Int(row.idLength), row.publicKeyLength),
-                   desc: Self.string(bytes, row.offset + Int(row.idLength) + Int(row.publicKeyLength), row.descLength),
-                   roles: roleNumbers(of: row).map { roles[Int($0)] })
+        Self.key(rows[position], text: text, roleRefs: roleRefs, roles: roles)
+    }
+
+    static func key(_ row: Row, text: [UInt8], roleRefs: [UInt32], roles: [RoleAssignment]) -> APIKey {
+        text.withUnsafeBytes { bytes in
+            APIKey(id: string(bytes, row.idOffset, row.idLength),
+                   publicKey: string(bytes, row.publicKeyOffset, row.publicKeyLength),
+                   desc: string(bytes, row.descOffset, row.descLength),
+                   roles: roleRefs[Int(row.rolesStart)..<(Int(row.rolesStart) + Int(row.roleCount))].map { roles[Int($0)] })
         }
     }
 
     /// Every key's id, in order.
     public var ids: [String] {
-        text.withUnsafeBytes { bytes in rows.map { Self.string(bytes, $0.offset, $0.idLength) } }
+        text.withUnsafeBytes { bytes in rows.map { Self.string(bytes, $0.idOffset, $0.idLength) } }
     }
 
     /// Every key's public key, in order.
     public var publicKeys: [String] {
-        text.withUnsafeBytes { bytes in rows.map { Self.string(bytes, $0.offset + Int($0.idLength), $0.publicKeyLength) } }
+        text.withUnsafeBytes { bytes in rows.map { Self.string(bytes, $0.publicKeyOffset, $0.publicKeyLength) } }
     }
 
     /// One key's bytes, valid only inside `KeyTable.forEach`.
@@ -115,23 +100,24 @@ public struct KeyTable: RandomAccessCollection, Sendable {
     func firstIndex(ofID id: String) -> Int? {
         var id = id
         return id.withUTF8 { wanted in
-            text.withUnsafeBytes { bytes in
-                var low = 0
-                var high = rows.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    if Self.compare(Self.slice(bytes, rows[middle].offset, rows[middle].idLength), UnsafeRawBufferPointer(wanted)) < 0 {
-                        low = middle + 1
-                    } else {
-                        high = middle
-                    }
-                }
-                guard low < rows.count,
-                      Self.compare(Self.slice(bytes, rows[low].offset, rows[low].idLength), UnsafeRawBufferPointer(wanted)) == 0
-                else { return nil }
-                return low
+            text.withUnsafeBytes { firstIndex(ofID: UnsafeRawBufferPointer(wanted), in: $0) }
+        }
+    }
+
+    /// The same with the id's bytes; `bytes` is this table's text.
+    func firstIndex(ofID wanted: UnsafeRawBufferPointer, in bytes: UnsafeRawBufferPointer) -> Int? {
+        var low = 0
+        var high = rows.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Self.compare(Self.slice(bytes, rows[middle].idOffset, rows[middle].idLength), wanted) < 0 {
+                low = middle + 1
+            } else {
+                high = middle
             }
         }
+        guard low < rows.count, Self.compare(Self.slice(bytes, rows[low].idOffset, rows[low].idLength), wanted) == 0 else { return nil }
+        return low
     }
 
     /// Whether the keys at `position` and `position - 1` have the same id (a key listed twice).
@@ -142,55 +128,35 @@ public struct KeyTable: RandomAccessCollection, Sendable {
         }
     }
 
-    /// Whether the key at `position` has exactly the description `desc`.
-    func hasDescription(_ desc: String, at position: Int) -> Bool {
-        var desc = desc
-        let row = rows[position]
-        return desc.withUTF8 { wanted in
-            text.withUnsafeBytes { bytes in
-                Self.compare(keyBytes(bytes, row).desc, UnsafeRawBufferPointer(wanted)) == 0
-            }
+    /// Whether two lists of role numbers hold the same set (order and repeats aside); sorts both in place.
+    static func sameDistinct(_ lhs: inout [UInt32], _ rhs: inout [UInt32]) -> Bool {
+        lhs.sort()
+        rhs.sort()
+        var left = 0
+        var right = 0
+        while left < lhs.count || right < rhs.count {
+            guard left < lhs.count, right < rhs.count, lhs[left] == rhs[right] else { return false }
+            let value = lhs[left]
+            while left < lhs.count, lhs[left] == value { left += 1 }
+            while right < rhs.count, rhs[right] == value { right += 1 }
         }
-    }
-
-    /// Whether the key at `position` holds exactly the set of roles `roles` (order and repeats aside).
-    func hasRoles(_ roles: [RoleAssignment], at position: Int) -> Bool {
-        var listed: [UInt32] = []
-        listed.reserveCapacity(roles.count)
-        for role in roles {
-            guard let number = roleNumbers[role] else { return false }
-            listed.append(number)
-        }
-        return Self.distinctSorted(listed) == Self.distinctSorted(Array(roleNumbers(of: rows[position])))
-    }
-
-    static func distinctSorted(_ numbers: [UInt32]) -> [UInt32] {
-        var sorted = numbers.sorted()
-        var write = 0
-        for read in sorted.indices where write == 0 || sorted[read] != sorted[write - 1] {
-            sorted[write] = sorted[read]
-            write += 1
-        }
-        sorted.removeLast(sorted.count - write)
-        return sorted
+        return true
     }
 
     // MARK: - Bytes
 
-    private func roleNumbers(of row: Row) -> ArraySlice<UInt32> {
+    func roleNumbers(of row: Row) -> ArraySlice<UInt32> {
         roleRefs[Int(row.rolesStart)..<(Int(row.rolesStart) + Int(row.roleCount))]
     }
 
-    private func keyBytes(_ bytes: UnsafeRawBufferPointer, _ row: Row) -> KeyBytes {
-        let publicKeyStart = row.offset + Int(row.idLength)
-        let descStart = publicKeyStart + Int(row.publicKeyLength)
-        return KeyBytes(id: Self.slice(bytes, row.offset, row.idLength),
-                        publicKey: Self.slice(bytes, publicKeyStart, row.publicKeyLength),
-                        desc: Self.slice(bytes, descStart, row.descLength),
-                        roleNumbers: roleNumbers(of: row))
+    func keyBytes(_ bytes: UnsafeRawBufferPointer, _ row: Row) -> KeyBytes {
+        KeyBytes(id: Self.slice(bytes, row.idOffset, row.idLength),
+                 publicKey: Self.slice(bytes, row.publicKeyOffset, row.publicKeyLength),
+                 desc: Self.slice(bytes, row.descOffset, row.descLength),
+                 roleNumbers: roleNumbers(of: row))
     }
 
-    private static func slice(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ length: UInt32) -> UnsafeRawBufferPointer {
+    static func slice(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ length: UInt32) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: bytes[start..<(start + Int(length))])
     }
 
@@ -200,7 +166,7 @@ public struct KeyTable: RandomAccessCollection, Sendable {
 
     /// Byte order of the two rows' ids; for the ASCII of ObjectIds, the order `String` gives them too.
     private static func compare(_ bytes: UnsafeRawBufferPointer, _ lhs: Row, _ rhs: Row) -> Int {
-        compare(slice(bytes, lhs.offset, lhs.idLength), slice(bytes, rhs.offset, rhs.idLength))
+        compare(slice(bytes, lhs.idOffset, lhs.idLength), slice(bytes, rhs.idOffset, rhs.idLength))
     }
 
     static func compare(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Int {

@@ -85,9 +85,13 @@ public struct OrgSnapshot: Sendable {
     public let completedAt: Double
 
     public init(orgID: String, keys: [APIKey], completedAt: Double) {
+        self.init(orgID: orgID, keys: KeyTable(keys), completedAt: completedAt)
+    }
+
+    public init(orgID: String, keys: KeyTable, completedAt: Double) {
         self.orgID = orgID
-        self.keys = KeyTable(keys)
-        self.aggregate = OrgAggregate(table: self.keys)
+        self.keys = keys
+        self.aggregate = OrgAggregate(table: keys)
         self.completedAt = completedAt
     }
 }
