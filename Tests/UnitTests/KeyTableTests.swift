@@ -68,6 +68,11 @@ struct KeyTableTests {
         #expect(table.roles == Array(Set(keys.flatMap(\.roles))).sorted())
     }
 
+    @Test("a row is 48 bytes, as the README and the type's comment say")
+    func rowSize() {
+        #expect(MemoryLayout<KeyTable.Row>.stride == 48)
+    }
+
     @Test("the aggregate counts each key once per role and per project, as with sets", arguments: 0..<20)
     func aggregate(seed: Int) {
         var random = SeededGenerator(seed: UInt64(1000 + seed))

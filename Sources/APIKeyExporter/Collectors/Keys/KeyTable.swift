@@ -8,12 +8,13 @@ import Foundation
 /// which makes the render deterministic and the diff a binary search. Reading a key as an `APIKey` builds one (for
 /// tests, logs and the few keys a diff reports); the hot paths (render, aggregate, diff) read the bytes in place.
 public struct KeyTable: RandomAccessCollection, Sendable {
+    /// Where one key's fields are in `text` (offsets first, so that the row packs into 48 bytes).
     struct Row: Sendable {
         var idOffset: Int
-        var idLength: UInt32
         var publicKeyOffset: Int
-        var publicKeyLength: UInt32
         var descOffset: Int
+        var idLength: UInt32
+        var publicKeyLength: UInt32
         var descLength: UInt32
         /// The key's role numbers are `roleRefs[rolesStart ..< rolesStart + roleCount]`, in the API's order.
         var rolesStart: UInt32

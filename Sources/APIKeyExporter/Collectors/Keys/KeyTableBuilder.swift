@@ -10,8 +10,8 @@ public struct KeyTableBuilder {
     private var roleNumbers: [RoleBytes: UInt32] = [:]
 
     /// The key being read: where its fields and roles start.
-    private var pending = KeyTable.Row(idOffset: 0, idLength: 0, publicKeyOffset: 0, publicKeyLength: 0,
-                                       descOffset: 0, descLength: 0, rolesStart: 0, roleCount: 0)
+    private var pending = KeyTable.Row(idOffset: 0, publicKeyOffset: 0, descOffset: 0, idLength: 0, publicKeyLength: 0,
+                                       descLength: 0, rolesStart: 0, roleCount: 0)
 
     public init() {}
 
@@ -31,8 +31,8 @@ public struct KeyTableBuilder {
     // MARK: - One key at a time (the parser)
 
     mutating func startKey() {
-        pending = KeyTable.Row(idOffset: text.count, idLength: 0, publicKeyOffset: text.count, publicKeyLength: 0,
-                               descOffset: text.count, descLength: 0, rolesStart: UInt32(clamping: roleRefs.count), roleCount: 0)
+        pending = KeyTable.Row(idOffset: text.count, publicKeyOffset: text.count, descOffset: text.count, idLength: 0,
+                               publicKeyLength: 0, descLength: 0, rolesStart: UInt32(clamping: roleRefs.count), roleCount: 0)
     }
 
     mutating func setID(_ bytes: UnsafeRawBufferPointer) {
