@@ -51,7 +51,7 @@ struct StreamingRenderTests {
             let whole = renderer.render(states, format: format)
             let deflated = renderer.renderDeflated(states, format: format)
             #expect(deflated.length == whole.count)
-            #expect(Self.firstDifference(Array(buffer: deflated.plainText()), whole) == nil)
+            #expect(Self.firstDifference(Array(buffer: deflated.inflated()), whole) == nil)
             if keyCount > 10_000 {
                 #expect(deflated.pieces.count > 1, "a big exposition is held in pieces")
                 #expect(deflated.deflatedSize * 4 < whole.count, "held deflated: \(deflated.deflatedSize) of \(whole.count)")
@@ -95,11 +95,13 @@ struct StreamingRenderTests {
     @Test("deflate and inflate round-trip empty, tiny, piece-sized and incompressible inputs")
     func roundTrip() {
         var random = SeededGenerator(seed: 11)
-        for size in [0, 1, 100, (1 << 16) - 1, 1 << 16, (1 << 16) + 1, 3_000_000] {
+        for size in [0, 1, 100, (1 << 16) - 1, 1 << 16, (1 << 16) + 1, 3_000_000, Deflater.plainLimit, Deflater.plainLimit + 1] {
             let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &random) }
             let deflated = DeflatedExposition(bytes)
             #expect(deflated.length == size)
-            #expect(Self.firstDifference(Array(buffer: deflated.plainText()), bytes) == nil, "size \(size)")
+            #expect(Self.firstDifference(Array(buffer: deflated.inflated()), bytes) == nil, "size \(size)")
+            #expect((deflated.plain != nil) == (size <= Deflater.plainLimit), "a small text is kept as it is, a big one is not")
+            if let plain = deflated.plain { #expect(Array(buffer: plain) == bytes) }
             let tail = ByteBuffer(string: "process_open_fds 7\n")
             let member = GzipStream.member(prefix: deflated, tail: tail)
             #expect(member.count == deflated.pieces.count + 3, "header, pieces, tail, trailer")

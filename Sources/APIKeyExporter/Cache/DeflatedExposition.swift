@@ -6,14 +6,19 @@ import NIOCore
 /// text compresses about eight times, so a 70 MB exposition costs under 10 MB between cycles; the rare scraper
 /// that does not accept gzip is served by inflating the pieces as they are sent (`Inflater`).
 ///
-/// The pieces form one raw deflate stream that ends with a full flush: byte-aligned and not final, so a scrape
+/// The pieces form one raw deflate stream that ends with a sync flush: byte-aligned and not final, so a scrape
 /// appends its own small tail as the stream's last block (`GzipStream.member`).
+///
+/// A small exposition (at most `Deflater.plainLimit`, 4 MiB: any inventory without the per-key families) is also
+/// kept as text: there, inflating for every plain scrape would cost more than the memory it saves.
 public struct DeflatedExposition: Sendable {
     public let pieces: [ByteBuffer]
     /// CRC-32 of the plain text.
     public let crc: UInt
     /// Length of the plain text.
     public let length: Int
+    /// The plain text, when it is small.
+    public let plain: ByteBuffer?
 
     /// Deflates `text` whole: for small outputs and tests.
     public init(_ text: some Collection<UInt8>) {
@@ -22,17 +27,23 @@ public struct DeflatedExposition: Sendable {
         self = deflater.finish()
     }
 
-    init(pieces: [ByteBuffer], crc: UInt, length: Int) {
+    init(pieces: [ByteBuffer], crc: UInt, length: Int, plain: ByteBuffer?) {
         self.pieces = pieces
         self.crc = crc
         self.length = length
+        self.plain = plain
     }
 
-    /// Bytes held.
+    /// Bytes held deflated.
     public var deflatedSize: Int { pieces.reduce(0) { $0 + $1.readableBytes } }
 
-    /// The whole plain text, inflated at once: for tests and tools, never the scrape path.
+    /// The whole plain text (inflated at once if it is not kept): for tests and tools, never the scrape path.
     public func plainText() -> ByteBuffer {
+        plain ?? inflated()
+    }
+
+    /// The pieces inflated at once, whether or not the text is kept.
+    public func inflated() -> ByteBuffer {
         var text = ByteBufferAllocator().buffer(capacity: length)
         let inflater = Inflater()
         for piece in pieces {
@@ -48,6 +59,8 @@ public struct DeflatedExposition: Sendable {
 final class Deflater {
     /// Size of each piece of deflated output.
     static let pieceSize = 1 << 16
+    /// Up to this length the plain text is kept too.
+    static let plainLimit = 4 << 20
 
     /// ISA-L keeps its state (and its history) inside the stream: it lives on the heap and never moves.
     private let stream = UnsafeMutablePointer<isal_zstream>.allocate(capacity: 1)
@@ -56,6 +69,7 @@ final class Deflater {
     private var current: ByteBuffer
     private var crc: UInt = 0
     private var length = 0
+    private var plain: ByteBuffer? = ByteBuffer()
 
     init() {
         stream.initialize(to: isal_zstream())
@@ -81,6 +95,11 @@ final class Deflater {
         // ISA-L's CRC-32 (the gzip one, zlib's too) uses the carry-less multiply instructions: 10× zlib's.
         crc = UInt(crc32_gzip_refl(UInt32(truncatingIfNeeded: crc), base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count)))
         length += bytes.count
+        if length <= Self.plainLimit {
+            plain?.writeBytes(bytes)
+        } else {
+            plain = nil
+        }
         // A call takes at most 4 GiB; pieces are far smaller, but a caller could hand over more.
         var offset = 0
         while offset < bytes.count {
@@ -96,7 +115,7 @@ final class Deflater {
         run(UnsafeRawBufferPointer(start: nil, count: 0), flush: cisal_sync_flush())
         if current.readableBytes > 0 { pieces.append(current) }
         current = ByteBuffer()
-        return DeflatedExposition(pieces: pieces, crc: crc, length: length)
+        return DeflatedExposition(pieces: pieces, crc: crc, length: length, plain: plain)
     }
 
     /// Deflates `input` until ISA-L has taken all of it and, for a flush, had room to spare (which it documents

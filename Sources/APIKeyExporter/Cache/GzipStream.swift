@@ -11,13 +11,18 @@ import NIOCore
 public enum GzipStream {
     /// The complete gzip body: header, the inventory's pieces, the deflated tail, and the trailer.
     public static func member(prefix: DeflatedExposition, tail: ByteBuffer) -> [ByteBuffer] {
+        let (deflatedTail, tailCRC) = tail.withUnsafeReadableBytes { (deflateFinal($0), crc32($0)) }
+        return member(prefix: prefix, deflatedTail: deflatedTail, tailCRC: tailCRC, tailLength: tail.readableBytes)
+    }
+
+    /// The same with a tail deflated (and its CRC-32 taken) beforehand.
+    static func member(prefix: DeflatedExposition, deflatedTail: ByteBuffer, tailCRC: UInt, tailLength: Int) -> [ByteBuffer] {
         var header = ByteBuffer()
         header.writeBytes([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3])  // gzip, deflate, no flags, no mtime, Unix
-        let (deflatedTail, tailCRC) = tail.withUnsafeReadableBytes { (deflateFinal($0), crc32($0)) }
-        let crc = crc32_combine(prefix.crc, tailCRC, off_t(tail.readableBytes))
+        let crc = crc32_combine(prefix.crc, tailCRC, off_t(tailLength))
         var trailer = ByteBuffer()
         trailer.writeInteger(UInt32(truncatingIfNeeded: crc), endianness: .little)
-        trailer.writeInteger(UInt32(truncatingIfNeeded: prefix.length + tail.readableBytes), endianness: .little)
+        trailer.writeInteger(UInt32(truncatingIfNeeded: prefix.length + tailLength), endianness: .little)
         return [header] + prefix.pieces + [deflatedTail, trailer]
     }
 

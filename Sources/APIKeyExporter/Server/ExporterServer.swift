@@ -20,19 +20,20 @@ public enum ExporterServer {
             router.add(middleware: BasicAuthMiddleware(verifier: basicAuth))
         }
 
+        let tails = ScrapeTailCache(processMetrics: processMetrics)
         router.get(RouterPath(telemetryPath)) { request, _ in
-            // The inventory was rendered and deflated once per cycle; only the small process block is built here.
+            // The inventory was rendered and deflated once per cycle, the process block at most every 100 ms.
             let generation = cache.current
             let (format, body) = cache.body(ExpositionFormat.negotiate(accept: request.headers[.accept]), of: generation)
-            var tail = ByteBuffer(bytes: processMetrics.render(format: format))
-            if format == .openMetrics { tail.writeString("# EOF\n") }
+            let tail = tails.tail(format)
             var headers: HTTPFields = [.contentType: format.contentType, .vary: "Accept, Accept-Encoding"]
             if acceptsGzip(request.headers[.acceptEncoding]) {
                 headers[.contentEncoding] = "gzip"
-                return Response(status: .ok, headers: headers,
-                                body: ResponseBody(contentsOf: GzipStream.member(prefix: body, tail: tail)))
+                let member = GzipStream.member(prefix: body, deflatedTail: tail.deflated, tailCRC: tail.crc,
+                                               tailLength: tail.plain.readableBytes)
+                return Response(status: .ok, headers: headers, body: ResponseBody(contentsOf: member))
             }
-            return Response(status: .ok, headers: headers, body: plainBody(body, tail: tail))
+            return Response(status: .ok, headers: headers, body: plainBody(body, tail: tail.plain))
         }
         router.get("/") { _, _ in
             // Rendered per request from the last cycle's summary (never from the API), so its ages are current.
@@ -88,10 +89,11 @@ public enum ExporterServer {
         )
     }
 
-    /// The exposition for a scraper that does not accept gzip: inflated piece by piece as it is sent, so that the
-    /// plain text is never held whole (a piece inflates to about half a megabyte).
+    /// The exposition for a scraper that does not accept gzip: the text itself when it is small, else inflated piece
+    /// by piece as it is sent, so that a big text is never held whole (a piece inflates to about half a megabyte).
     static func plainBody(_ exposition: DeflatedExposition, tail: ByteBuffer) -> ResponseBody {
-        ResponseBody(contentLength: exposition.length + tail.readableBytes) { writer in
+        if let plain = exposition.plain { return ResponseBody(contentsOf: [plain, tail]) }
+        return ResponseBody(contentLength: exposition.length + tail.readableBytes) { writer in
             let inflater = Inflater()
             for piece in exposition.pieces {
                 for buffer in inflater.inflate(piece) {
