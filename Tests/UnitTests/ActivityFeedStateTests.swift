@@ -43,4 +43,35 @@ struct ActivityFeedStateTests {
         #expect(late == ["late"])
         #expect(state.transientCount == 2)
     }
+
+    @Test("memory stays bounded whatever the feed sends: invented types, keys created and never listed, listings that churn")
+    func bounded() {
+        var state = ActivityFeedState()
+        _ = state.record([], listed: [], at: 0)
+        // 300 invented key event types and 300 invented service account types, one event each.
+        let invented = (0..<300).flatMap { index in
+            [Self.event("k\(index)", "API_KEY_INVENTED_\(index)", at: Double(index), key: "x"),
+             Self.event("s\(index)", "SERVICE_ACCOUNT_INVENTED_\(index)", at: Double(index), key: "x")]
+        }
+        _ = state.record(invented, listed: [], at: 1_000)
+        let keyCounts = state.eventCounts ?? [:]
+        #expect(keyCounts.count == ActivityFeedState.knownTypes.count + ActivityFeedState.otherTypeLimit + 1)
+        #expect(keyCounts["API_KEY_OTHER"] == 300 - ActivityFeedState.otherTypeLimit)
+        #expect(keyCounts.values.reduce(0, +) == 300, "every event still counted once")
+        let accountCounts = state.serviceAccountEventCounts ?? [:]
+        #expect(accountCounts.count == ActivityFeedState.otherTypeLimit + 1)
+        #expect(accountCounts.values.reduce(0, +) == 300)
+        // 30,000 keys created and never listed or deleted.
+        let created = (0..<30_000).map { Self.event("c\($0)", "API_KEY_CREATED", at: 2_000 + Double($0), key: "pk\($0)") }
+        _ = state.record(created, listed: [], at: 40_000)
+        #expect(state.createdUnlisted.count == ActivityFeedState.seenLimit)
+        #expect(state.createdUnlisted["pk29999"] != nil, "the newest are kept")
+        // Listings of 1,000 keys that change completely every poll, 40 times.
+        for poll in 0..<40 {
+            let listed = Set((0..<1_000).map { "poll\(poll)-\($0)" })
+            _ = state.record([], listed: listed, at: 50_000 + Double(poll))
+            #expect(state.listedPublicKeys.count <= listed.count * 2 + ActivityFeedState.seenLimit)
+            #expect(state.listedPublicKeys.isSuperset(of: listed))
+        }
+    }
 }

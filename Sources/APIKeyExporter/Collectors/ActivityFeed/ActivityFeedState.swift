@@ -18,7 +18,12 @@ struct ActivityFeedState: Sendable {
     static let keyPrefix = "API_KEY_"
     static let serviceAccountPrefix = "SERVICE_ACCOUNT_"
     /// How many event ids are remembered: far more than a few polls of a busy org produce; the oldest go first.
+    /// The same bound holds the keys created and not yet listed, and (beyond the current listing) the keys listed
+    /// before: memory stays bounded whatever the feed sends.
     static let seenLimit = 20_000
+    /// Types beyond the known ones counted under their own names, per family and org; an API inventing more (a
+    /// label value each) has the rest counted under `API_KEY_OTHER` / `SERVICE_ACCOUNT_OTHER`.
+    static let otherTypeLimit = 64
 
     /// Event id → its time; pruned to `seenLimit`, oldest first.
     var seen: [String: Double] = [:]
@@ -51,6 +56,9 @@ struct ActivityFeedState: Sendable {
     /// target has service accounts, so that their known types are exported at 0.
     mutating func record(_ events: [ActivityEvent], listed: Set<String>, at time: Double, serviceAccounts: Bool = false)
         -> (new: [ActivityEvent], transient: [String]) {
+        // Keys listed before and no longer listed matter only while their events can still arrive (the overlap): past
+        // the bound, only the current listing is kept.
+        if listedPublicKeys.count > listed.count + Self.seenLimit { listedPublicKeys = listed }
         listedPublicKeys.formUnion(listed)
         for key in listed { createdUnlisted[key] = nil }
         var counts = eventCounts ?? Dictionary(uniqueKeysWithValues: Self.knownTypes.map { ($0, 0) })
@@ -70,10 +78,11 @@ struct ActivityFeedState: Sendable {
             seen[event.id] = event.created ?? time
             new.append(event)
             guard isKeyEvent else {
-                accountCounts[type, default: 0] += 1
+                accountCounts[Self.countedType(type, in: accountCounts, known: Self.knownServiceAccountTypes,
+                                               other: Self.serviceAccountPrefix + "OTHER"), default: 0] += 1
                 continue
             }
-            counts[type, default: 0] += 1
+            counts[Self.countedType(type, in: counts, known: Self.knownTypes, other: Self.keyPrefix + "OTHER"), default: 0] += 1
             guard let target = event.targetPublicKey else { continue }
             switch event.eventTypeName {
             case "API_KEY_CREATED" where !listedPublicKeys.contains(target):
@@ -94,8 +103,19 @@ struct ActivityFeedState: Sendable {
         return (new, transient)
     }
 
-    /// Keeps the newest `seenLimit` event ids and latest events.
+    /// `type`, or the family's "other" once `otherTypeLimit` unknown types are counted.
+    private static func countedType(_ type: String, in counts: [String: Int], known: [String], other: String) -> String {
+        guard counts[type] == nil, !known.contains(type) else { return type }
+        let unknown = counts.count - known.reduce(0) { $0 + (counts[$1] == nil ? 0 : 1) } - (counts[other] == nil ? 0 : 1)
+        return unknown < otherTypeLimit ? type : other
+    }
+
+    /// Keeps the newest `seenLimit` event ids, latest events and keys created but not listed.
     private mutating func pruneSeen() {
+        if createdUnlisted.count > Self.seenLimit {
+            let keep = createdUnlisted.sorted { $0.value > $1.value }.prefix(Self.seenLimit)
+            createdUnlisted = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+        }
         if seen.count > Self.seenLimit {
             let keep = seen.sorted { $0.value > $1.value }.prefix(Self.seenLimit)
             seen = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
