@@ -3,28 +3,12 @@
 enum ActivityFeedFamilies {
     static func all(_ scope: RenderScope) -> [MetricFamily] {
         [
-            MetricFamily(name: "mongodb_api_key_events_total", type: .counter,
+            countsByType("mongodb_api_key_events_total", \.eventCounts, scope,
                          help: "API key events read from the organization's activity feed since start, by type, as of the "
-                             + "last poll.") { writer, name in
-                scope.eachOrg { target, org in
-                    guard let state = org.activityFeed, let counts = state.eventCounts else { return }
-                    for (type, count) in counts.sortedByKey {
-                        writer.counter(name, [("target", target), ("org_id", org.orgID), ("event_type", type)], Double(count),
-                                       created: state.countedSince)
-                    }
-                }
-            },
-            MetricFamily(name: "mongodb_service_account_events_total", type: .counter,
+                             + "last poll."),
+            countsByType("mongodb_service_account_events_total", \.serviceAccountEventCounts, scope,
                          help: "Service account events read from the organization's activity feed since start, by type, "
-                             + "as of the last poll.") { writer, name in
-                scope.eachOrg { target, org in
-                    guard let state = org.activityFeed, let counts = state.serviceAccountEventCounts else { return }
-                    for (type, count) in counts.sortedByKey {
-                        writer.counter(name, [("target", target), ("org_id", org.orgID), ("event_type", type)], Double(count),
-                                       created: state.countedSince)
-                    }
-                }
-            },
+                             + "as of the last poll."),
             MetricFamily(name: "mongodb_api_keys_transient_total", type: .counter,
                          help: "API keys created and deleted between two successful listings (seen in the activity feed, "
                              + "never in a listing), as of the last poll.") { writer, name in
@@ -43,5 +27,19 @@ enum ActivityFeedFamilies {
                 }
             },
         ]
+    }
+
+    /// One counter per event type an org's feed has counted (nothing before its first successful read).
+    private static func countsByType(_ name: String, _ counts: KeyPath<ActivityFeedState, [String: Int]?>, _ scope: RenderScope,
+                                     help: String) -> MetricFamily {
+        MetricFamily(name: name, type: .counter, help: help) { writer, name in
+            scope.eachOrg { target, org in
+                guard let state = org.activityFeed, let counts = state[keyPath: counts] else { return }
+                for (type, count) in counts.sortedByKey {
+                    writer.counter(name, [("target", target), ("org_id", org.orgID), ("event_type", type)], Double(count),
+                                   created: state.countedSince)
+                }
+            }
+        }
     }
 }
