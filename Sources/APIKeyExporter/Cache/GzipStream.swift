@@ -3,10 +3,10 @@ import NIOCore
 
 /// gzip for `/metrics` without compressing the big cached inventory on every scrape.
 ///
-/// The inventory is deflated once per cycle (`DeflatedExposition`): a raw deflate stream that ends with a full flush,
-/// byte-aligned, not final, no back-references needed past it. Each scrape deflates only its small fresh tail (the
-/// `process_*` block) as a new raw stream ending the data, and wraps the two in one gzip header and trailer (the
-/// CRC-32s are combined). The result is a single, ordinary gzip member, which every client decodes (libcurl, for
+/// The inventory is deflated once per cycle (`DeflatedExposition`): a raw deflate stream that ends with a sync flush,
+/// byte-aligned, not final. The small fresh tail (the `process_*` block, deflated once per /proc reading by
+/// `ScrapeTailCache`) is a new raw stream ending the data, and a scrape wraps the two in one gzip header and trailer
+/// (the CRC-32s are combined). The result is a single, ordinary gzip member, which every client decodes (libcurl, for
 /// one, reads only the first of several concatenated members).
 public enum GzipStream {
     /// The complete gzip body: header, the inventory's pieces, the deflated tail, and the trailer.
