@@ -68,6 +68,40 @@ struct KeyTableTests {
         #expect(table.roles == Array(Set(keys.flatMap(\.roles))).sorted())
     }
 
+    @Test("two byte forms of one role (precomposed and combining accents) are one role: no crash, counted once")
+    func equivalentRoles() throws {
+        let precomposed = RoleAssignment(scope: .organization, roleName: "ORG_R\u{00C9}AD")
+        let combining = RoleAssignment(scope: .organization, roleName: "ORG_RE\u{0301}AD")
+        #expect(precomposed == combining, "Swift compares strings by canonical equivalence")
+        let project = String(format: "5898b95f87d9d6270e8995%02x", 1)
+        let keys = [
+            APIKey(id: "5c47503320eef5699e1cce8d", publicKey: "a", desc: "", roles: [precomposed, combining]),
+            APIKey(id: "5c47503320eef5699e1cce8e", publicKey: "b", desc: "", roles: [combining,
+                RoleAssignment(scope: .project(project), roleName: "GROUP_\u{00C9}")]),
+        ]
+        let table = KeyTable(keys)
+        #expect(table.roles.count == 2)
+        #expect(OrgAggregate(keys: keys) == Self.referenceAggregate(keys))
+        #expect(InventoryDiff.changes(from: keys, to: keys).isEmpty)
+        // The same through the page reader, the accent escaped one way and written the other.
+        let page = Array(#"{"results":[{"id":"a","roles":[{"roleName":"ORG_R\u00c9AD"}]},{"id":"b","roles":[{"roleName":"ORG_RE\u0301AD"}]}]}"#.utf8)
+        var builder = KeyTableBuilder()
+        #expect(KeyPageParser.parse(page, into: &builder)?.count == 2)
+        let parsed = builder.build()
+        #expect(parsed.roles.count == 1)
+        #expect(OrgAggregate(table: parsed).keysByOrgRole.values.reduce(0, +) == 2)
+    }
+
+    @Test("a key or page that gives roles or results twice is left to JSONDecoder")
+    func repeatedMembers() {
+        for page in [#"{"results":[{"id":"a","roles":[{"roleName":"ORG_OWNER"}],"roles":[]}]}"#,
+                     #"{"results":[{"id":"a"}],"results":[{"id":"b"}]}"#] {
+            var builder = KeyTableBuilder()
+            #expect(KeyPageParser.parse(Array(page.utf8), into: &builder) == nil, "\(page)")
+            #expect(builder.count == 0)
+        }
+    }
+
     @Test("a row is 48 bytes, as the README and the type's comment say")
     func rowSize() {
         #expect(MemoryLayout<KeyTable.Row>.stride == 48)

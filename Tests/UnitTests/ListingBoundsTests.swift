@@ -55,6 +55,43 @@ struct ListingBoundsTests {
         }
     }
 
+    @Test("the key table (what polls read) is held to the same rules: item bound, and a repeated id refused at its page")
+    func keyTableBounds() async throws {
+        let inventory = InventoryGenerator(seed: 103, keysPerOrg: [1_200]).generate()
+        try await withSimulator(inventory) { simulator, running in
+            let baseURL = running.baseURL()
+            let orgID = inventory.orgs[0].id
+            var faults = SimulatorFaults()
+            faults.endlessKeyPagesDescriptionBytes = 10
+            simulator.faults = faults
+            let limits = ListingLimits(maxItems: 2_000, maxBytes: 512 << 20)
+            let endless = await offPoolResult { () throws(APIError) -> KeyTable in
+                var mismatches = 0
+                return try Self.client(baseURL, limits: limits).listAPIKeyTable(orgID: orgID, countMismatches: &mismatches)
+            }
+            guard case .failure(.tooLarge(let reason, _)) = endless else {
+                Issue.record("expected too large, got \(endless)")
+                return
+            }
+            #expect(reason == "more than 2000 items")
+
+            faults = SimulatorFaults()
+            faults.duplicateKeyAcrossPages = true
+            simulator.faults = faults
+            let pagesBefore = simulator.stats.keyPages
+            let repeated = await offPoolResult { () throws(APIError) -> KeyTable in
+                var mismatches = 0
+                return try Self.client(baseURL, limits: ListingLimits()).listAPIKeyTable(orgID: orgID, countMismatches: &mismatches)
+            }
+            guard case .failure(.inconsistent(let why, _)) = repeated else {
+                Issue.record("expected inconsistent, got \(repeated)")
+                return
+            }
+            #expect(why.hasSuffix("listed twice (page 2)"), "\(why)")
+            #expect(simulator.stats.keyPages - pagesBefore == 2, "refused at the page that repeats, not after the last")
+        }
+    }
+
     @Test("a totalCount off by a constant is an estimate: a second read agrees, the listing is accepted and counted")
     func estimateAccepted() async throws {
         let inventory = InventoryGenerator(seed: 104, keysPerOrg: [700]).generate()

@@ -107,4 +107,30 @@ struct StreamingRenderTests {
             #expect(member.count == deflated.pieces.count + 3, "header, pieces, tail, trailer")
         }
     }
+
+    @Test("a plain scrape inflates 64 KB at a time however much the text expands; a corrupt stream is an error, not a hang")
+    func boundedInflate() throws {
+        // 20 MB of one letter deflates about a thousand times: one piece holds megabytes of text.
+        let text = [UInt8](repeating: UInt8(ascii: "a"), count: 20 << 20)
+        let deflated = DeflatedExposition(text)
+        #expect(deflated.plain == nil)
+        let inflater = Inflater(deflated)
+        var total = 0
+        var largest = 0
+        for _ in 0..<10_000 {
+            guard let part = try inflater.next() else { break }
+            total += part.readableBytes
+            largest = max(largest, part.readableBytes)
+        }
+        #expect(total == text.count)
+        #expect(largest <= Inflater.outputSize)
+
+        var garbage = ByteBuffer()
+        garbage.writeBytes([0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x13])
+        let corrupt = DeflatedExposition(pieces: [garbage], crc: 0, length: 100, plain: nil)
+        #expect(throws: Inflater.Failure.self) {
+            let reader = Inflater(corrupt)
+            for _ in 0..<100 { _ = try reader.next() }
+        }
+    }
 }

@@ -42,13 +42,11 @@ public struct DeflatedExposition: Sendable {
         plain ?? inflated()
     }
 
-    /// The pieces inflated at once, whether or not the text is kept.
+    /// The pieces inflated at once, whether or not the text is kept (empty if they do not inflate).
     public func inflated() -> ByteBuffer {
         var text = ByteBufferAllocator().buffer(capacity: length)
-        let inflater = Inflater()
-        for piece in pieces {
-            inflater.inflate(piece) { text.writeBytes($0) }
-        }
+        let inflater = Inflater(self)
+        while let part = try? inflater.next() { text.writeImmutableBuffer(part) }
         return text
     }
 }
@@ -146,14 +144,30 @@ final class Deflater {
     }
 }
 
-/// Inflates a `DeflatedExposition` piece by piece, for a scraper that does not accept gzip.
+/// Inflates a `DeflatedExposition` a bounded part at a time, for a scraper that does not accept gzip: each `next()`
+/// gives at most `outputSize` bytes, however much a piece expands (deflate allows about 1,000×, and a description
+/// of one repeated letter comes close).
 final class Inflater {
     static let outputSize = 1 << 16
 
+    enum Failure: Error {
+        /// zlib refused the stream or could not start: the response cannot be completed.
+        case corrupt
+    }
+
+    private let pieces: [ByteBuffer]
     private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
     private let ready: Bool
+    /// The piece being inflated (a copy, so that zlib's pointer into it stays valid between calls) and how much of it
+    /// zlib has taken.
+    private var input: [UInt8] = []
+    private var consumed = 0
+    private var nextPiece = 0
+    /// Bytes produced so far.
+    private(set) var produced = 0
 
-    init() {
+    init(_ exposition: DeflatedExposition) {
+        pieces = exposition.pieces
         stream.initialize(to: z_stream())
         ready = czlib_inflate_init_raw(stream) == Z_OK
     }
@@ -164,31 +178,37 @@ final class Inflater {
         stream.deallocate()
     }
 
-    /// Inflates `piece`, handing each part of the output to `body` (valid only during the call).
-    func inflate(_ piece: ByteBuffer, _ body: (UnsafeRawBufferPointer) -> Void) {
-        guard ready else { return }
-        withUnsafeTemporaryAllocation(byteCount: Self.outputSize, alignment: 16) { output in
-            piece.withUnsafeReadableBytes { input in
-                stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-                stream.pointee.avail_in = uInt(input.count)
-                // Deflate expands by at most ~1032×: the bound is never reached by a stream this process made.
-                for _ in 0..<(input.count / 16 + 64) {
-                    stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                    stream.pointee.avail_out = uInt(output.count)
-                    let status = CZlib.inflate(stream, Z_NO_FLUSH)
-                    let produced = output.count - Int(stream.pointee.avail_out)
-                    if produced > 0 { body(UnsafeRawBufferPointer(rebasing: output[0..<produced])) }
-                    if status != Z_OK || (stream.pointee.avail_in == 0 && stream.pointee.avail_out > 0) { break }
+    /// The next part of the text, or nil at the end.
+    func next() throws(Failure) -> ByteBuffer? {
+        guard ready else { throw .corrupt }
+        // Each round either produces output or moves to the next piece; a stream that does neither is corrupt.
+        for _ in 0...(pieces.count + 1) {
+            if consumed == input.count {
+                guard nextPiece < pieces.count else { return nil }
+                input = Array(buffer: pieces[nextPiece])
+                consumed = 0
+                nextPiece += 1
+                continue
+            }
+            var output = ByteBufferAllocator().buffer(capacity: Self.outputSize)
+            var status = Z_OK
+            input.withUnsafeMutableBytes { bytes in
+                stream.pointee.next_in = bytes.baseAddress.map { $0.assumingMemoryBound(to: Bytef.self) + consumed }
+                stream.pointee.avail_in = uInt(bytes.count - consumed)
+                output.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.outputSize) { destination in
+                    stream.pointee.next_out = destination.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                    stream.pointee.avail_out = uInt(Self.outputSize)
+                    status = CZlib.inflate(stream, Z_NO_FLUSH)
+                    return Self.outputSize - Int(stream.pointee.avail_out)
                 }
+                consumed = bytes.count - Int(stream.pointee.avail_in)
                 stream.pointee.next_in = nil
             }
+            produced += output.readableBytes
+            if output.readableBytes > 0 { return output }
+            // No output and input left: zlib is stuck on a stream this process did not make.
+            guard status == Z_OK || status == Z_BUF_ERROR, consumed == input.count else { throw .corrupt }
         }
-    }
-
-    /// `piece` inflated, in buffers of at most `outputSize` bytes: for writing to a response between awaits.
-    func inflate(_ piece: ByteBuffer) -> [ByteBuffer] {
-        var buffers: [ByteBuffer] = []
-        inflate(piece) { buffers.append(ByteBuffer(bytes: $0)) }
-        return buffers
+        throw .corrupt
     }
 }

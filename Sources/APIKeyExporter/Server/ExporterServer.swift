@@ -89,17 +89,18 @@ public enum ExporterServer {
         )
     }
 
-    /// The exposition for a scraper that does not accept gzip: the text itself when it is small, else inflated piece
-    /// by piece as it is sent, so that a big text is never held whole (a piece inflates to about half a megabyte).
+    /// The exposition for a scraper that does not accept gzip: the text itself when it is small, else inflated 64 KB
+    /// at a time as it is sent, so that a big text is never held whole.
     static func plainBody(_ exposition: DeflatedExposition, tail: ByteBuffer) -> ResponseBody {
         if let plain = exposition.plain { return ResponseBody(contentsOf: [plain, tail]) }
         return ResponseBody(contentLength: exposition.length + tail.readableBytes) { writer in
-            let inflater = Inflater()
-            for piece in exposition.pieces {
-                for buffer in inflater.inflate(piece) {
-                    try await writer.write(buffer)
-                }
+            // 64 KB at a time, whatever a piece expands to. A stream that does not inflate to its length ends the
+            // response early (the connection closes) rather than leave the client waiting for the rest.
+            let inflater = Inflater(exposition)
+            while let part = try inflater.next() {
+                try await writer.write(part)
             }
+            guard inflater.produced == exposition.length else { throw Inflater.Failure.corrupt }
             try await writer.write(tail)
             try await writer.finish(nil)
         }

@@ -50,6 +50,8 @@ struct KeyPageParser {
         let ok = object { parser, key in
             switch key {
             case "results":
+                // A second "results" would add its keys to the first's: JSONDecoder decides such a page.
+                guard count == nil else { return false }
                 count = parser.array { $0.apiKey(into: &builder) ? true : nil }?.count
                 return count != nil
             case "links":
@@ -68,11 +70,12 @@ struct KeyPageParser {
         return PageSummary(count: count, links: links, totalCount: totalCount)
     }
 
-    /// One key into `builder`: its text fields as bytes, its roles by their bytes. A field given twice: the last
-    /// one counts, as with `JSONDecoder`.
+    /// One key into `builder`: its text fields as bytes, its roles by their bytes. A text field given twice: the last
+    /// one counts, as with `JSONDecoder`; `roles` given twice is left to `JSONDecoder`.
     private mutating func apiKey(into builder: inout KeyTableBuilder) -> Bool {
         builder.startKey()
         var hasID = false
+        var hasRoles = false
         let ok = object { parser, key in
             switch key {
             case "id":
@@ -81,6 +84,9 @@ struct KeyPageParser {
             case "publicKey": return parser.nullableStringBytes { builder.setPublicKey($0) }
             case "desc": return parser.nullableStringBytes { builder.setDescription($0) }
             case "roles":
+                // A second "roles" would add to the first: JSONDecoder decides such a page.
+                guard !hasRoles else { return false }
+                hasRoles = true
                 parser.skipWhitespace()
                 if parser.literal("null") { return true }
                 return parser.array { $0.role(into: &builder) ? true : nil } != nil

@@ -66,10 +66,13 @@ struct Pagination {
     func readKeyTable(url: String, countMismatches: inout Int, fetch: FetchPage, decode: DecodeKeyPage) throws(APIError) -> KeyTable {
         try readConfirmingCount(url: url, countMismatches: &countMismatches, read: { () throws(APIError) in
             var builder = KeyTableBuilder()
-            let totalCount = try readPages(url: url, fetch: fetch) { (response, pageURL, _) throws(APIError) in
+            let totalCount = try readPages(url: url, fetch: fetch) { (response, pageURL, pageNum) throws(APIError) in
                 let page = try decode(response, pageURL, &builder)
                 guard builder.count <= limits.maxItems else {
                     throw .tooLarge(reason: "more than \(limits.maxItems) items", url: url)
+                }
+                if let repeated = builder.repeatedID {
+                    throw .inconsistent(reason: "id \(repeated) listed twice (page \(pageNum))", url: url)
                 }
                 return page
             }

@@ -38,11 +38,17 @@ public struct KeyTable: RandomAccessCollection, Sendable {
     /// Sorts the builder's rows by id and numbers its roles in sorted order.
     init(building builder: KeyTableBuilder) {
         let distinct = builder.roles
-        // Number the roles in sorted order, so that sorting a key's numbers sorts its roles.
+        // Number the roles in sorted order, so that sorting a key's numbers sorts its roles. Two byte forms of one
+        // role (Unicode-equivalent names: "É" and "E" with a combining accent) are equal as `RoleAssignment`s and
+        // sort next to each other: they share a number, as a Set of roles would count them once.
         let order = distinct.indices.sorted { distinct[$0] < distinct[$1] }
         var renumber = [UInt32](repeating: 0, count: distinct.count)
-        for (sortedNumber, old) in order.enumerated() { renumber[old] = UInt32(sortedNumber) }
-        roles = order.map { distinct[$0] }
+        var merged: [RoleAssignment] = []
+        for old in order {
+            if merged.last != distinct[old] { merged.append(distinct[old]) }
+            renumber[old] = UInt32(clamping: merged.count - 1)
+        }
+        roles = merged
         roleRefs = builder.roleRefs.map { renumber[Int($0)] }
         roleNumbers = Dictionary(uniqueKeysWithValues: roles.enumerated().map { ($1, UInt32($0)) })
         text = builder.text
