@@ -66,13 +66,23 @@ struct Pagination {
     func readKeyTable(url: String, countMismatches: inout Int, fetch: FetchPage, decode: DecodeKeyPage) throws(APIError) -> KeyTable {
         try readConfirmingCount(url: url, countMismatches: &countMismatches, read: { () throws(APIError) in
             var builder = KeyTableBuilder()
+            // The first and last id of every page read: a page starting with one of them repeats a page (a server
+            // paging in a loop) or overlaps the one before (the listing shifted), and is refused at once. Any other
+            // repeat is found once the table is sorted.
+            var pageEnds: Set<String> = []
             let totalCount = try readPages(url: url, fetch: fetch) { (response, pageURL, pageNum) throws(APIError) in
+                let start = builder.count
                 let page = try decode(response, pageURL, &builder)
                 guard builder.count <= limits.maxItems else {
                     throw .tooLarge(reason: "more than \(limits.maxItems) items", url: url)
                 }
-                if let repeated = builder.repeatedID {
-                    throw .inconsistent(reason: "id \(repeated) listed twice (page \(pageNum))", url: url)
+                if builder.count > start {
+                    let first = builder.id(at: start)
+                    if pageEnds.contains(first) {
+                        throw .inconsistent(reason: "id \(first) listed twice (page \(pageNum))", url: url)
+                    }
+                    pageEnds.insert(first)
+                    pageEnds.insert(builder.id(at: builder.count - 1))
                 }
                 return page
             }

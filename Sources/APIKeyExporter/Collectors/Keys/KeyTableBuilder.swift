@@ -8,13 +8,6 @@ public struct KeyTableBuilder {
     /// Distinct roles in the order first seen (numbered so until `build()` sorts them).
     var roles: [RoleAssignment] = []
     private var roleNumbers: [RoleBytes: UInt32] = [:]
-    /// A hash of each id → the row that has it, to notice a repeated id as soon as its page is read (a server
-    /// repeating its pages is refused at the second one, not after thousands). Best effort: `KeyTable` rows sorted by
-    /// id are the exact check.
-    private var rowByIDHash: [Int: Int] = [:]
-    /// An id read twice, once one is, and the row of its second reading (a page taken back takes it back too).
-    private(set) var repeatedID: String?
-    private var repeatedRow = 0
 
     /// The key being read: where its fields and roles start.
     private var pending = KeyTable.Row(idOffset: 0, publicKeyOffset: 0, descOffset: 0, idLength: 0, publicKeyLength: 0,
@@ -79,24 +72,12 @@ public struct KeyTableBuilder {
     }
 
     mutating func finishKey() {
-        let id = pending
-        let hash = text.withUnsafeBytes { bytes in
-            var hasher = Hasher()
-            hasher.combine(bytes: KeyTable.slice(bytes, id.idOffset, id.idLength))
-            return hasher.finalize()
-        }
-        if repeatedID == nil, let earlier = rowByIDHash[hash], earlier < rows.count {
-            let same = text.withUnsafeBytes { bytes in
-                KeyTable.compare(KeyTable.slice(bytes, rows[earlier].idOffset, rows[earlier].idLength),
-                                 KeyTable.slice(bytes, id.idOffset, id.idLength)) == 0
-            }
-            if same {
-                repeatedID = text.withUnsafeBytes { String(decoding: KeyTable.slice($0, id.idOffset, id.idLength), as: UTF8.self) }
-                repeatedRow = rows.count
-            }
-        }
-        rowByIDHash[hash] = rows.count
         rows.append(pending)
+    }
+
+    /// The id of the key at `row`, in the order read.
+    func id(at row: Int) -> String {
+        text.withUnsafeBytes { String(decoding: KeyTable.slice($0, rows[row].idOffset, rows[row].idLength), as: UTF8.self) }
     }
 
     /// Where the builder stood, to go back to if a page turns out unreadable half-way.
@@ -111,7 +92,6 @@ public struct KeyTableBuilder {
     var mark: Mark { Mark(text: text.count, rows: rows.count, roleRefs: roleRefs.count) }
 
     mutating func rollBack(to mark: Mark) {
-        if repeatedID != nil, repeatedRow >= mark.rows { repeatedID = nil }
         text.removeLast(text.count - mark.text)
         rows.removeLast(rows.count - mark.rows)
         roleRefs.removeLast(roleRefs.count - mark.roleRefs)
