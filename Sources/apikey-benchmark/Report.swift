@@ -49,6 +49,10 @@ struct Report {
         if let exporter, let nginx, nginx > 0 {
             lines.append(String(format: "  ratio    %.2f × nginx", exporter / nginx))
         }
+        if let alone = throughput.exporterAlone, let nginxAlone = throughput.nginxAlone {
+            lines.append("/metrics latency, one connection, no poll running: exporter p50 \(ms(alone.p50)), p99 \(ms(alone.p99)); "
+                         + "nginx p50 \(ms(nginxAlone.p50)), p99 \(ms(nginxAlone.p99))")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -78,6 +78,9 @@ enum Throughput {
     struct Comparison {
         var exporter: Wrk.Result?
         var nginx: Wrk.Result?
+        /// One connection on an idle machine (no poll running): the latency floor for these bytes.
+        var exporterAlone: Wrk.Result?
+        var nginxAlone: Wrk.Result?
     }
 
     /// `body` is what nginx serves: the exposition, gzipped when `gzip` (as the exporter sends it to a scraper that
@@ -122,8 +125,11 @@ enum Throughput {
             nginx.waitUntilExit()
         }
         try await Task.sleep(for: .milliseconds(500))
+        let nginxURL = "http://127.0.0.1:\(port)/metrics"
         let exporter = try Wrk.run(url: exporterURL, connections: 32, seconds: seconds, gzip: gzip)
-        let static_ = try Wrk.run(url: "http://127.0.0.1:\(port)/metrics", connections: 32, seconds: seconds, gzip: gzip)
-        return Comparison(exporter: exporter, nginx: static_)
+        let static_ = try Wrk.run(url: nginxURL, connections: 32, seconds: seconds, gzip: gzip)
+        let exporterAlone = try Wrk.start(url: exporterURL, connections: 1, threads: 1, seconds: seconds, gzip: gzip).finish()
+        let nginxAlone = try Wrk.start(url: nginxURL, connections: 1, threads: 1, seconds: seconds, gzip: gzip).finish()
+        return Comparison(exporter: exporter, nginx: static_, exporterAlone: exporterAlone, nginxAlone: nginxAlone)
     }
 }
