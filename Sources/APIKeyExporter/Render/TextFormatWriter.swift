@@ -1,21 +1,3 @@
-/// The two exposition formats: Prometheus text 0.0.4 (the default) and OpenMetrics 1.0 (when asked for).
-public enum ExpositionFormat: Sendable, CaseIterable {
-    case text
-    case openMetrics
-
-    public var contentType: String {
-        switch self {
-        case .text: "text/plain; version=0.0.4; charset=utf-8"
-        case .openMetrics: "application/openmetrics-text; version=1.0.0; charset=utf-8"
-        }
-    }
-
-    /// OpenMetrics when the scraper's Accept header offers it, as Prometheus does when configured to prefer it.
-    public static func negotiate(accept: String?) -> ExpositionFormat {
-        (accept ?? "").contains("application/openmetrics-text") ? .openMetrics : .text
-    }
-}
-
 /// Writes Prometheus text format 0.0.4 or OpenMetrics 1.0, escaping exactly as the format requires. The two differ
 /// only in counter family names, HELP escaping of quotes and the closing `# EOF`, which the server appends after
 /// the last family.
@@ -345,39 +327,5 @@ public struct TextFormatWriter {
             return String(Int64(value))
         }
         return String(value)
-    }
-}
-
-/// The bytes of a `TextFormatWriter`'s chunk, freed with the last writer that holds them.
-private final class ChunkStorage {
-    let base: UnsafeMutablePointer<UInt8>
-    let capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
-    }
-
-    deinit {
-        base.deallocate()
-    }
-}
-
-/// What a label value can be written from: a string, or bytes read in place (the per-key families read the keys'
-/// text where a `KeyTable` holds it). The bytes must be UTF-8; they are escaped like a string's.
-public protocol LabelValue {
-    func withLabelBytes(_ body: (UnsafeRawBufferPointer) -> Void)
-}
-
-extension String: LabelValue {
-    public func withLabelBytes(_ body: (UnsafeRawBufferPointer) -> Void) {
-        let done: Void? = utf8.withContiguousStorageIfAvailable { body(UnsafeRawBufferPointer($0)) }
-        if done == nil { Array(utf8).withUnsafeBytes(body) }
-    }
-}
-
-extension UnsafeRawBufferPointer: LabelValue {
-    public func withLabelBytes(_ body: (UnsafeRawBufferPointer) -> Void) {
-        body(self)
     }
 }
