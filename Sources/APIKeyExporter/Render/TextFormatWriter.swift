@@ -237,30 +237,18 @@ public struct TextFormatWriter {
     }
 
     @inline(__always)
-    private mutating func write(_ text: String) {
+    private mutating func write(_ text: some StringProtocol) {
         let copied: Void? = text.utf8.withContiguousStorageIfAvailable { write(UnsafeRawBufferPointer($0)) }
         if copied == nil {
             for byte in text.utf8 { writeByte(byte) }
         }
     }
 
-    private mutating func write(_ text: Substring) {
-        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { write(UnsafeRawBufferPointer($0)) }
-        if copied == nil {
-            for byte in text.utf8 { writeByte(byte) }
-        }
+    private mutating func writeEscapedLabelValue(_ value: String) {
+        value.withLabelBytes { writeEscapedLabelValue($0) }
     }
 
     /// Nearly every value needs no escape: those are copied whole, the rest byte by byte.
-    private mutating func writeEscapedLabelValue(_ value: String) {
-        let copied: Void? = value.utf8.withContiguousStorageIfAvailable { writeEscapedLabelValue(UnsafeRawBufferPointer($0)) }
-        if copied == nil { writeEscapedLabelValue(Array(value.utf8)) }
-    }
-
-    private mutating func writeEscapedLabelValue(_ value: [UInt8]) {
-        value.withUnsafeBytes { writeEscapedLabelValue($0) }
-    }
-
     private mutating func writeEscapedLabelValue(_ utf8: UnsafeRawBufferPointer) {
         var clean = true
         for byte in utf8 where Self.needsEscape(byte) {

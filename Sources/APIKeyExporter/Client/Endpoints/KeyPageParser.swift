@@ -36,7 +36,7 @@ struct KeyPageParser {
     static func parse(_ body: [UInt8]) -> ListPage<APIKey>? {
         var builder = KeyTableBuilder()
         guard let info = parse(body, into: &builder) else { return nil }
-        return ListPage(results: builder.keys(since: .start), links: info.links, totalCount: info.totalCount)
+        return ListPage(results: builder.keysInOrder, links: info.links, totalCount: info.totalCount)
     }
 
     private static let maxDepth = 32

@@ -7,6 +7,11 @@ public struct APILink: Decodable, Sendable, Equatable {
         self.rel = rel
         self.href = href
     }
+
+    /// Whether `links` name a further page (`rel: "next"`), for every listing.
+    static func hasNext(_ links: [APILink]?) -> Bool {
+        links?.contains { $0.rel == "next" } ?? false
+    }
 }
 
 /// One page of a paginated listing: `{"links":[...], "results":[...], "totalCount":N}`.
@@ -23,9 +28,7 @@ public struct ListPage<Element: Decodable & Sendable>: Decodable, Sendable {
     }
 
     /// The API signals a further page with a `rel: "next"` link.
-    public var hasNextPage: Bool {
-        links?.contains { $0.rel == "next" } ?? false
-    }
+    public var hasNextPage: Bool { APILink.hasNext(links) }
 }
 
 /// An organization from `GET /orgs`.

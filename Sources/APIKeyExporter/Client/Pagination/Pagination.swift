@@ -19,8 +19,7 @@ struct PageSummary {
     var links: [APILink]?
     var totalCount: Int?
 
-    /// The API signals a further page with a `rel: "next"` link.
-    var hasNextPage: Bool { links?.contains { $0.rel == "next" } ?? false }
+    var hasNextPage: Bool { APILink.hasNext(links) }
 }
 
 /// Reads listings page by page and holds them to the paging rules; the requests themselves are the caller's

@@ -103,15 +103,8 @@ public struct KeyTable: RandomAccessCollection, Sendable {
         }
     }
 
-    /// The position of the first key with `id`, if any (binary search: rows are sorted by id).
-    func firstIndex(ofID id: String) -> Int? {
-        var id = id
-        return id.withUTF8 { wanted in
-            text.withUnsafeBytes { firstIndex(ofID: UnsafeRawBufferPointer(wanted), in: $0) }
-        }
-    }
-
-    /// The same with the id's bytes; `bytes` is this table's text.
+    /// The position of the first key with the id `wanted`, if any (binary search: rows are sorted by id); `bytes` is
+    /// this table's text.
     func firstIndex(ofID wanted: UnsafeRawBufferPointer, in bytes: UnsafeRawBufferPointer) -> Int? {
         var low = 0
         var high = rows.count

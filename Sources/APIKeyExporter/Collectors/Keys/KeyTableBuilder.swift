@@ -86,7 +86,6 @@ public struct KeyTableBuilder {
         let rows: Int
         let roleRefs: Int
 
-        static let start = Mark(text: 0, rows: 0, roleRefs: 0)
     }
 
     var mark: Mark { Mark(text: text.count, rows: rows.count, roleRefs: roleRefs.count) }
@@ -97,9 +96,9 @@ public struct KeyTableBuilder {
         roleRefs.removeLast(roleRefs.count - mark.roleRefs)
     }
 
-    /// The keys added after `mark`, in the order read, as `APIKey`s (for a page read on its own).
-    func keys(since mark: Mark) -> [APIKey] {
-        rows[mark.rows...].map { KeyTable.key($0, text: text, roleRefs: roleRefs, roles: roles) }
+    /// The keys in the order read, as `APIKey`s (for a page read on its own).
+    var keysInOrder: [APIKey] {
+        rows.map { KeyTable.key($0, text: text, roleRefs: roleRefs, roles: roles) }
     }
 
     public func build() -> KeyTable {
