@@ -67,10 +67,12 @@ public final class ExporterProcess: Sendable {
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw ExporterNotReady(stderr: stderr)
+        throw ExporterNotReady(exitStatus: process.isRunning ? nil : process.terminationStatus, stderr: stderr)
     }
 
     public struct ExporterNotReady: Error {
+        /// nil while the exporter still runs (it did not become ready in time).
+        var exitStatus: Int32?
         var stderr: String
     }
 

@@ -158,22 +158,24 @@ public func productsDirectory() -> URL {
     URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
 }
 
-/// Binds port 0 on 127.0.0.1 to learn a free port, then releases it.
+/// A port on 127.0.0.1 that was free a moment ago, for a child process that must be told its port up front.
+///
+/// Chosen below the kernel's ephemeral range (`ip_local_port_range`), never from it: a port learned by binding port 0
+/// is handed out again by the kernel to the next `bind(0)` or outgoing connection of any test running in parallel,
+/// and a child told to listen there then exits with "Address already in use" (this failed a CI run). Outside that
+/// range only another caller of this function can take it, and each picks at random among thousands of ports.
 public func freeLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
-            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+    let ephemeralLow = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
+        .flatMap { $0.split(whereSeparator: \.isWhitespace).first }.flatMap { Int($0) } ?? 32768
+    let candidates = 20000..<max(20001, min(ephemeralLow, 32768))
+    for _ in 0..<500 {
+        let port = Int.random(in: candidates)
+        if let fd = onLoopbackSocket(port: port, { fd, address, length in bind(fd, address, length) == 0 }) {
+            close(fd)
+            return port
         }
     }
-    guard bound else { throw POSIXError(.EADDRINUSE) }
-    return Int(UInt16(bigEndian: address.sin_port))
+    throw POSIXError(.EADDRINUSE)
 }
 
 /// Opens a TCP connection to 127.0.0.1:`port`; the socket on success, nil if nothing accepted it.
