@@ -38,6 +38,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
             try await SimulatorChild.serve(orgs: orgs, keysPerOrg: keysPerOrg, smallOrgKeys: smallOrgKeys)
             return
         }
+        MallocArenas.limit()  // as the exporter does
         if !scale.isEmpty {
             print(try await ScaleCurve(totals: scale, keyInfo: keyInfo, pollConcurrency: pollConcurrency).run())
             return

@@ -98,6 +98,7 @@ struct ExporterCommand: AsyncParsableCommand {
     static func main() async {
         // A log write to a closed pipe must fail with EPIPE (dropped and counted), not end the process.
         signal(SIGPIPE, SIG_IGN)
+        MallocArenas.limit()
         let command: ExporterCommand
         do {
             var parsed = try parseAsRoot()

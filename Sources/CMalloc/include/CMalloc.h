@@ -7,4 +7,7 @@
 /// Swift's Glibc module does not export <malloc.h>.
 static inline int cmalloc_trim(void) { return malloc_trim(0); }
 
+/// glibc's mallopt(M_ARENA_MAX, count): at most `count` malloc arenas, however many threads allocate.
+static inline int cmalloc_set_arena_max(int count) { return mallopt(M_ARENA_MAX, count); }
+
 #endif
