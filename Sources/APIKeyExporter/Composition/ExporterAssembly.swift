@@ -35,9 +35,10 @@ public enum ExporterAssembly {
         let basicAuth = config.webConfig.flatMap { $0.basicAuthUsers.isEmpty ? nil : BcryptVerifier(users: $0.basicAuthUsers) }
         // Secrets are registered before anything is rendered, so that the pages can redact them wherever they appear.
         for target in config.targets { SecretRedactor.shared.register(target.credentials) }
+        let configPage = ConfigPageSource(config)
         let router = ExporterServer.makeRouter(cache: cache, processMetrics: ProcessMetrics(),
                                                telemetryPath: config.telemetryPath, basicAuth: basicAuth,
-                                               configPage: ConfigPage.render(config))
+                                               configPage: configPage)
         // The server first: a TLS setting it refuses ends the start before any poller exists.
         let app = try ExporterServer.makeApplication(router: router, listenAddress: config.listenAddress,
                                                      tls: config.webConfig?.tls, logger: logger, onListening: onListening)
@@ -53,7 +54,8 @@ public enum ExporterAssembly {
         var services: [any Service] = [PollerService(poller: poller), app]
         let reloader = config.configFile.flatMap { configFile in
             reloadStatus.map { status in
-                ConfigReloader(path: configFile, running: config.targets, poller: poller, status: status, logger: logger) { target in
+                ConfigReloader(path: configFile, running: config.targets, poller: poller, status: status, logger: logger,
+                               onTargetsReplaced: configPage.targetsReloaded) { target in
                     makeTargetPoller(target, collectors: collectors, cpuGate: cpuGate, logger: logger)
                 }
             }

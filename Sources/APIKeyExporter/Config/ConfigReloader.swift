@@ -30,16 +30,20 @@ public final class ConfigReloader: Sendable {
     private let path: String
     private let poller: Poller
     private let makeTargetPoller: @Sendable (TargetConfig) -> TargetPoller
+    private let onTargetsReplaced: @Sendable ([TargetConfig]) -> Void
     private let logger: Logger
     private let running: Mutex<[TargetConfig]>
     public let status: ConfigReloadStatus
 
-    /// `makeTargetPoller` builds the poller of a new or changed target (the composition root's recipe).
+    /// `makeTargetPoller` builds the poller of a new or changed target (the composition root's recipe);
+    /// `onTargetsReplaced` is told the targets in effect after a reload that changed them (`/config` shows them).
     public init(path: String, running: [TargetConfig], poller: Poller, status: ConfigReloadStatus, logger: Logger,
+                onTargetsReplaced: @escaping @Sendable ([TargetConfig]) -> Void = { _ in },
                 makeTargetPoller: @escaping @Sendable (TargetConfig) -> TargetPoller) {
         self.path = path
         self.poller = poller
         self.makeTargetPoller = makeTargetPoller
+        self.onTargetsReplaced = onTargetsReplaced
         self.logger = logger
         self.running = Mutex(running)
         self.status = status
@@ -75,6 +79,7 @@ public final class ConfigReloader: Sendable {
                 return makeTargetPoller(target)
             }
         }
+        onTargetsReplaced(targets)
         record(succeeded: true)
         logger.info("configuration reloaded", metadata: ["targets": "\(targets.map(\.name).joined(separator: ","))"])
     }

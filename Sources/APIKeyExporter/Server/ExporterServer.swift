@@ -9,10 +9,10 @@ import NIOSSL
 /// readiness probes.
 public enum ExporterServer {
 
-    /// `configPage`: the HTML of `/config` (see `ConfigPage`), rendered once at start; no `/config` without it.
+    /// `configPage`: the HTML of `/config` (see `ConfigPage`), current after every reload; no `/config` without it.
     public static func makeRouter(
         cache: ExpositionCache, processMetrics: ProcessMetrics, telemetryPath: String, basicAuth: BcryptVerifier? = nil,
-        configPage: String? = nil
+        configPage: ConfigPageSource? = nil
     ) -> Router<ExporterRequestContext> {
         let router = Router(context: ExporterRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ReadOnlyMethodsMiddleware<ExporterRequestContext>())
@@ -40,9 +40,8 @@ public enum ExporterServer {
             htmlPage(StatusPage.render(cache.statusPage, telemetryPath: telemetryPath))
         }
         if let configPage {
-            let body = ByteBuffer(string: configPage)
             router.get("/config") { _, _ in
-                htmlPage(body)
+                htmlPage(configPage.current)
             }
         }
         router.get("/-/healthy") { _, _ in

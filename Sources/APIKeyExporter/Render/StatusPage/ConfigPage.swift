@@ -11,7 +11,7 @@ public enum ConfigPage {
         var html = HTML.head(title: "MongoDB API Key Exporter: configuration", telemetryPath: config.telemetryPath)
         html += """
             <h2>Configuration</h2>
-            <p class="muted">As loaded at start\(config.configFile == nil ? "" : "; targets reloaded since (SIGHUP) are on the status page")\
+            <p class="muted">\(config.configFile == nil ? "As loaded at start" : "As loaded at start, with the targets of the last successful reload (SIGHUP)")\
             . Secrets are shown as <code>\(HTML.escape(secret))</code>.</p>
             <pre id="config">\(HTML.escape(SecretRedactor.shared.redactKnownSecrets(yaml(config))))</pre>
 
