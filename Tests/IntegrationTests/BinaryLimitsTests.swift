@@ -70,7 +70,7 @@ struct BinaryLimitsTests {
         }
     }
 
-    @Test("the binary polls every target of a config file, reloads it on SIGHUP, and keeps running on a bad one")
+    @Test("the binary polls every target of a config file, reloads it on SIGHUP (/config too), and keeps running on a bad one")
     func binaryWithConfigFile() async throws {
         let inventory = InventoryGenerator(seed: 71, keysPerOrg: [12, 7]).generate()
         try await withSimulator(inventory) { _, running in
@@ -115,6 +115,11 @@ struct BinaryLimitsTests {
                 targets = Set(try ExpositionParser.parse(text).filter { $0.name == "mongodb_api_keys" }.map { $0.labels["target"]! })
             }
             #expect(targets == ["v2", "cloud-manager", "v1"])
+            // /config shows the configuration in effect: the reloaded targets.
+            let reloadedPage = String(decoding: try await httpGet("http://127.0.0.1:\(port)/config").body, as: UTF8.self)
+            for name in ["v2", "cloud-manager", "v1"] {
+                #expect(reloadedPage.contains("name: &quot;\(name)&quot;"), "/config lacks target \(name) after the reload")
+            }
 
             // SIGHUP with a broken file: nothing changes but the reload gauge, and the error names the line.
             try Data("targets:\n  - name: broken\n    public_kee: x\n".utf8).write(to: file)
@@ -126,11 +131,18 @@ struct BinaryLimitsTests {
                 reloaded = try ExpositionParser.parse(text).first { $0.name == "mongodb_apikey_exporter_config_last_reload_successful" }?.value ?? 1
             }
             #expect(reloaded == 0)
+            // The gauge is published just before the line is logged, and the pipe is read on a queue of its own.
+            let logged = ContinuousClock.now + .seconds(10)
+            while !exporter.stderr.contains("\(file.path):3: targets[0].public_kee"), ContinuousClock.now < logged {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             #expect(exporter.stderr.contains("configuration reload failed"))
             #expect(exporter.stderr.contains("\(file.path):3: targets[0].public_kee"))
             let after = String(decoding: try await httpGet("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)
             #expect(Set(try ExpositionParser.parse(after).filter { $0.name == "mongodb_api_keys" }.map { $0.labels["target"]! })
                     == ["v2", "cloud-manager", "v1"])
+            // A failed reload leaves /config as it was.
+            #expect(String(decoding: try await httpGet("http://127.0.0.1:\(port)/config").body, as: UTF8.self) == reloadedPage)
             #expect(!exporter.stderr.contains(testPrivateKey))
             #expect(try await exporter.terminate() == 0)
         }
@@ -157,7 +169,7 @@ struct BinaryLimitsTests {
                 #expect(exporter.stderr.contains("msg=listening"), "\(arguments)")
                 #expect(try await exporter.terminate() == 0, "\(arguments)")
             } else {
-                try await Task.sleep(for: .milliseconds(50))
+                try await exporter.waitForStderrEnd()
                 #expect(exporter.exitStatus == 2, "\(arguments): \(exporter.stderr.prefix(300))")
                 #expect(exporter.stderrLines.count == 1, "\(arguments): \(exporter.stderr.prefix(300))")
             }

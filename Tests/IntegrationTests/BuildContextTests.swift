@@ -97,15 +97,15 @@ struct BuildContextTests {
     }
 
     @Test("SwiftPM accepts the package as the build stage sees it, with the ENTRYPOINT's executable product, and the RUN's script")
-    func packageResolvesFromTheCopiedFiles() throws {
-        let instructions = try ContainerTests.parsedDockerfile()
+    func packageResolvesFromTheCopiedFiles() async throws {
+        let instructions = try await ContainerTests.parsedDockerfile()
         let layout = try BuildStageLayout(instructions: instructions, context: Repository.root)
         defer { layout.remove() }
 
         // `describe` loads the root package and checks every target's path and sources; it resolves no dependency.
         // Through env, which searches PATH: the toolchain is often outside /usr/bin, where `which` finds tools. TMPDIR
         // inside the layout: SwiftPM leaves a lock file named after the package's path there.
-        let (status, output) = try runTool("env", ["TMPDIR=\(layout.root.path)", "swift", "package", "--package-path", layout.workdir.path,
+        let (status, output) = try await runTool("env", ["TMPDIR=\(layout.root.path)", "swift", "package", "--package-path", layout.workdir.path,
                                                    "describe", "--type", "json"])
         try #require(status == 0, "swift package describe in the build stage's layout: \(output)")
         let json = try #require(output.firstIndex(of: "{").map { output[$0...] }, "\(output)")

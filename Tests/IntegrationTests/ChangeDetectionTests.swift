@@ -200,7 +200,7 @@ struct ChangeDetectionTests {
     }
 
     @Test("per-key roles, names and change counters render and pass promtool; a bad id is skipped")
-    func newFamiliesRender() throws {
+    func newFamiliesRender() async throws {
         var keys = SampleKeys.keys
         keys.append(APIKey(id: "legacy-key", publicKey: "eeee", desc: "odd id", roles: []))
         var org = OrgStatus(orgID: "5980cfc70b6d97029d82e3f6", orgName: "Docs \"Org\"")
@@ -211,7 +211,7 @@ struct ChangeDetectionTests {
         var state = TargetState(name: "default")
         state.orgs[org.orgID] = org
         let bytes = InventoryRenderer().render([state])
-        let check = try promtoolCheckMetrics(bytes)
+        let check = try await promtoolCheckMetrics(bytes)
         #expect(check.status == 0 && check.output.isEmpty, "\(check.output)")
         let samples = try ExpositionParser.parse(String(decoding: bytes, as: UTF8.self))
         func values(_ name: String) -> [Sample] { samples.filter { $0.name == name } }

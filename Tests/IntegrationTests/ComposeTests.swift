@@ -31,7 +31,7 @@ struct ComposeTests {
     }
 
     @Test("the Prometheus config, laid out as the container sees it, passes promtool check config")
-    func prometheusConfig() throws {
+    func prometheusConfig() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("compose-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -42,7 +42,7 @@ struct ComposeTests {
             let target = directory.appendingPathComponent(URL(fileURLWithPath: String(parts[1])).lastPathComponent)
             try FileManager.default.copyItem(at: Self.root.appendingPathComponent(String(parts[0])), to: target)
         }
-        let (status, output) = try runTool("promtool", ["check", "config", directory.appendingPathComponent("prometheus.yml").path])
+        let (status, output) = try await runTool("promtool", ["check", "config", directory.appendingPathComponent("prometheus.yml").path])
         #expect(status == 0, "\(output)")
         #expect(output.contains("SUCCESS: 1 rule files found"), "\(output)")
         let config = try String(contentsOf: directory.appendingPathComponent("prometheus.yml"), encoding: .utf8)

@@ -13,9 +13,9 @@ struct ContainerTests {
         var value: String
     }
 
-    static func parsedDockerfile() throws -> [Instruction] {
+    static func parsedDockerfile() async throws -> [Instruction] {
         let path = Repository.root.appendingPathComponent("Dockerfile").path
-        let (status, output) = try runTool("python3", ["-c", """
+        let (status, output) = try await runTool("python3", ["-c", """
             import json, sys
             sys.path.insert(0, sys.argv[2])
             from dockerfile_parse import DockerfileParser
@@ -27,8 +27,8 @@ struct ContainerTests {
     }
 
     @Test("multi-stage, static Swift runtime, slim runtime with libcurl4, libisal2 and ca-certificates only, non-root, health check")
-    func dockerfileShape() throws {
-        let instructions = try Self.parsedDockerfile()
+    func dockerfileShape() async throws {
+        let instructions = try await Self.parsedDockerfile()
         let froms = instructions.filter { $0.instruction == "FROM" }.map(\.value)
         #expect(froms.count == 2)
         #expect(froms.first?.hasSuffix("AS build") == true)

@@ -11,16 +11,16 @@ struct DashboardTests {
     static let testFiles = ["alerts_test.yml", "alerts_age_test.yml", "alerts_service_accounts_test.yml", "alerts_feed_test.yml"]
 
     @Test("promtool check rules accepts the alert rules")
-    func checkRules() throws {
-        let (status, output) = try runTool("promtool", ["check", "rules", Self.dashboards.appendingPathComponent("alerts.yml").path])
+    func checkRules() async throws {
+        let (status, output) = try await runTool("promtool", ["check", "rules", Self.dashboards.appendingPathComponent("alerts.yml").path])
         #expect(status == 0, "\(output)")
         #expect(output.contains("SUCCESS: 17 rules found"), "\(output)")
     }
 
     @Test("promtool test rules: every alert fires when it should and not when it should not")
-    func unitTests() throws {
+    func unitTests() async throws {
         let files = Self.testFiles.map { Self.dashboards.appendingPathComponent($0).path }
-        let (status, output) = try runTool("promtool", ["test", "rules"] + files)
+        let (status, output) = try await runTool("promtool", ["test", "rules"] + files)
         #expect(status == 0, "\(output)")
         #expect(output.components(separatedBy: "SUCCESS").count - 1 == files.count, "\(output)")
     }

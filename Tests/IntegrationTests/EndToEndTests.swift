@@ -92,7 +92,7 @@ struct EndToEndTests {
             #expect(response.status == 200)
             #expect(response.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
             #expect(!exporter.stderr.contains("level=error"), "\(exporter.stderr.split(separator: "\n").filter { $0.contains("level=error") }.prefix(3))")
-            let check = try promtoolCheckMetrics(response.body)
+            let check = try await promtoolCheckMetrics(response.body)
             #expect(check.status == 0 && check.output.isEmpty, "promtool: \(check.output)")
 
             let samples = try ExpositionParser.parse(String(decoding: response.body, as: UTF8.self))

@@ -12,7 +12,7 @@ struct GzipTests {
         let exporter = try ExporterProcess(arguments: ["--demo", "--web.listen-address", "127.0.0.1:0"], environment: [:])
         let port = try await exporter.waitForListeningPort()
         try await exporter.waitUntilReady(port: port)
-        let (status, output) = try runTool("python3", ["-c", """
+        let (status, output) = try await runTool("python3", ["-c", """
             import sys, urllib.request, zlib
             url = sys.argv[1]
             def fetch(accept_encoding):
@@ -67,7 +67,7 @@ struct GzipTests {
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
-        let (status, output) = try runTool("python3", ["-c", """
+        let (status, output) = try await runTool("python3", ["-c", """
             import sys, urllib.request, zlib
             url, expected = sys.argv[1], open(sys.argv[2], "rb").read()
             def fetch(accept_encoding):

@@ -15,9 +15,9 @@ struct KubernetesTests {
     }
 
     @Test("every manifest validates against the Kubernetes 1.30 schemas, strictly")
-    func schemas() throws {
+    func schemas() async throws {
         let files = try Self.manifests().map { Self.directory.appendingPathComponent($0).path }
-        let (status, output) = try runTool("env", ["PYTHONPATH=\(Self.python)", "python3", "-m", "kubernetes_validate",
+        let (status, output) = try await runTool("env", ["PYTHONPATH=\(Self.python)", "python3", "-m", "kubernetes_validate",
                                                    "-k", "1.30.0", "--strict"] + files)
         #expect(status == 0, "\(output)")
         for kind in ["serviceaccount", "configmap", "service", "statefulset", "deployment", "networkpolicy"] {
@@ -27,10 +27,10 @@ struct KubernetesTests {
     }
 
     @Test("checkov finds no failed check in the manifests or the Dockerfile; skips carry their reason in the file")
-    func checkov() throws {
+    func checkov() async throws {
         for (target, framework) in [("-d", "kubernetes"), ("-f", "dockerfile")] {
             let path = framework == "kubernetes" ? Self.directory.path : Repository.root.appendingPathComponent("Dockerfile").path
-            let (_, output) = try runTool("env", ["PYTHONPATH=\(Self.python)", "BC_SKIP_MAPPING=TRUE", "python3", "-m", "checkov.main",
+            let (_, output) = try await runTool("env", ["PYTHONPATH=\(Self.python)", "BC_SKIP_MAPPING=TRUE", "python3", "-m", "checkov.main",
                                                   "--skip-download", target, path, "--framework", framework, "--compact", "--quiet"])
             #expect(output.contains("Failed checks: 0"), "\(framework): \(output)")
         }
@@ -43,8 +43,8 @@ struct KubernetesTests {
     }
 
     @Test("the PrometheusRule is generated from dashboards/alerts.yml, in sync, and its rules pass promtool")
-    func prometheusRule() throws {
-        let (status, generated) = try runTool("bash", [Self.directory.appendingPathComponent("generate-prometheusrule.sh").path])
+    func prometheusRule() async throws {
+        let (status, generated) = try await runTool("bash", [Self.directory.appendingPathComponent("generate-prometheusrule.sh").path])
         #expect(status == 0)
         let committed = try String(contentsOf: Self.directory.appendingPathComponent("prometheusrule.yaml"), encoding: .utf8)
         #expect(generated == committed, "run deploy/kubernetes/generate-prometheusrule.sh > deploy/kubernetes/prometheusrule.yaml")
@@ -53,7 +53,7 @@ struct KubernetesTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("rule-\(UUID().uuidString).yml")
         try Data(try Yams.dump(object: spec).utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let (checkStatus, output) = try runTool("promtool", ["check", "rules", file.path])
+        let (checkStatus, output) = try await runTool("promtool", ["check", "rules", file.path])
         #expect(checkStatus == 0, "\(output)")
         #expect(output.contains("SUCCESS: 17 rules found"), "\(output)")
     }

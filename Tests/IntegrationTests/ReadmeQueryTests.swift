@@ -26,7 +26,7 @@ struct ReadmeQueryTests {
     }
 
     @Test("every PromQL example in the README parses (promtool check rules)")
-    func promqlExamplesParse() throws {
+    func promqlExamplesParse() async throws {
         let queries = try Self.readmeQueries()
         #expect(queries.count >= 9)
         var rules = "groups:\n  - name: readme\n    rules:\n"
@@ -38,7 +38,7 @@ struct ReadmeQueryTests {
         try Data(rules.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
 
-        let (status, text) = try runTool("promtool", ["check", "rules", file.path])
+        let (status, text) = try await runTool("promtool", ["check", "rules", file.path])
         #expect(status == 0, "\(text)")
         #expect(text.contains("SUCCESS: \(queries.count) rules found"), "\(text)")
     }

@@ -41,7 +41,7 @@ struct RendererTests {
     }
 
     @Test("output is sorted and deterministic, and passes promtool")
-    func deterministic() throws {
+    func deterministic() async throws {
         let keys = SampleKeys.keys + [Self.hostile]
         let first = InventoryRenderer().render([Self.state(keys: keys)])
         let second = InventoryRenderer().render([Self.state(keys: keys.reversed())])
@@ -49,7 +49,7 @@ struct RendererTests {
         let text = String(decoding: first, as: UTF8.self)
         let familyNames = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }
         #expect(familyNames == familyNames.sorted())
-        let result = try promtoolCheckMetrics(first)
+        let result = try await promtoolCheckMetrics(first)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.isEmpty, "promtool reported: \(result.output)")
     }
@@ -97,7 +97,7 @@ struct RendererTests {
     }
 
     @Test("process metrics come from /proc and pass promtool")
-    func processMetrics() throws {
+    func processMetrics() async throws {
         let bytes = ProcessMetrics().render()
         let samples = try ExpositionParser.parse(String(decoding: bytes, as: UTF8.self))
         let names = Set(samples.map(\.name))
@@ -107,6 +107,6 @@ struct RendererTests {
         let start = try #require(samples.first { $0.name == "process_start_time_seconds" }).value
         #expect(abs(start - Date().timeIntervalSince1970) < 24 * 3600)
         #expect(try #require(samples.first { $0.name == "process_resident_memory_bytes" }).value > 1_000_000)
-        #expect(try promtoolCheckMetrics(bytes).status == 0)
+        #expect(try await promtoolCheckMetrics(bytes).status == 0)
     }
 }

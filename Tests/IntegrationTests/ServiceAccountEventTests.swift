@@ -153,7 +153,7 @@ struct ServiceAccountEventTests {
                 .allSatisfy { $0.labels == ["target": "default", "org_id": orgID, "event_type": $0.labels["event_type"] ?? ""] })
 
             // The exposition passes promtool and, in OpenMetrics, the reference parser (with `_created`).
-            let check = try promtoolCheckMetrics(response.body)
+            let check = try await promtoolCheckMetrics(response.body)
             #expect(check.status == 0 && check.output.isEmpty, "promtool: \(check.output)")
             // With a 1 s poll interval, a first OpenMetrics request can arrive after the next cycle has let the
             // inventory go: it then gets text 0.0.4 and OpenMetrics is rendered from the next cycle on (bounded wait).
@@ -166,7 +166,7 @@ struct ServiceAccountEventTests {
             let omText = String(decoding: openMetrics.body, as: UTF8.self)
             #expect(omText.contains("# TYPE mongodb_service_account_events counter\n"))
             #expect(omText.contains("mongodb_service_account_events_created{target=\"default\",org_id=\"\(orgID)\",event_type=\"SERVICE_ACCOUNT_CREATED\"} "))
-            let families = try OpenMetricsTests.parseWithPrometheusClient(omText)
+            let families = try await OpenMetricsTests.parseWithPrometheusClient(omText)
             #expect(families.contains("mongodb_service_account_events counter \(2 * expected.count)"), "\(families)")
 
             // Each event logged once, escaped, with the project only where the event has one; never a key's field.

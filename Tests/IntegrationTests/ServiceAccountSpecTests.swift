@@ -74,7 +74,7 @@ struct ServiceAccountSpecTests {
         for masked in ["...9f2a", "...1b7c", "...44d0"] {
             #expect(!text.contains(masked) && !sink.captured.joined().contains(masked), "a masked secret value came out")
         }
-        let check = try promtoolCheckMetrics(Array(text.utf8))
+        let check = try await promtoolCheckMetrics(Array(text.utf8))
         #expect(check.status == 0, "\(check.output)")
     }
 }

@@ -23,7 +23,7 @@ struct StatusPageSecretTests {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let password = "page-pass-\(UUID().uuidString.prefix(8))"
-            let hash = try WebSecurityTests.bcryptHash(password)
+            let hash = try await WebSecurityTests.bcryptHash(password)
             let webConfig = directory.appendingPathComponent("web.yml")
             try Data("basic_auth_users:\n  prometheus: '\(hash)'\n".utf8).write(to: webConfig)
             let configFile = directory.appendingPathComponent("targets.yml")

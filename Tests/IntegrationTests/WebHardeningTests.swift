@@ -10,8 +10,8 @@ import Testing
        .serialized)
 struct WebHardeningTests {
     /// A bcrypt hash at `cost` made by Python's crypt module (libxcrypt underneath), independently of the exporter.
-    static func bcryptHash(_ password: String, cost: Int) throws -> String {
-        let (status, output) = try runTool("python3", ["-W", "ignore", "-c", """
+    static func bcryptHash(_ password: String, cost: Int) async throws -> String {
+        let (status, output) = try await runTool("python3", ["-W", "ignore", "-c", """
             import crypt, sys
             print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=2 ** int(sys.argv[2]))))
             """, password, String(cost)])
@@ -26,7 +26,7 @@ struct WebHardeningTests {
 
     @Test("an unknown user takes as long as a wrong password, so user names cannot be found by timing")
     func unknownUserTiming() async throws {
-        let hash = try Self.bcryptHash("right-password", cost: 10)
+        let hash = try await Self.bcryptHash("right-password", cost: 10)
         #expect(hash.hasPrefix("$2b$10$"))
         let verifier = BcryptVerifier(users: ["alice": hash])
         var unknown: [Duration] = []
@@ -48,7 +48,7 @@ struct WebHardeningTests {
 
     @Test("a password with a NUL byte is refused, though libcrypt would check only what comes before it")
     func passwordWithNUL() async throws {
-        let verifier = BcryptVerifier(users: ["alice": try WebSecurityTests.bcryptHash("password")])
+        let verifier = BcryptVerifier(users: ["alice": try await WebSecurityTests.bcryptHash("password")])
         #expect(await verifier.verify(user: "alice", password: "password\u{0}anything") == false)
         #expect(await verifier.verify(user: "alice", password: "password\u{0}") == false)
         #expect(await verifier.verify(user: "alice", password: "password") == true)
@@ -129,8 +129,10 @@ struct WebHardeningTests {
         // machine busy with other suites one measurement can catch a load spike; the fix must win at least once, and
         // without it every one waits behind the whole queue of wrong passwords.
         let password = "scrape-pass-\(UUID().uuidString.prefix(8))"
-        var users = "basic_auth_users:\n  prometheus: '\(try Self.bcryptHash(password, cost: attack.cost))'\n"
-        for index in 1...2 { users += "  prometheus\(index): '\(try Self.bcryptHash(password, cost: attack.cost))'\n" }
+        var users = "basic_auth_users:\n"
+        for user in ["prometheus", "prometheus1", "prometheus2"] {
+            users += "  \(user): '\(try await Self.bcryptHash(password, cost: attack.cost))'\n"
+        }
         let webConfig = directory.appendingPathComponent("web.yml")
         try Data(users.utf8).write(to: webConfig)
         let exporter = try ExporterProcess(
@@ -267,7 +269,7 @@ struct WebHardeningTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try WebSecurityTests.makeCertificates(in: directory)
+        try await WebSecurityTests.makeCertificates(in: directory)
         let garbage = directory.appendingPathComponent("garbage.pem").path
         try Data("not PEM at all\n".utf8).write(to: URL(fileURLWithPath: garbage))
         let path = { (name: String) in directory.appendingPathComponent(name).path }
@@ -299,7 +301,7 @@ struct WebHardeningTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try WebSecurityTests.makeCertificates(in: directory)
+        try await WebSecurityTests.makeCertificates(in: directory)
         let webConfig = directory.appendingPathComponent("web.yml")
         try Data("tls_server_config:\n  cert_file: \(directory.path)/server.crt\n  key_file: \(directory.path)/client.key\n".utf8)
             .write(to: webConfig)

@@ -6,8 +6,8 @@ import Testing
 @Suite("--web.config.file: TLS, client certificates, basic auth; many idle connections")
 struct WebSecurityTests {
     /// A bcrypt hash made by Python's crypt module (libxcrypt underneath), independently of the exporter.
-    static func bcryptHash(_ password: String) throws -> String {
-        let (status, output) = try runTool("python3", ["-W", "ignore", "-c", """
+    static func bcryptHash(_ password: String) async throws -> String {
+        let (status, output) = try await runTool("python3", ["-W", "ignore", "-c", """
             import crypt, sys
             print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))
             """, password])
@@ -16,19 +16,19 @@ struct WebSecurityTests {
     }
 
     /// A CA, a server certificate for 127.0.0.1 and a client certificate, made with the openssl tool.
-    static func makeCertificates(in directory: URL) throws {
-        func openssl(_ arguments: [String]) throws {
-            let (status, output) = try runTool("openssl", arguments)
+    static func makeCertificates(in directory: URL) async throws {
+        func openssl(_ arguments: [String]) async throws {
+            let (status, output) = try await runTool("openssl", arguments)
             #expect(status == 0, "openssl \(arguments.joined(separator: " ")): \(output)")
         }
         let path = { (name: String) in directory.appendingPathComponent(name).path }
         try Data("subjectAltName=IP:127.0.0.1\n".utf8).write(to: directory.appendingPathComponent("server.ext"))
         try Data("extendedKeyUsage=clientAuth\n".utf8).write(to: directory.appendingPathComponent("client.ext"))
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try openssl(["req", "-x509"] + ec + ["-keyout", path("ca.key"), "-out", path("ca.crt"), "-days", "2", "-subj", "/CN=test-ca"])
+        try await openssl(["req", "-x509"] + ec + ["-keyout", path("ca.key"), "-out", path("ca.crt"), "-days", "2", "-subj", "/CN=test-ca"])
         for name in ["server", "client"] {
-            try openssl(["req"] + ec + ["-keyout", path("\(name).key"), "-out", path("\(name).csr"), "-subj", "/CN=\(name)"])
-            try openssl(["x509", "-req", "-in", path("\(name).csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"),
+            try await openssl(["req"] + ec + ["-keyout", path("\(name).key"), "-out", path("\(name).csr"), "-subj", "/CN=\(name)"])
+            try await openssl(["x509", "-req", "-in", path("\(name).csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"),
                          "-CAcreateserial", "-out", path("\(name).crt"), "-days", "2", "-extfile", path("\(name).ext")])
         }
     }
@@ -55,9 +55,9 @@ struct WebSecurityTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try Self.makeCertificates(in: directory)
+        try await Self.makeCertificates(in: directory)
         let password = "scrape-pass-\(UUID().uuidString.prefix(8))"
-        let hash = try Self.bcryptHash(password)
+        let hash = try await Self.bcryptHash(password)
         #expect(hash.hasPrefix("$2b$"))
         let webConfig = directory.appendingPathComponent("web.yml")
         try Data("""

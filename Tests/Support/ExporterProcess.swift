@@ -9,6 +9,8 @@ public final class ExporterProcess: Sendable {
 
     private final class CapturedText: Sendable {
         let text = Mutex("")
+        /// Whether the pipe reached its end (the process and everything it started have closed it).
+        let ended = Mutex(false)
     }
 
     /// `standardError`, when given, replaces the captured pipe (e.g. /dev/full, or a pipe nobody reads).
@@ -20,10 +22,17 @@ public final class ExporterProcess: Sendable {
         process.standardOutput = FileHandle.nullDevice
         if let standardError {
             process.standardError = standardError
+            stderrText.ended.withLock { $0 = true }  // nothing captured, nothing to wait for
         } else {
             process.standardError = stderrPipe
             stderrPipe.fileHandleForReading.readabilityHandler = { [stderrText] handle in
                 let data = handle.availableData
+                guard !data.isEmpty else {
+                    // The end of the pipe: stop being called (the handler would otherwise fire with nothing).
+                    handle.readabilityHandler = nil
+                    stderrText.ended.withLock { $0 = true }
+                    return
+                }
                 stderrText.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
             }
         }
@@ -81,7 +90,17 @@ public final class ExporterProcess: Sendable {
         kill(process.processIdentifier, signal)
     }
 
-    /// Sends SIGTERM and waits (bounded) for the process to exit; returns its exit status or nil if it hung.
+    /// Waits (bounded) until every byte the process wrote to its captured standard error has been read: the
+    /// pipe's reader runs on a queue of its own, and may still be behind when the process has exited.
+    public func waitForStderrEnd(timeout: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !stderrText.ended.withLock({ $0 }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Sends SIGTERM and waits (bounded) for the process to exit, then for the rest of its standard error; returns
+    /// its exit status or nil if it hung.
     public func terminate(timeout: Duration = .seconds(15)) async throws -> Int32? {
         process.terminate()
         let deadline = ContinuousClock.now + timeout
@@ -92,6 +111,7 @@ public final class ExporterProcess: Sendable {
             kill(process.processIdentifier, SIGKILL)
             return nil
         }
+        try await waitForStderrEnd()
         return process.terminationStatus
     }
 
@@ -105,7 +125,7 @@ public final class ExporterProcess: Sendable {
         if exporter.isRunning {
             return (try await exporter.terminate(), exporter.stderr)
         }
-        try await Task.sleep(for: .milliseconds(50))  // let the last stderr bytes arrive
+        try await exporter.waitForStderrEnd()
         return (exporter.exitStatus, exporter.stderr)
     }
 }

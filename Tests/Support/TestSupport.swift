@@ -51,6 +51,17 @@ public func httpGet(_ url: String, headers: [String] = []) async throws -> CurlR
     }
 }
 
+/// `httpGet`, and how long the request itself took: timed on the thread that makes it, so that waiting for the
+/// concurrency pool on a loaded machine does not count.
+public func timedHTTPGet(_ url: String, headers: [String] = []) async throws -> (CurlResponse, Duration) {
+    try await offPool {
+        let started = ContinuousClock.now
+        let handle = CurlEasyHandle(options: TransportOptions())
+        let response = try handle.get(url, headers: headers)
+        return (response, ContinuousClock.now - started)
+    }
+}
+
 /// One sample of a scraped exposition.
 public struct Sample: Hashable, CustomStringConvertible {
     public var name: String
@@ -120,22 +131,26 @@ public enum ExpositionParser {
     }
 }
 
-/// Runs `promtool check metrics` on an exposition and returns its combined output and exit status.
-public func promtoolCheckMetrics(_ exposition: [UInt8]) throws -> (output: String, status: Int32) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try which("promtool"))
-    process.arguments = ["check", "metrics"]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    input.fileHandleForWriting.write(Data(exposition))
-    try input.fileHandleForWriting.close()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (text, process.terminationStatus)
+/// Runs `promtool check metrics` on an exposition and returns its combined output and exit status. The waiting is
+/// done off the concurrency pool, whose two threads on a 2-core machine every suite's async work shares.
+public func promtoolCheckMetrics(_ exposition: [UInt8]) async throws -> (output: String, status: Int32) {
+    let promtool = try which("promtool")
+    return try await offPool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: promtool)
+        process.arguments = ["check", "metrics"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(exposition))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (text, process.terminationStatus)
+    }
 }
 
 public struct MissingTool: Error, CustomStringConvertible {
@@ -160,14 +175,12 @@ public func productsDirectory() -> URL {
 
 /// A port on 127.0.0.1 that was free a moment ago, for a child process that must be told its port up front.
 ///
-/// Chosen below the kernel's ephemeral range (`ip_local_port_range`), never from it: a port learned by binding port 0
+/// Chosen outside the kernel's ephemeral range (`ip_local_port_range`), never from it: a port learned by binding port 0
 /// is handed out again by the kernel to the next `bind(0)` or outgoing connection of any test running in parallel,
 /// and a child told to listen there then exits with "Address already in use" (this failed a CI run). Outside that
 /// range only another caller of this function can take it, and each picks at random among thousands of ports.
 public func freeLoopbackPort() throws -> Int {
-    let ephemeralLow = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
-        .flatMap { $0.split(whereSeparator: \.isWhitespace).first }.flatMap { Int($0) } ?? 32768
-    let candidates = 20000..<max(20001, min(ephemeralLow, 32768))
+    let candidates = try portsOutsideEphemeralRange()
     for _ in 0..<500 {
         let port = Int.random(in: candidates)
         if let fd = onLoopbackSocket(port: port, { fd, address, length in bind(fd, address, length) == 0 }) {
@@ -176,6 +189,23 @@ public func freeLoopbackPort() throws -> Int {
         }
     }
     throw POSIXError(.EADDRINUSE)
+}
+
+/// The larger of the two stretches outside `ip_local_port_range` (above 10000, below it or above it); a machine
+/// whose ephemeral range leaves no room fails the test that asks, rather than risk the race.
+private func portsOutsideEphemeralRange() throws -> ClosedRange<Int> {
+    let bounds = ((try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? "32768 60999")
+        .split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+    let (low, high) = bounds.count == 2 ? (bounds[0], bounds[1]) : (32768, 60999)
+    let below = 10000...max(10000, low - 1)
+    let above = min(65535, high + 1)...65535
+    let larger = below.count >= above.count ? below : above
+    guard larger.count >= 1000 else { throw NoRoomForTestPorts(ephemeralRange: low...high) }
+    return larger
+}
+
+public struct NoRoomForTestPorts: Error {
+    public var ephemeralRange: ClosedRange<Int>
 }
 
 /// Opens a TCP connection to 127.0.0.1:`port`; the socket on success, nil if nothing accepted it.
@@ -199,18 +229,22 @@ private func onLoopbackSocket(port: Int, _ body: (Int32, UnsafePointer<sockaddr>
     return nil
 }
 
-/// Runs a tool to completion (bounded by the tool itself) and returns its exit status and combined output.
-public func runTool(_ tool: String, _ arguments: [String]) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try which(tool))
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, text)
+/// Runs a tool to completion (bounded by the tool itself) and returns its exit status and combined output; waited
+/// for off the concurrency pool (a tool such as checkov runs for many seconds).
+public func runTool(_ tool: String, _ arguments: [String]) async throws -> (Int32, String) {
+    let executable = try which(tool)
+    return try await offPool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
 }
 
 /// The environment of a binary run against a simulator with the test credentials.
