@@ -62,9 +62,9 @@ struct WebHardeningTests {
         var all: [String] { names.withLock { $0 } }
     }
 
-    /// Polls `condition` every 10 ms for up to 5 s.
+    /// Polls `condition` every 10 ms for up to 30 s (returns as soon as it holds; the bound is for a loaded machine).
     static func eventually(_ condition: () -> Bool) async throws -> Bool {
-        for _ in 0..<500 {
+        for _ in 0..<3000 {
             if condition() { return true }
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -86,7 +86,9 @@ struct WebHardeningTests {
         let started = ContinuousClock.now
         #expect(await queue.run(.suspect) { events.append("suspect beyond the bound"); return true } == nil)
         #expect(await queue.run(.fresh) { events.append("fresh beyond the bound"); return true } == nil)
-        #expect(ContinuousClock.now - started < .milliseconds(500), "refused at once, without waiting for the worker")
+        // The worker is held until the gate opens below, so a check that waited for it would never return: any bound
+        // tells "at once" from "never"; a generous one keeps a loaded machine from failing it.
+        #expect(ContinuousClock.now - started < .seconds(5), "refused at once, without waiting for the worker")
         gate.signal()
         #expect(await running.value == true)
         #expect(await fresh.value == true)
@@ -178,9 +180,9 @@ struct WebHardeningTests {
         var statuses: [Int] = []
         for user in ["prometheus", "prometheus1", "prometheus2"] {
             let basic = "Authorization: Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
-            let started = ContinuousClock.now
-            let scrape = try await offPool { try CurlEasyHandle(options: TransportOptions()).get(url, headers: [basic]) }
-            latencies.append(ContinuousClock.now - started)
+            // Timed on the thread that makes the request: the test process's own pool is busy with the attackers.
+            let (scrape, took) = try await timedHTTPGet(url, headers: [basic])
+            latencies.append(took)
             statuses.append(scrape.status)
         }
         let latency = latencies.min() ?? .seconds(3600)
