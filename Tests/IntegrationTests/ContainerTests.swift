@@ -70,7 +70,11 @@ struct ContainerTests {
                                                          environment: [:])
         #expect(healthy == 0)
         #expect(try await exporter.terminate() == 0)
-        let (down, _) = try await ExporterProcess.run(arguments: ["--healthcheck", "--web.listen-address", "127.0.0.1:\(port)"],
+        // Nothing answers on a port held bound but not listening (the exporter's freed port could be taken by another
+        // test's listener meanwhile).
+        let closed = try closedLoopbackPort()
+        defer { close(closed.socket) }
+        let (down, _) = try await ExporterProcess.run(arguments: ["--healthcheck", "--web.listen-address", "127.0.0.1:\(closed.port)"],
                                                       environment: [:])
         #expect(down == 1)
     }

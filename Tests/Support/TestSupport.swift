@@ -204,6 +204,27 @@ private func portsOutsideEphemeralRange() throws -> ClosedRange<Int> {
     return larger
 }
 
+/// A port on 127.0.0.1 where nothing answers for as long as the returned socket is open: bound, never listening, so
+/// a connection is refused and no other test can take the port. Close the socket when done.
+public func closedLoopbackPort() throws -> (socket: Int32, port: Int) {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
+            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+        }
+    }
+    guard bound else {
+        close(fd)
+        throw POSIXError(.EADDRINUSE)
+    }
+    return (fd, Int(UInt16(bigEndian: address.sin_port)))
+}
+
 public struct NoRoomForTestPorts: Error {
     public var ephemeralRange: ClosedRange<Int>
 }
