@@ -66,11 +66,11 @@ struct SimulatorChild {
 
     static func spawn(arguments: [String]) throws -> SimulatorChild {
         let process = Process()
-        // At nice 10: the simulator stands in for a remote API, so on a small machine it should not take CPU from
-        // the exporter's web server (nice execs the binary: the pid stays the child's).
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-        process.arguments = ["-n", "10", URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path,
-                             "--serve-simulator"] + arguments
+        // On the same cores at the same priority: an API that answers at once, the worst case for scrapes during a
+        // poll. (Starting it under `nice` would not lower it: libdispatch sets its worker threads' nice value from
+        // their quality of service, so only the main thread, which waits on standard input, kept it.)
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        process.arguments = ["--serve-simulator"] + arguments
         let output = Pipe()
         let input = Pipe()
         process.standardOutput = output
