@@ -66,9 +66,9 @@ struct SimulatorChild {
 
     static func spawn(arguments: [String]) throws -> SimulatorChild {
         let process = Process()
-        // On the same cores at the same priority: an API that answers at once, the worst case for scrapes during a
-        // poll. (Starting it under `nice` would not lower it: libdispatch sets its worker threads' nice value from
-        // their quality of service, so only the main thread, which waits on standard input, kept it.)
+        // On the same cores at the same priority, by choice: an API that answers at once, the worst case for scrapes
+        // during a poll. (It used to start under `nice -n 10`, which as root lowered only its main thread, waiting on
+        // standard input: libdispatch sets its worker threads' nice value from their quality of service.)
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         process.arguments = ["--serve-simulator"] + arguments
         let output = Pipe()

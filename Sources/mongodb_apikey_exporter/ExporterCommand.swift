@@ -98,8 +98,8 @@ struct ExporterCommand: AsyncParsableCommand {
     static func main() async {
         // A log write to a closed pipe must fail with EPIPE (dropped and counted), not end the process.
         signal(SIGPIPE, SIG_IGN)
-        // SIGHUP reloads, once the reload service traps it (UnixSignals ignores it then, too); until then, a SIGHUP
-        // sent right after start would end the process by default. Ignored from the first instruction instead.
+        // SIGHUP reloads once the reload service listens for it (libdispatch's signal source then installs a handler
+        // of its own in place of this); until then, a SIGHUP sent during start-up would end the process by default.
         signal(SIGHUP, SIG_IGN)
         MallocArenas.limit()
         let command: ExporterCommand

@@ -24,6 +24,11 @@ public final class ExporterProcess: Sendable {
             process.standardError = standardError
             stderrText.ended.withLock { $0 = true }  // nothing captured, nothing to wait for
         } else {
+            // Close-on-exec, so that a process another test spawns at this moment does not inherit the pipe and hold
+            // its end open (the exporter gets its end as descriptor 2, which the spawn's dup2 makes inheritable).
+            for end in [stderrPipe.fileHandleForReading, stderrPipe.fileHandleForWriting] {
+                _ = fcntl(end.fileDescriptor, F_SETFD, FD_CLOEXEC)
+            }
             process.standardError = stderrPipe
             stderrPipe.fileHandleForReading.readabilityHandler = { [stderrText] handle in
                 let data = handle.availableData

@@ -1,5 +1,7 @@
 import APIKeyExporter
 import Foundation
+import Logging
+import NIOCore
 import Testing
 
 @Suite("Status page: escaping, recent changes, identity, /config")
@@ -96,5 +98,38 @@ struct StatusPageTests {
         #expect(page.contains("private_key: &quot;&lt;secret&gt;&quot;"))
         #expect(page.contains("org_ids: [&quot;\(Self.orgID)&quot;]"))
         #expect(page.contains("poll_interval: 5m"))
+    }
+}
+
+@Suite("/config after a reload")
+struct ConfigReloadPageTests {
+    @Test("a reloaded target shows on /config at once, its secret redacted wherever else it appears")
+    func reloadedTargetRedacted() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reload-page-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("exporter.yml")
+        func target(_ name: String, secret: String, path: String) -> String {
+            "  - name: \(name)\n    base_url: http://127.0.0.1:1/\(path)api/atlas/v2\n    public_key: pub\(name)\n    private_key: \(secret)\n"
+        }
+        try Data(("targets:\n" + target("first", secret: "start-secret-\(UUID().uuidString)", path: "")).utf8).write(to: file)
+        var raw = RawSettings()
+        raw.configFile = file.path
+        let config = try ExporterConfig(raw, environment: [:])
+        let page = ConfigPageSource(config)
+        let poller = Poller(targets: [], interval: .seconds(3600), renderer: InventoryRenderer(), cache: ExpositionCache(),
+                            logger: Logger(label: "test"))
+        // A new secret, never registered before, that also stands in a field shown in clear (a path of the URL).
+        let secret = "reloaded-secret-\(UUID().uuidString)"
+        try Data(("targets:\n" + target("first", secret: "start-secret-2", path: "") + target("second", secret: secret, path: "\(secret)/")).utf8)
+            .write(to: file)
+        let reloader = ConfigReloader(path: file.path, running: config.targets, poller: poller, status: ConfigReloadStatus(),
+                                      logger: Logger(label: "test"), onTargetsReplaced: page.targetsReloaded) { target in
+            ExporterAssembly.makeTargetPoller(target, collectors: CollectorOptions(), cpuGate: CPUGate(width: 1), logger: Logger(label: "test"))
+        }
+        reloader.reload()
+        let text = String(buffer: page.current)
+        #expect(text.contains("name: &quot;second&quot;"), "the reloaded target is on the page")
+        #expect(!text.contains(secret), "the new secret is shown in clear")
     }
 }

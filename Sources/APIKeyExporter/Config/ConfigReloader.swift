@@ -59,6 +59,9 @@ public final class ConfigReloader: Sendable {
             logger.error("configuration reload failed; keeping the running configuration", metadata: ["err": "\(error)"])
             return
         }
+        // Before anything renders or logs them: the new targets' pollers (which register them too) are built on the
+        // poll queue, later, and /config is rendered below, now.
+        for target in targets { SecretRedactor.shared.register(target.credentials) }
         let previous = running.withLock { running in
             defer { running = targets }
             return running

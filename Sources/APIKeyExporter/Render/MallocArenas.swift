@@ -7,15 +7,18 @@ import Foundation
 /// one arena serves only that arena. A poll cycle allocates on several Dispatch workers and NIO's threads, so over
 /// many cycles each arena kept its own fragments: `apikey-benchmark` (100,000 keys, per-key families, one scraper,
 /// 2 cores) saw the peak anonymous memory of a cycle climb from 43 MB (cycle 2) to a plateau of 67–75 MB after
-/// about twenty cycles with glibc's default, 46–52 MB with two arenas and 42–46 MB with one, at the same CPU time
+/// about twenty cycles with glibc's default, 43–52 MB with two arenas and 42–46 MB with one, at the same CPU time
 /// and scrape latency. Two keeps a second arena for the server's threads when a poll holds the first.
 public enum MallocArenas {
-    /// The arena count unless the operator chose one with glibc's own `MALLOC_ARENA_MAX`.
+    /// The arena count unless the operator chose one with glibc's own `MALLOC_ARENA_MAX` or
+    /// `GLIBC_TUNABLES=glibc.malloc.arena_max=…`.
     public static let defaultLimit: Int32 = 2
 
     /// Call once at start, before threads allocate.
     public static func limit() {
-        guard ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil else { return }
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["MALLOC_ARENA_MAX"] == nil,
+              environment["GLIBC_TUNABLES"]?.contains("glibc.malloc.arena_max") != true else { return }
         _ = cmalloc_set_arena_max(defaultLimit)
     }
 }
