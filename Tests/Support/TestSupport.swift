@@ -45,10 +45,7 @@ public func withSimulator<T>(
 
 /// A GET without authentication through the project's own libcurl transport.
 public func httpGet(_ url: String, headers: [String] = []) async throws -> CurlResponse {
-    try await offPool {
-        let handle = CurlEasyHandle(options: TransportOptions())
-        return try handle.get(url, headers: headers)
-    }
+    try await timedHTTPGet(url, headers: headers).0
 }
 
 /// `httpGet`, and how long the request itself took: timed on the thread that makes it, so that waiting for the
@@ -131,26 +128,10 @@ public enum ExpositionParser {
     }
 }
 
-/// Runs `promtool check metrics` on an exposition and returns its combined output and exit status. The waiting is
-/// done off the concurrency pool, whose two threads on a 2-core machine every suite's async work shares.
+/// Runs `promtool check metrics` on an exposition and returns its combined output and exit status.
 public func promtoolCheckMetrics(_ exposition: [UInt8]) async throws -> (output: String, status: Int32) {
-    let promtool = try which("promtool")
-    return try await offPool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool)
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(exposition))
-        try input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (text, process.terminationStatus)
-    }
+    let (status, output) = try await runTool("promtool", ["check", "metrics"], input: exposition)
+    return (output, status)
 }
 
 public struct MissingTool: Error, CustomStringConvertible {
@@ -211,18 +192,15 @@ private func portsOutsideEphemeralRange() -> ClosedRange<Int>? {
 /// A port on 127.0.0.1 where nothing answers for as long as the returned socket is open: bound, never listening, so
 /// a connection is refused and no other test can take the port. Close the socket when done.
 public func closedLoopbackPort() throws -> (socket: Int32, port: Int) {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
-            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-        }
+    guard let fd = onLoopbackSocket(port: 0, { fd, address, length in bind(fd, address, length) == 0 }) else {
+        throw POSIXError(.EADDRINUSE)
     }
-    guard bound else {
+    var address = sockaddr_in()
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let named = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) == 0 }
+    }
+    guard named else {
         close(fd)
         throw POSIXError(.EADDRINUSE)
     }
@@ -250,9 +228,10 @@ private func onLoopbackSocket(port: Int, _ body: (Int32, UnsafePointer<sockaddr>
     return nil
 }
 
-/// Runs a tool to completion (bounded by the tool itself) and returns its exit status and combined output; waited
-/// for off the concurrency pool (a tool such as checkov runs for many seconds).
-public func runTool(_ tool: String, _ arguments: [String]) async throws -> (Int32, String) {
+/// Runs a tool to completion (bounded by the tool itself), with `input` on its standard input, and returns its exit
+/// status and combined output. Waited for off the Swift concurrency pool, whose two threads on a 2-core machine every
+/// suite's async work shares (a tool such as checkov runs for many seconds).
+public func runTool(_ tool: String, _ arguments: [String], input: [UInt8]? = nil) async throws -> (Int32, String) {
     let executable = try which(tool)
     return try await offPool {
         let process = Process()
@@ -261,7 +240,13 @@ public func runTool(_ tool: String, _ arguments: [String]) async throws -> (Int3
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
+        let standardInput = input.map { _ in Pipe() }
+        if let standardInput { process.standardInput = standardInput }
         try process.run()
+        if let standardInput, let input {
+            standardInput.fileHandleForWriting.write(Data(input))
+            try standardInput.fileHandleForWriting.close()
+        }
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, text)

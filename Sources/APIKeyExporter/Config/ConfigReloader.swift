@@ -38,7 +38,7 @@ public final class ConfigReloader: Sendable {
     /// `makeTargetPoller` builds the poller of a new or changed target (the composition root's recipe);
     /// `onTargetsReplaced` is told the targets in effect after a reload that changed them (`/config` shows them).
     public init(path: String, running: [TargetConfig], poller: Poller, status: ConfigReloadStatus, logger: Logger,
-                onTargetsReplaced: @escaping @Sendable ([TargetConfig]) -> Void = { _ in },
+                onTargetsReplaced: @escaping @Sendable ([TargetConfig]) -> Void,
                 makeTargetPoller: @escaping @Sendable (TargetConfig) -> TargetPoller) {
         self.path = path
         self.poller = poller
