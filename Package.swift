@@ -123,6 +123,7 @@ let package = Package(
                 "APIKeyExporter",
                 "AtlasSimulator",
                 "TestSupport",
+                "apikey-benchmark",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/UnitTests"

@@ -43,8 +43,8 @@ struct BenchmarkRun {
         var logger = Logger(label: "benchmark")
         logger.logLevel = .critical
         let poller = BenchmarkPoller(ExporterAssembly.makeTargetPoller(
-            target, collectors: CollectorOptions(orgConcurrency: pollConcurrency),
-            cpuGate: CPUGate(width: max(1, ProcessInfo.processInfo.activeProcessorCount - 1)), logger: logger))
+            target, settings: CollectorSettings(), poll: PollOptions(orgConcurrency: pollConcurrency),
+            cpuGate: .forThisMachine(), logger: logger))
         let renderer = InventoryRenderer(options: .init(keyInfo: keyInfo, pollInterval: .seconds(300)))
         let cache = ExpositionCache()
         let server = try await MetricsServer.start(cache: cache)

@@ -8,14 +8,15 @@ public enum TestTargets {
     public static func make(_ baseURL: String, orgs: OrgSelection, sink: LogSink = .capturing(),
                            collectors: CollectorOptions = CollectorOptions(serviceAccounts: false, activityFeed: false), counter: RequestCounter = RequestCounter(),
                            retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10)),
-                           timeout: Duration = .seconds(10), limits: ListingLimits = ListingLimits()) -> TargetPoller {
+                           timeout: Duration = .seconds(10), limits: ListingLimits = ListingLimits(),
+                           name: String = "default") -> TargetPoller {
         let logger = Logger(label: "test") { _ in LineLogHandler(format: .logfmt, level: .debug, sink: sink) }
         let budget = RetryBudget()
         var options = TransportOptions()
         options.retry = retry
         options.requestTimeout = timeout
         options.listingLimits = limits
-        return TargetPoller(name: "default", orgSelection: orgs, requestCounter: counter, retryBudget: budget, logger: logger,
+        return TargetPoller(name: name, orgSelection: orgs, requestCounter: counter, retryBudget: budget, logger: logger,
                             collectors: collectors) {
             AtlasClient(baseURL: baseURL, credentials: testCredentials, options: options, requestCounter: counter, retryBudget: budget)
         }

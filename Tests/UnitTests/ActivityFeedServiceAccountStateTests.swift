@@ -80,7 +80,7 @@ struct ActivityFeedServiceAccountStateTests {
         #expect(state.serviceAccountEventCounts == expected)
         #expect(state.eventCounts?["API_KEY_CREATED"] == 1)
         #expect(state.eventCounts?.keys.allSatisfy { $0.hasPrefix("API_KEY_") } == true)
-        #expect(state.transientCount == 0 && state.latestEvents.keys.allSatisfy { $0.hasPrefix("API_KEY_") })
+        #expect(state.transientCount == 0 && state.actors.byEvent.keys.allSatisfy { $0.hasPrefix("API_KEY_") })
         #expect(Self.accountEvents(try Self.samples(state)) == expected.mapValues(Double.init))
     }
 

@@ -1,4 +1,5 @@
 @testable import APIKeyExporter
+@testable import apikey_benchmark
 import Dispatch
 import Foundation
 import Synchronization

@@ -18,7 +18,7 @@ struct ServiceAccountTests {
         let target = TargetConfig(name: "sa", baseURL: running.baseURL(), orgSelection: orgs,
                                   credentials: .serviceAccount(account), transport: TransportOptions())
         let logger = Logger(label: "test") { _ in LineLogHandler(format: .logfmt, level: .debug, sink: sink) }
-        let poller = ExporterAssembly.makeTargetPoller(target, collectors: CollectorOptions(orgConcurrency: 2, serviceAccounts: false, activityFeed: false), cpuGate: .shared,
+        let poller = ExporterAssembly.makeTargetPoller(target, collectors: CollectorOptions(orgConcurrency: 2, serviceAccounts: false, activityFeed: false),
                                                        logger: logger)
         return PollerHandle(poller: poller)
     }

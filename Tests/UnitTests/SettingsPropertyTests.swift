@@ -39,7 +39,7 @@ struct SettingsPropertyTests {
             case 5: raw.orgIDs = [text]
             case 6: raw.telemetryPath = text
             case 7: raw.pollConcurrency = integer
-            case 8: raw.accessListConcurrency = integer
+            case 8: raw.collectorFlags = try? CollectorFlags.parse(["--collector.access-list.concurrency", "\(integer)"])
             case 9: raw.shardCount = integer
             case 10: raw.shardIndex = text
             default: raw.logLevel = text

@@ -1,4 +1,4 @@
-import APIKeyExporter
+@testable import APIKeyExporter
 import Foundation
 import Logging
 import NIOCore
@@ -38,11 +38,12 @@ struct StatusPageTests {
         state.lastCycleStart = 2_050
         state.orgs[Self.orgID] = org
         state.recentChanges.append(contentsOf: org.lastCycleChanges.map {
-            RecentChange($0, at: 2_000, target: "t<1>", orgID: Self.orgID, orgName: org.orgName)
+            KeysCollector.recent($0, at: 2_000, target: "t<1>", org: org)
         })
         let model = StatusPageModel([state], pollInterval: .seconds(300), publishedAt: 2_000)
-        #expect(model.targets.first?.orgs.first?.keys == 2)
-        #expect(model.targets.first?.orgs.first?.orgOwnerKeys == 2)
+        let cells = model.targets.first?.orgs.first?.cells ?? []
+        #expect(model.orgColumns.firstIndex(of: "Keys").map { cells[$0].text } == "2")
+        #expect(model.orgColumns.firstIndex(of: "ORG_OWNER keys").map { cells[$0].text } == "2")
         let page = StatusPage.render(model, telemetryPath: "/metrics", now: 2_180)
 
         #expect(page.contains("<tr class=\"org failing\" data-org-id=\"\(Self.orgID)\">"))
@@ -63,8 +64,8 @@ struct StatusPageTests {
         let change = try #require(added.first)
         var first = RecentChanges()
         var second = RecentChanges()
-        first.append(contentsOf: (0..<70).map { RecentChange(change, at: Double($0 * 2), target: "a", orgID: "o", orgName: nil) })
-        second.append(contentsOf: (0..<10).map { RecentChange(change, at: Double($0 * 2 + 1), target: "b", orgID: "o", orgName: nil) })
+        first.append(contentsOf: (0..<70).map { KeysCollector.recent(change, at: Double($0 * 2), target: "a", org: OrgStatus(orgID: "o")) })
+        second.append(contentsOf: (0..<10).map { KeysCollector.recent(change, at: Double($0 * 2 + 1), target: "b", org: OrgStatus(orgID: "o")) })
         #expect(first.oldestFirst.count == RecentChanges.capacity)
         #expect(first.oldestFirst.first?.at == 40)
         let merged = RecentChanges.merged([first, second])
@@ -119,14 +120,17 @@ struct ConfigReloadPageTests {
         let page = ConfigPageSource(config)
         let poller = Poller(targets: [], interval: .seconds(3600), renderer: InventoryRenderer(), cache: ExpositionCache(),
                             logger: Logger(label: "test"))
+        let applier = TargetApplier(configPage: page) { target in
+            ExporterAssembly.makeTargetPoller(target, settings: CollectorSettings(), poll: PollOptions(), cpuGate: CPUGate(width: 1),
+                                              logger: Logger(label: "test"))
+        }
+        applier.apply(config.targets) { _ in }
         // A new secret, never registered before, that also stands in a field shown in clear (a path of the URL).
         let secret = "reloaded-secret-\(UUID().uuidString)"
         try Data(("targets:\n" + target("first", secret: "start-secret-2", path: "") + target("second", secret: secret, path: "\(secret)/")).utf8)
             .write(to: file)
-        let reloader = ConfigReloader(path: file.path, running: config.targets, poller: poller, status: ConfigReloadStatus(),
-                                      logger: Logger(label: "test"), onTargetsReplaced: page.targetsReloaded) { target in
-            ExporterAssembly.makeTargetPoller(target, collectors: CollectorOptions(), cpuGate: CPUGate(width: 1), logger: Logger(label: "test"))
-        }
+        let reloader = ConfigReloader(path: file.path, applier: applier, poller: poller, status: ConfigReloadStatus(),
+                                      logger: Logger(label: "test"))
         reloader.reload()
         let text = String(buffer: page.current)
         #expect(text.contains("name: &quot;second&quot;"), "the reloaded target is on the page")

@@ -51,7 +51,7 @@ struct WorkerPoolTests {
 
     @Test("the process's CPU gate leaves one core to the server, and never has fewer than one slot")
     func cpuGateWidth() {
-        #expect(CPUGate.shared.width == max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+        #expect(CPUGate.forThisMachine().width == max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
         #expect(CPUGate(width: 0).width == 1)
     }
 

@@ -94,3 +94,12 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension APIError {
+    /// A refusal (401, 403) or a missing endpoint (404): what an API or a credential without some resource answers,
+    /// as opposed to a failure of one that has it.
+    public var meansNoAccess: Bool {
+        if case .http(let status, _, _) = self { return status == 401 || status == 403 || status == 404 }
+        return false
+    }
+}

@@ -33,53 +33,49 @@ public enum ExporterAssembly {
     ) throws(ConfigError) -> Parts {
         let cache = ExpositionCache()
         let basicAuth = config.webConfig.flatMap { $0.basicAuthUsers.isEmpty ? nil : BcryptVerifier(users: $0.basicAuthUsers) }
-        // Secrets are registered before anything is rendered, so that the pages can redact them wherever they appear.
-        for target in config.targets { SecretRedactor.shared.register(target.credentials) }
         let configPage = ConfigPageSource(config)
+        // One gate for the process: every target's and every org's page decoding shares the same cores.
+        let cpuGate = CPUGate.forThisMachine()
+        let applier = TargetApplier(configPage: configPage) { target in
+            makeTargetPoller(target, settings: config.collectors, poll: config.poll, cpuGate: cpuGate, logger: logger)
+        }
+        // The targets first (their secrets registered before anything renders), then the server: a TLS setting it
+        // refuses ends the start before any poll.
+        var targets: [TargetPoller] = []
+        applier.apply(config.targets) { swap in targets = swap([]) }
         let router = ExporterServer.makeRouter(cache: cache, processMetrics: ProcessMetrics(),
                                                telemetryPath: config.telemetryPath, basicAuth: basicAuth,
                                                configPage: configPage)
-        // The server first: a TLS setting it refuses ends the start before any poller exists.
         let app = try ExporterServer.makeApplication(router: router, listenAddress: config.listenAddress,
                                                      tls: config.webConfig?.tls, logger: logger, onListening: onListening)
-        let collectors = config.collectors
-        // One gate for the process: every target's and every org's page decoding shares the same cores.
-        let cpuGate = CPUGate(width: max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
-        let targets = config.targets.map { makeTargetPoller($0, collectors: collectors, cpuGate: cpuGate, logger: logger) }
         let renderer = InventoryRenderer(options: .init(keyInfo: config.keyInfo, pollInterval: config.pollInterval,
-                                                        shard: collectors.shard))
+                                                        shard: config.poll.shard))
         let reloadStatus = config.configFile.map { _ in ConfigReloadStatus() }
         let publisher = ExpositionPublisher(renderer: renderer, cache: cache, reloadStatus: reloadStatus)
         let poller = Poller(targets: targets, interval: config.pollInterval, publisher: publisher, logger: logger)
-        var services: [any Service] = [PollerService(poller: poller), app]
         let reloader = config.configFile.flatMap { configFile in
             reloadStatus.map { status in
-                ConfigReloader(path: configFile, running: config.targets, poller: poller, status: status, logger: logger,
-                               onTargetsReplaced: configPage.targetsReloaded) { target in
-                    makeTargetPoller(target, collectors: collectors, cpuGate: cpuGate, logger: logger)
-                }
+                ConfigReloader(path: configFile, applier: applier, poller: poller, status: status, logger: logger)
             }
         }
-        services.append(ConfigReloadService(reloader: reloader, logger: logger))
+        let services: [any Service] = [PollerService(poller: poller), app,
+                                       ConfigReloadService(reloader: reloader, logger: logger)]
         return Parts(poller: poller, cache: cache, services: services)
     }
 
     /// A target's poller, whose clients (one per worker) share one request counter, retry budget and, for a
-    /// service account, one token cache.
-    public static func makeTargetPoller(_ target: TargetConfig, collectors: CollectorOptions, cpuGate: CPUGate,
-                                        logger: Logger) -> TargetPoller {
-        SecretRedactor.shared.register(target.credentials)
+    /// service account, one token cache. Its secrets must be registered first (`TargetApplier` does).
+    public static func makeTargetPoller(_ target: TargetConfig, settings: CollectorSettings, poll: PollOptions,
+                                        cpuGate: CPUGate, logger: Logger) -> TargetPoller {
         let requestCounter = RequestCounter()
         let retryBudget = RetryBudget()
         var tokens: ServiceAccountTokens?
         if case .serviceAccount(let account) = target.credentials {
             tokens = ServiceAccountTokens(credentials: account, options: target.transport, requestCounter: requestCounter)
         }
-        var collectors = collectors
-        if let serviceAccounts = target.serviceAccounts { collectors.serviceAccounts = serviceAccounts }
-        if let activityFeed = target.activityFeed { collectors.activityFeed = activityFeed }
         return TargetPoller(name: target.name, orgSelection: target.orgSelection, requestCounter: requestCounter,
-                            retryBudget: retryBudget, logger: logger, collectors: collectors,
+                            retryBudget: retryBudget, logger: logger, poll: poll, collectors: settings,
+                            overrides: target.collectors,
                             identity: TargetIdentity(baseURL: target.baseURL, credentials: target.credentials)) {
             AtlasClient(baseURL: target.baseURL, credentials: target.credentials, tokens: tokens, options: target.transport,
                         requestCounter: requestCounter, retryBudget: retryBudget, cpuGate: cpuGate)

@@ -5,14 +5,16 @@ import Foundation
 ///
 /// Polling overlaps several organizations (`--poll.concurrency`, 4 by default) because most of a request is
 /// waiting for the API. But reading a 500-key page is CPU, and four threads of it on a 2-core machine left a
-/// scrape waiting for a core: `/metrics` p99 during a 100,000-key poll was 6.5–9.9 ms without this gate and
-/// 4.2–7.3 ms with it (`apikey-benchmark --scrape-connections 1`). One core fewer than the machine has (at least
-/// one) decodes at a time; the waits for the API still overlap.
+/// scrape waiting for a core (docs/PERFORMANCE.md). One core fewer than the machine has (at least one) decodes at
+/// a time; the waits for the API still overlap.
 ///
 /// Passed to each `AtlasClient` (its `cpuGate` parameter) by whoever builds the clients; tests give their own.
 public final class CPUGate: Sendable {
-    /// The process's gate: every target's and every org's poll shares the same cores.
-    public static let shared = CPUGate(width: max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+    /// A gate for this machine: one core fewer than it has (at least one). The process makes one, which every
+    /// target's and every org's poll shares.
+    public static func forThisMachine() -> CPUGate {
+        CPUGate(width: ProcessInfo.processInfo.activeProcessorCount - 1)
+    }
 
     public let width: Int
     private let slots: DispatchSemaphore

@@ -22,10 +22,10 @@ import Yams
 ///
 /// `${NAME}` in any value is replaced by the environment variable NAME; an unset variable is an error.
 public enum ConfigFile {
+    /// A target's own keys; each collector adds its own (see `CollectorRegistry.targetKeys`).
     static let targetKeys: Set<String> = [
         "name", "base_url", "org_ids", "public_key", "private_key", "private_key_file", "client_id", "client_secret",
         "client_secret_file", "token_url", "ca_file", "connect_timeout", "timeout", "max_listing_items", "max_listing_size",
-        "service_accounts", "activity_feed",
     ]
 
     public static func load(path: String, environment: [String: String]) throws(ConfigError) -> [TargetConfig] {

@@ -1,39 +1,6 @@
 import Foundation
 import Logging
 
-/// Settings as the command line and the environment give them, before validation.
-public struct RawSettings: Sendable {
-    public var baseURL = "https://cloud.mongodb.com/api/atlas/v2"
-    public var orgIDs: [String] = []
-    public var publicKey: String?
-    public var privateKeyFile: String?
-    public var clientID: String?
-    public var clientSecretFile: String?
-    public var caFile: String?
-    public var configFile: String?
-    public var connectTimeout = "10s"
-    public var requestTimeout = "60s"
-    public var pollInterval = "5m"
-    public var listenAddress = ":\(ListenAddress.defaultPort)"
-    public var telemetryPath = "/metrics"
-    public var webConfigFile: String?
-    public var keyInfo = true
-    public var accessLists = false
-    public var accessListConcurrency = 4
-    /// nil: on for Atlas v2 base URLs only.
-    public var serviceAccounts: Bool?
-    public var activityFeed = true
-    /// nil: the poll interval.
-    public var activityFeedLookback: String?
-    public var pollConcurrency = 4
-    public var shardCount = 1
-    public var shardIndex = "0"
-    public var logLevel = "info"
-    public var logFormat = "logfmt"
-
-    public init() {}
-}
-
 /// The validated configuration of a running exporter.
 public struct ExporterConfig: Sendable {
     /// What to poll: one target named `default` from the flags, or the targets of `--config.file`.
@@ -45,8 +12,11 @@ public struct ExporterConfig: Sendable {
     public var telemetryPath: String
     /// `--web.config.file`: TLS and basic auth for the web server.
     public var webConfig: WebConfig?
+    /// `--[no-]collector.key-info`: the per-credential families.
     public var keyInfo: Bool
-    public var collectors: CollectorOptions
+    /// Every collector's settings from its flags (a config file's target may set its own over them).
+    public var collectors: CollectorSettings
+    public var poll: PollOptions
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
 
@@ -75,22 +45,15 @@ public struct ExporterConfig: Sendable {
         }
         telemetryPath = raw.telemetryPath
         webConfig = try raw.webConfigFile.map { (path: String) throws(ConfigError) in try WebConfig.load(path: path) }
-        keyInfo = raw.keyInfo
-        guard (1...32).contains(raw.accessListConcurrency) else {
-            throw ConfigError(field: "--collector.access-list.concurrency", "\"\(raw.accessListConcurrency)\" is not between 1 and 32")
-        }
+        let flags = raw.collectorFlags
+        keyInfo = flags?.keyInfo ?? true
+        collectors = try flags?.settings(context: FlagContext(demo: raw.demo, pollInterval: pollInterval)) ?? CollectorSettings()
         guard (1...32).contains(raw.pollConcurrency) else {
             throw ConfigError(field: "--poll.concurrency", "\"\(raw.pollConcurrency)\" is not between 1 and 32")
         }
         let hostname = environment["HOSTNAME"] ?? ProcessInfo.processInfo.hostName
-        collectors = CollectorOptions(accessLists: raw.accessLists, accessListConcurrency: raw.accessListConcurrency,
-                                      orgConcurrency: raw.pollConcurrency,
-                                      shard: try Shard.parse(count: raw.shardCount, index: raw.shardIndex, hostname: hostname))
-        collectors.serviceAccounts = raw.serviceAccounts
-        collectors.activityFeed = raw.activityFeed
-        collectors.activityFeedLookback = try raw.activityFeedLookback.map { (text: String) throws(ConfigError) in
-            try Self.duration(text, field: "--collector.activity-feed.lookback", range: DurationRange.interval)
-        } ?? pollInterval
+        poll = PollOptions(orgConcurrency: raw.pollConcurrency,
+                           shard: try Shard.parse(count: raw.shardCount, index: raw.shardIndex, hostname: hostname))
         logLevel = try Self.logLevel(raw.logLevel)
         guard let format = LogFormat(rawValue: raw.logFormat) else {
             throw ConfigError(field: "--log.format", "\"\(raw.logFormat)\" is not one of logfmt, json")

@@ -6,15 +6,12 @@ public struct TargetConfig: Sendable, Equatable {
     public var orgSelection: OrgSelection
     public var credentials: TargetCredentials
     public var transport: TransportOptions
-    /// `service_accounts` in the config file: this target's service-account collector, over the flag; nil: the flag.
-    public var serviceAccounts: Bool?
-    /// `activity_feed` in the config file: this target's activity-feed collector, over the flag; nil: the flag.
-    public var activityFeed: Bool?
+    /// The collectors' settings this target's config-file keys give, over the flags' (empty from the flags).
+    public var collectors: CollectorSettings
 
     public init(name: String, baseURL: String, orgSelection: OrgSelection, credentials: TargetCredentials,
-                transport: TransportOptions, serviceAccounts: Bool? = nil, activityFeed: Bool? = nil) {
-        self.serviceAccounts = serviceAccounts
-        self.activityFeed = activityFeed
+                transport: TransportOptions, collectors: CollectorSettings = CollectorSettings()) {
+        self.collectors = collectors
         self.name = name
         self.baseURL = baseURL
         self.orgSelection = orgSelection

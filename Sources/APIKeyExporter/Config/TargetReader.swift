@@ -8,18 +8,13 @@ struct TargetReader {
 
     func read(_ node: Node) throws(ConfigError) -> TargetConfig {
         guard let mapping = node.mapping else { throw reader.error(at: node, path, "must be a mapping") }
-        try reader.rejectUnknownKeys(mapping, allowed: ConfigFile.targetKeys, path: path)
+        try reader.rejectUnknownKeys(mapping, allowed: ConfigFile.targetKeys.union(CollectorRegistry.targetKeys), path: path)
+        let keys = TargetKeys(reader: reader, mapping: mapping, node: node, path: path)
         func value(_ key: String) throws(ConfigError) -> String? {
-            guard let node = mapping[key] else { return nil }
-            return try reader.string(node, "\(path).\(key)")
+            try keys.string(key)
         }
-        /// Runs a check of the flags' validation, relocating its error to this file, line and field.
         func located<T>(_ key: String, _ check: () throws(ConfigError) -> T) throws(ConfigError) -> T {
-            do {
-                return try check()
-            } catch {
-                throw reader.error(at: mapping[key] ?? node, "\(path).\(key)", error.message)
-            }
+            try keys.located(key, check)
         }
 
         guard let name = try value("name"), !name.isEmpty else {
@@ -58,18 +53,9 @@ struct TargetReader {
         if let caFile = try value("ca_file") {
             transport.caFile = try located("ca_file") { () throws(ConfigError) in try TargetChecks.readableFile(caFile) }
         }
-        /// A collector switch of this target (`true` or `false`), over the flag.
-        func flag(_ key: String) throws(ConfigError) -> Bool? {
-            guard let text = try value(key) else { return nil }
-            guard let flag = Bool(text) else {
-                throw reader.error(at: mapping[key] ?? node, "\(path).\(key)", "\"\(text)\" is not true or false")
-            }
-            return flag
-        }
         return TargetConfig(name: name, baseURL: baseURL, orgSelection: orgSelection,
                             credentials: try credentials(mapping, node: node, baseURL: baseURL, value: value),
-                            transport: transport, serviceAccounts: try flag("service_accounts"),
-                            activityFeed: try flag("activity_feed"))
+                            transport: transport, collectors: try CollectorRegistry.readTarget(keys))
     }
 
     /// Exactly one of an API key (`public_key` + a private key) or a service account (`client_id` + a secret).

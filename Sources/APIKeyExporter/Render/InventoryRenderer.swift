@@ -44,40 +44,7 @@ public struct InventoryRenderer: Sendable {
 
     private func write(_ targets: [TargetState], reload: ReloadStatus, to output: inout TextFormatWriter) {
         let scope = RenderScope(targets: targets.sorted { $0.name < $1.name })
-        var families = HealthFamilies.all(scope) + CollectorFamilies.all(scope)
-        for collector in CollectorRegistry.all {
-            families += collector.families(scope, options: options)
-        }
-        families.append(MetricFamily(
-            name: "mongodb_apikey_exporter_build_info", type: .gauge,
-            help: "A metric with a constant 1 labeled by the version and git revision of the exporter."
-        ) { writer, name in
-            writer.sample(name,
-                          [("version", BuildInfo.version), ("revision", BuildInfo.revision)], 1)
-        })
-        families += Self.reloadFamilies(reload)
-        let shard = options.shard
-        if shard.count > 1 {
-            families.append(MetricFamily(
-            name: "mongodb_apikey_exporter_shard_info", type: .gauge,
-            help: "A metric with a constant 1 labeled by this replica's shard (index of count) and version."
-        ) { writer, name in
-            writer.sample(name,
-                          [("shard_index", String(shard.index)), ("shard_count", String(shard.count)),
-                           ("version", BuildInfo.version)], 1)
-            })
-        }
-        if let pollInterval = options.pollInterval {
-            families.append(MetricFamily(
-                name: "mongodb_apikey_exporter_poll_interval_seconds", type: .gauge,
-                help: "The configured time between poll cycles, in seconds."
-            ) { writer, name in
-                writer.sample(name, [], pollInterval.secondsDouble)
-            })
-        }
-        families.sort { $0.name < $1.name }
-
-        for family in families {
+        for family in Self.families(scope, options: options, reload: reload) {
             // Header first, samples straight after it; a family that wrote no sample is taken back.
             let start = output.position
             output.family(family.name, type: family.type, help: family.help)
@@ -87,23 +54,78 @@ public struct InventoryRenderer: Sendable {
         }
     }
 
+    /// Every family this exporter declares, whatever is on (for docs/metrics.md).
+    public static func declaredFamilies() -> [FamilyDeclaration] {
+        let options = Options(keyInfo: true, pollInterval: .seconds(300), shard: Shard(index: 0, count: 2))
+        let reload = ReloadStatus(lastReloadSucceeded: true, lastSuccessTime: 0)
+        return families(RenderScope(targets: []), options: options, reload: reload).map {
+            FamilyDeclaration(name: $0.name, type: $0.type.rawValue, labels: $0.labels, help: $0.help)
+        }
+    }
+
+    /// The families to render for `scope`, sorted by name.
+    private static func families(_ scope: RenderScope, options: Options, reload: ReloadStatus) -> [MetricFamily] {
+        var families = HealthFamilies.all(scope) + CollectorFamilies.all(scope)
+        for collector in CollectorRegistry.all {
+            families += collector.families(scope, options: options)
+        }
+        families.append(MetricFamily(
+            name: "mongodb_apikey_exporter_build_info", type: .gauge, labels: ["version", "revision"],
+            help: "A metric with a constant 1 labeled by the version and git revision of the exporter."
+        ) { writer, name in
+            writer.sample(name,
+                          [("version", BuildInfo.version), ("revision", BuildInfo.revision)], 1)
+        })
+        families += Self.reloadFamilies(reload)
+        let shard = options.shard
+        if shard.count > 1 {
+            families.append(MetricFamily(
+            name: "mongodb_apikey_exporter_shard_info", type: .gauge, labels: ["shard_index", "shard_count", "version"],
+            help: "A metric with a constant 1 labeled by this replica's shard (index of count) and version."
+        ) { writer, name in
+            writer.sample(name,
+                          [("shard_index", String(shard.index)), ("shard_count", String(shard.count)),
+                           ("version", BuildInfo.version)], 1)
+            })
+        }
+        if let pollInterval = options.pollInterval {
+            families.append(MetricFamily(
+                name: "mongodb_apikey_exporter_poll_interval_seconds", type: .gauge, labels: [],
+                help: "The configured time between poll cycles, in seconds."
+            ) { writer, name in
+                writer.sample(name, [], pollInterval.secondsDouble)
+            })
+        }
+        return families.sorted { $0.name < $1.name }
+    }
+
     /// Like Prometheus' own: whether the last `--config.file` reload (SIGHUP) worked, and when one last did.
     /// Absent without a config file.
     static func reloadFamilies(_ reload: ReloadStatus) -> [MetricFamily] {
         guard let succeeded = reload.lastReloadSucceeded else { return [] }
-        var families = [MetricFamily(name: "mongodb_apikey_exporter_config_last_reload_successful", type: .gauge,
+        var families = [MetricFamily(name: "mongodb_apikey_exporter_config_last_reload_successful", type: .gauge, labels: [],
                                      help: "1 if the last reload of --config.file succeeded, 0 if it failed and the "
                                          + "previous configuration is still running.") { writer, name in
             writer.sample(name, [], succeeded ? 1 : 0)
         }]
         if let time = reload.lastSuccessTime {
             families.append(MetricFamily(name: "mongodb_apikey_exporter_config_last_reload_success_timestamp_seconds",
-                                         type: .gauge, help: "Unix time of the last successful load of --config.file.") { writer, name in
+                                         type: .gauge, labels: [],
+                                         help: "Unix time of the last successful load of --config.file.") { writer, name in
                 writer.sample(name, [], time)
             })
         }
         return families
     }
+}
+
+/// A metric family as declared: what docs/metrics.md lists.
+public struct FamilyDeclaration: Sendable, Equatable {
+    public var name: String
+    /// `gauge` or `counter`.
+    public var type: String
+    public var labels: [String]
+    public var help: String
 }
 
 /// The outcome of loading `--config.file`, at start and on each SIGHUP.

@@ -1,8 +1,11 @@
 /// One metric family to render: its metadata and a closure that writes its samples in label order. The closure is
-/// given the family's name, so that a name is written once, where the family is declared.
+/// given the family's name, so that a name is written once, where the family is declared; `labels` are the label
+/// names every sample carries, in order (docs/metrics.md is generated from these declarations, and a test holds
+/// the samples to them).
 struct MetricFamily {
     let name: String
     let type: TextFormatWriter.MetricType
+    let labels: [String]
     let help: String
     let body: (inout TextFormatWriter, _ name: String) -> Void
 }

@@ -14,24 +14,27 @@ public final class TargetPoller {
     private let logger: Logger
     /// The enabled collectors, in running order (see `CollectorRegistry`).
     private let collectors: [any OrgCollector]
+    private let targetCollectors: [any TargetCollector]
     private let shard: Shard
     public private(set) var state: TargetState
 
-    /// `makeClient` builds one client (one connection) for each org worker and access-list worker; the clients
-    /// must share `requestCounter` and `retryBudget`.
+    /// `makeClient` builds one client (one connection) for each org worker and collector worker; the clients
+    /// must share `requestCounter` and `retryBudget`. `collectors` are the flags' settings, `overrides` the
+    /// target's own from a config file.
     public init(name: String, orgSelection: OrgSelection, requestCounter: RequestCounter, retryBudget: RetryBudget = RetryBudget(),
-                logger: Logger, collectors: CollectorOptions = CollectorOptions(), identity: TargetIdentity? = nil,
-                makeClient: () -> AtlasClient) {
+                logger: Logger, poll: PollOptions = PollOptions(), collectors: CollectorSettings = CollectorSettings(),
+                overrides: CollectorSettings = CollectorSettings(), identity: TargetIdentity? = nil,
+                makeClient: @escaping () -> AtlasClient) {
         self.name = name
         self.discoveryClient = makeClient()
-        self.orgWorkers = BlockingWorkerPool(width: collectors.orgConcurrency, label: "org", make: makeClient)
+        self.orgWorkers = BlockingWorkerPool(width: poll.orgConcurrency, label: "org", make: makeClient)
         self.orgSelection = orgSelection
         self.requestCounter = requestCounter
         self.retryBudget = retryBudget
         self.logger = logger
-        self.collectors = CollectorRegistry.make(options: collectors, target: CollectorTarget(baseURL: discoveryClient.baseURL),
-                                                 makeClient: makeClient)
-        self.shard = collectors.shard
+        (self.collectors, self.targetCollectors) = CollectorRegistry.make(CollectorTarget(
+            name: name, baseURL: discoveryClient.baseURL, settings: collectors, overrides: overrides, makeClient: makeClient))
+        self.shard = poll.shard
         self.state = TargetState(name: name)
         state.identity = identity
     }
@@ -46,6 +49,9 @@ public final class TargetPoller {
         state.lastCycleStart = Date().timeIntervalSince1970
         retryBudget.startCycle(deadline: deadline)
         var allSucceeded = true
+        for collector in targetCollectors { collector.cycleStarted() }
+        for collector in collectors { collector.cycleStarted() }
+        let targetOutcomes = pollTargetCollectors()
 
         let orgs: [(id: String, name: String?)]
         switch resolveOrgs() {
@@ -71,7 +77,6 @@ public final class TargetPoller {
         // Each org's status moves out of the state into its job, so its previous snapshot is freed as soon as the
         // org is polled: a cycle holds one inventory and one org, not two inventories. The state is only read
         // after the cycle.
-        for collector in collectors { collector.cycleStarted() }
         var jobs: [(status: OrgStatus, listedName: String?)] = []
         jobs.reserveCapacity(orgs.count)
         for org in orgs {
@@ -82,11 +87,8 @@ public final class TargetPoller {
         }
         for var status in polled {
             // The changes go into the target's bounded list, and out of the org's status.
-            let changedAt = status.lastGood?.completedAt ?? Date().timeIntervalSince1970
-            state.recentChanges.append(contentsOf: status.lastCycleChanges.map {
-                RecentChange($0, at: changedAt, target: name, orgID: status.orgID, orgName: status.orgName)
-            })
-            status.lastCycleChanges = []
+            state.recentChanges.append(contentsOf: status.recentChanges)
+            status.recentChanges = []
             state.orgs[status.orgID] = status
             allSucceeded = allSucceeded && status.lastPollSucceeded
         }
@@ -98,6 +100,7 @@ public final class TargetPoller {
         state.rateLimitWaitSeconds = requestCounter.rateLimitWaitSeconds
         state.collectorOutcomes = Self.summarize(polled: state.orgs.values.map(\.collectorOutcomes),
                                                  collectors: collectors.map { type(of: $0).name })
+            .merging(targetOutcomes) { _, target in target }
         state.connectionsOpened = requestCounter.connectionsOpened
         state.completedCycles += 1
         logger.debug("poll cycle finished", metadata: [
@@ -133,8 +136,9 @@ public final class TargetPoller {
         return all.map { orgs in orgs.filter { shard.owns(orgID: $0.id) } }
     }
 
-    /// One org's whole poll, on one of the org workers: every enabled collector in turn. A collector whose
-    /// dependency failed for this org does not run and counts as failed; a failure never stops the others.
+    /// One org's whole poll, on one of the org workers: every enabled collector in turn. A collector that needs
+    /// the current inventory does not run when the org's listing failed, and counts as failed; a failure never
+    /// stops the others.
     private func pollOrg(_ status: OrgStatus, listedName: String?, client: AtlasClient) -> OrgStatus {
         var status = status
         status.lastCycleChanges = []
@@ -143,7 +147,7 @@ public final class TargetPoller {
         let clock = ContinuousClock()
         for collector in collectors {
             let kind = type(of: collector)
-            guard kind.dependencies.allSatisfy({ outcomes[$0]?.succeeded == true }) else {
+            guard !kind.needsCurrentInventory || status.lastPollSucceeded else {
                 outcomes[kind.name] = CollectorOutcome(succeeded: false, seconds: 0)
                 continue
             }
@@ -159,12 +163,29 @@ public final class TargetPoller {
             outcomes[kind.name] = CollectorOutcome(succeeded: succeeded, seconds: (clock.now - started).secondsDouble)
         }
         status.collectorOutcomes = outcomes
-        for change in status.lastCycleChanges {
-            let publicKey = (change.after ?? change.before)?.publicKey ?? ""
-            let event = status.activityFeed?.latestEvent(type: KeyListing.eventType(of: change.kind), publicKey: publicKey)
-            KeyListing.logChange(change, orgID: status.orgID, targetName: name, logger: logger, event: event)
+        for collector in collectors {
+            collector.orgFinished(&status, context: context)
         }
         return status
+    }
+
+    /// The target collectors' run of this cycle, on the discovery connection: each one's outcome by name.
+    private func pollTargetCollectors() -> [String: CollectorOutcome] {
+        let context = TargetCollectionContext(client: discoveryClient, targetName: name, logger: logger)
+        let clock = ContinuousClock()
+        var outcomes: [String: CollectorOutcome] = [:]
+        for collector in targetCollectors {
+            let started = clock.now
+            var succeeded = true
+            do throws(APIError) {
+                try collector.collect(&state, context: context)
+            } catch {
+                succeeded = false
+                collector.recordFailure(error, in: &state, context: context)
+            }
+            outcomes[type(of: collector).name] = CollectorOutcome(succeeded: succeeded, seconds: (clock.now - started).secondsDouble)
+        }
+        return outcomes
     }
 
     /// Per collector, for the target: succeeded if every org's run succeeded, and the time spent over all orgs.

@@ -2,8 +2,8 @@ import Synchronization
 
 /// Runs bcrypt checks one at a time, off the Swift concurrency pool, from two short queues ("lanes").
 ///
-/// A check takes tens of milliseconds on purpose, so waiting checks are a queue whose length is a client's wait:
-/// 500 wrong-password requests in flight once made a correct scrape wait 24 s. Each lane is therefore bounded, and
+/// A check takes tens of milliseconds on purpose, so waiting checks are a queue whose length is a client's wait
+/// (docs/PERFORMANCE.md has what a flood of wrong passwords did). Each lane is therefore bounded, and
 /// a check beyond the bound is refused at once (the caller answers 503) instead of waiting.
 ///
 /// A bound alone would not protect the scraper: attackers who retry at once keep a bounded queue full, and a
@@ -18,9 +18,8 @@ final class BcryptQueue: Sendable {
         case fresh, suspect
     }
 
-    /// Fresh checks that may wait. A check at cost 10 takes about 50 ms on one core of the 2-core test machine,
-    /// so a fresh check is answered within (8 + 2) × 50 ms = 0.5 s, well inside Prometheus's default 10 s scrape
-    /// timeout, and within 2 s up to cost 11.
+    /// Fresh checks that may wait: few enough that a fresh check is answered well inside Prometheus's default 10 s
+    /// scrape timeout (docs/PERFORMANCE.md).
     static let freshBound = 8
     /// Suspect checks that may wait: enough to keep the worker busy while attackers send their next guesses, no
     /// more, since every one of them has sent a wrong password already. Beyond it they are refused.

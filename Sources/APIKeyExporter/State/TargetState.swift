@@ -3,8 +3,19 @@ import Foundation
 /// What the exporter knows about one organization: its last good snapshot and how the latest poll went.
 public struct OrgStatus: Sendable {
     public let orgID: String
-    /// The state of every other collector (names, access lists...), by its type; see each collector's folder.
+    /// The state of each collector, by its type; see each collector's folder.
     public var collected = CollectorStates()
+    /// The org's name and its projects' names, which several collectors and the dashboards use.
+    public var orgName: String?
+    /// The names of its projects by project id, from the last successful listing of them.
+    public var projectNames: [String: String] = [:]
+    /// Which kinds of credential were inventoried for this org at least once (so their event types are exported).
+    public var inventoried: Set<CredentialKind> = []
+    /// Who made each recent change, as the activity feed shows it, for the logs of the changes a listing finds.
+    public var changeActors = ChangeActors()
+    /// The changes the last cycle counted, for the status page; the target's poller moves them into its bounded
+    /// recent changes after the cycle.
+    public var recentChanges: [RecentChange] = []
     /// The last complete listing; kept when a later poll fails, so the numbers never drop to nothing.
     public var lastGood: OrgSnapshot?
     /// Whether the latest poll of this org completed. False marks `lastGood` as stale.
@@ -25,8 +36,8 @@ public struct OrgStatus: Sendable {
     /// The last failure of each of the org's collectors, by collector name; kept after later successes (the status
     /// page tells the last cycle's from older ones by their time).
     public var lastErrors: [String: OrgError] = [:]
-    /// The key changes the last successful poll counted; the target's poller logs them (with who made each, when the
-    /// activity feed says) and moves them into its bounded recent changes after the cycle.
+    /// The key changes the last successful listing counted, logged once every collector ran for the org (with who
+    /// made each, when the activity feed says).
     public var lastCycleChanges: [KeyChange] = []
 
     public init(orgID: String, orgName: String? = nil, trackedSince: Double = Date().timeIntervalSince1970) {
@@ -76,6 +87,8 @@ public struct TargetState: Sendable {
     public var rateLimitWaitSeconds = 0.0
     /// How each enabled collector went over the target's orgs in the last cycle, by collector name.
     public var collectorOutcomes: [String: CollectorOutcome] = [:]
+    /// The state of each target collector, by its type; see each collector's folder.
+    public var collected = CollectorStates()
     /// Connections opened to the API since start (keep-alive makes this grow only with the workers).
     public var connectionsOpened = 0
     /// Unix time the target's counters started from zero.
@@ -84,7 +97,7 @@ public struct TargetState: Sendable {
     public var identity: TargetIdentity?
     /// Unix time the last cycle started.
     public var lastCycleStart: Double?
-    /// The last key changes counted over the target's orgs, for the status page.
+    /// The last changes counted over the target and its orgs, for the status page.
     public var recentChanges = RecentChanges()
 
     public init(name: String, startedAt: Double = Date().timeIntervalSince1970) {

@@ -4,11 +4,13 @@ import Foundation
 ///
 /// Three parts: `APITransport` sends each request (one reused libcurl handle, credentials, retries, rate-limit
 /// waits, counting), `Pagination` reads listings page by page and holds them to the paging rules, and this type
-/// knows the endpoints: their paths, the media type and the models.
+/// offers the typed calls: one resource, a whole listing, a listing read into a table. Each collector's folder
+/// holds its own endpoints as an extension of this type (`AtlasClient+Keys.swift` and so on); only what every
+/// collector shares is here: the organizations the poller discovers.
 ///
 /// Every method blocks while libcurl transfers: call them from a Dispatch queue (see `BlockingIO`), one call at
 /// a time.
-public final class AtlasClient: AdminAPI {
+public final class AtlasClient {
     /// The API's maximum page size; fewer pages means fewer requests against the rate limits.
     public static let maxItemsPerPage = Pagination.maxItemsPerPage
     /// A listing longer than this many pages (2.5 million keys) is treated as a server loop.
@@ -29,7 +31,7 @@ public final class AtlasClient: AdminAPI {
         options: TransportOptions = TransportOptions(),
         requestCounter: RequestCounter = RequestCounter(),
         retryBudget: RetryBudget = RetryBudget(),
-        cpuGate: CPUGate = .shared
+        cpuGate: CPUGate = CPUGate(width: 1)
     ) {
         self.init(baseURL: baseURL, authenticator: credentials.map(DigestSigner.init), options: options,
                   requestCounter: requestCounter, retryBudget: retryBudget, cpuGate: cpuGate)
@@ -44,7 +46,7 @@ public final class AtlasClient: AdminAPI {
         options: TransportOptions,
         requestCounter: RequestCounter,
         retryBudget: RetryBudget,
-        cpuGate: CPUGate = .shared
+        cpuGate: CPUGate = CPUGate(width: 1)
     ) {
         let authenticator: any RequestAuthenticator
         switch credentials {
@@ -77,7 +79,7 @@ public final class AtlasClient: AdminAPI {
 
     /// Atlas v2 requires its versioned media type; every v1.0 API (Atlas, Cloud and Ops Manager) wants plain JSON.
     public static func acceptHeader(forBaseURL baseURL: String) -> String {
-        baseURL.hasSuffix("/api/atlas/v2") ? "application/vnd.atlas.2023-01-01+json" : "application/json"
+        APIFlavor(baseURL: baseURL) == .atlasV2 ? "application/vnd.atlas.2023-01-01+json" : "application/json"
     }
 
     public func listOrganizations() throws(APIError) -> [Organization] {
@@ -86,45 +88,6 @@ public final class AtlasClient: AdminAPI {
 
     public func organization(id: String) throws(APIError) -> Organization {
         try get(path: "/orgs/\(Self.escapePathSegment(id))", query: [])
-    }
-
-    public func listAPIKeys(orgID: String, countMismatches: inout Int) throws(APIError) -> [APIKey] {
-        try listAll(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys", id: \APIKey.id,
-                    countMismatches: &countMismatches) { body in
-            // One pass over the bytes; anything it does not understand goes to JSONDecoder for a precise error.
-            KeyPageParser.parse(body)
-        }
-    }
-
-    /// The org's keys read straight into a `KeyTable`, as a snapshot holds them: no `APIKey` per key.
-    public func listAPIKeyTable(orgID: String, countMismatches: inout Int) throws(APIError) -> KeyTable {
-        let path = "/orgs/\(Self.escapePathSegment(orgID))/apiKeys"
-        return try pagination.readKeyTable(
-            url: baseURL + path, countMismatches: &countMismatches,
-            fetch: { (query, maxBodyBytes) throws(APIError) -> (CurlResponse, String) in
-                try getSuccessful(path: path, query: query, maxBodyBytes: maxBodyBytes, accept: nil)
-            },
-            decode: { (response, url, builder) throws(APIError) -> PageSummary in
-                if let page = KeyPageParser.parse(response.body, into: &builder) { return page }
-                // Anything the reader does not understand: JSONDecoder, which names the bad field.
-                let page: ListPage<APIKey> = try decoder.decode(response, url: url)
-                for key in page.results { builder.append(key) }
-                return PageSummary(count: page.results.count, links: page.links, totalCount: page.totalCount)
-            })
-    }
-
-    public func apiKey(orgID: String, keyID: String) throws(APIError) -> APIKey {
-        try get(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys/\(Self.escapePathSegment(keyID))", query: [])
-    }
-
-    public func listProjects(orgID: String) throws(APIError) -> [Project] {
-        try listAll(path: "/orgs/\(Self.escapePathSegment(orgID))/groups", id: \Project.id)
-    }
-
-    public func listAccessList(orgID: String, keyID: String) throws(APIError) -> [AccessListEntry] {
-        try listAll(
-            path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys/\(Self.escapePathSegment(keyID))/accessList",
-            id: \AccessListEntry.identity)
     }
 
     /// One page of a listing. Exposed for tests of the API's own parameter checks.
@@ -152,18 +115,38 @@ public final class AtlasClient: AdminAPI {
     }
 
     /// Same as above, for listings whose count mismatches nobody counts (organizations, projects, access lists).
-    private func listAll<Element: Decodable & Sendable>(path: String, id: KeyPath<Element, String>) throws(APIError) -> [Element] {
+    func listAll<Element: Decodable & Sendable>(path: String, id: KeyPath<Element, String>) throws(APIError) -> [Element] {
         var mismatches = 0
         return try listAll(path: path, id: id, countMismatches: &mismatches)
     }
 
-    private func get<Body: Decodable>(path: String, query: [(String, String)]) throws(APIError) -> Body {
+    /// Every item of the listing at `path` read into `Builder`'s compact form instead of one value per item;
+    /// `decode` reads one page into the builder (see `Pagination.readTable`).
+    func readTable<Builder: ListingBuilder>(
+        path: String, countMismatches: inout Int,
+        decode: (CurlResponse, String, inout Builder) throws(APIError) -> PageSummary
+    ) throws(APIError) -> Builder.Listing {
+        try pagination.readTable(
+            url: baseURL + path, countMismatches: &countMismatches,
+            fetch: { (query, maxBodyBytes) throws(APIError) -> (CurlResponse, String) in
+                try getSuccessful(path: path, query: query, maxBodyBytes: maxBodyBytes, accept: nil)
+            },
+            decode: decode)
+    }
+
+    /// Decodes a page JSONDecoder's way, naming the bad field of a malformed one.
+    func decodePage<Element: Decodable & Sendable>(_ response: CurlResponse, url: String) throws(APIError) -> ListPage<Element> {
+        try decoder.decode(response, url: url)
+    }
+
+    /// One resource at `path`.
+    func get<Body: Decodable>(path: String, query: [(String, String)] = []) throws(APIError) -> Body {
         let (response, url) = try getSuccessful(path: path, query: query)
         return try pagination.cpuGate.run { () throws(APIError) -> Body in try decoder.decode(response, url: url) }
     }
 
     /// A 2xx answer to a GET (after retries), and its URL; any other status is thrown with the API's error body.
-    private func getSuccessful(path: String, query: [(String, String)], maxBodyBytes: Int? = nil,
+    func getSuccessful(path: String, query: [(String, String)], maxBodyBytes: Int? = nil,
                                accept: String? = nil) throws(APIError) -> (CurlResponse, String) {
         let target = requestTarget(path: path, query: query)
         let url = baseURL + target.dropFirst(basePath.count)

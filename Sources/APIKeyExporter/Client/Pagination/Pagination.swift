@@ -13,6 +13,21 @@ public struct ListingLimits: Sendable, Equatable {
     }
 }
 
+/// A listing read page by page into a compact form (see `KeyTableBuilder`) instead of one value per item.
+protocol ListingBuilder {
+    associatedtype Listing
+    init()
+    /// Items appended so far.
+    var count: Int { get }
+    func id(at index: Int) -> String
+    func build() -> Listing
+    static func count(of listing: Listing) -> Int
+    /// The listing's ids, to compare two reads of it.
+    static func ids(of listing: Listing) -> Set<String>
+    /// An id the finished listing holds twice, if any.
+    static func repeatedID(in listing: Listing) -> String?
+}
+
 /// What one page of a listing says besides its items.
 struct PageSummary {
     var count: Int
@@ -57,17 +72,17 @@ struct Pagination {
         }, ids: { Set($0.map { $0[keyPath: id] }) })
     }
 
-    /// Decodes a key page into the builder; returns what the page says besides its keys.
-    typealias DecodeKeyPage = (CurlResponse, String, inout KeyTableBuilder) throws(APIError) -> PageSummary
-
-    /// Every key of the key listing at `url`, read straight into a `KeyTable` (see `KeyPageParser`), under the same
-    /// rules as `readListing`.
-    func readKeyTable(url: String, countMismatches: inout Int, fetch: FetchPage, decode: DecodeKeyPage) throws(APIError) -> KeyTable {
+    /// Every item of the listing at `url` read into a `Builder` (see `KeyTableBuilder`), under the same rules as
+    /// `readListing`.
+    func readTable<Builder: ListingBuilder>(
+        url: String, countMismatches: inout Int, fetch: FetchPage,
+        decode: (CurlResponse, String, inout Builder) throws(APIError) -> PageSummary
+    ) throws(APIError) -> Builder.Listing {
         try readConfirmingCount(url: url, countMismatches: &countMismatches, read: { () throws(APIError) in
-            var builder = KeyTableBuilder()
+            var builder = Builder()
             // The first and last id of every page read: a page starting with one of them repeats a page (a server
             // paging in a loop) or overlaps the one before (the listing shifted), and is refused at once. Any other
-            // repeat is found once the table is sorted.
+            // repeat is found once the listing is built.
             var pageEnds: Set<String> = []
             let totalCount = try readPages(url: url, fetch: fetch) { (response, pageURL, pageNum) throws(APIError) in
                 let start = builder.count
@@ -85,12 +100,12 @@ struct Pagination {
                 }
                 return page
             }
-            let table = builder.build()
-            if let repeated = table.indices.first(where: table.repeatsPreviousID) {
-                throw .inconsistent(reason: "id \(table.ids[repeated]) listed twice", url: url)
+            let listing = builder.build()
+            if let repeated = Builder.repeatedID(in: listing) {
+                throw .inconsistent(reason: "id \(repeated) listed twice", url: url)
             }
-            return (table, table.count, totalCount)
-        }, ids: { Set($0.ids) })
+            return (listing, Builder.count(of: listing), totalCount)
+        }, ids: Builder.ids(of:))
     }
 
     /// `read` once, and when its length differs from the `totalCount` the pages gave, once more: accepted if both

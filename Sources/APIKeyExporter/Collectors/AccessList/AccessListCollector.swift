@@ -6,7 +6,7 @@ import Foundation
 final class AccessListCollector: OrgCollector {
     static let name = "access_list"
     /// Needs the org's current keys.
-    static let dependencies = [KeysCollector.name]
+    static let needsCurrentInventory = true
 
     private let pool: BlockingWorkerPool<AtlasClient>
 
@@ -14,8 +14,14 @@ final class AccessListCollector: OrgCollector {
         pool = BlockingWorkerPool(width: width, label: "access-list", make: makeClient)
     }
 
-    static func make(options: CollectorOptions, target: CollectorTarget, makeClient: () -> AtlasClient) -> AccessListCollector? {
-        options.accessLists ? AccessListCollector(width: options.accessListConcurrency, makeClient: makeClient) : nil
+    static func make(_ target: CollectorTarget) -> AccessListCollector? {
+        let reading = target.settings[AccessListReading.self]
+        return reading.enabled ? AccessListCollector(width: reading.concurrency, makeClient: target.makeClient) : nil
+    }
+
+    static func configLines(_ settings: CollectorSettings) -> [String] {
+        let reading = settings[AccessListReading.self]
+        return ["access_list: \(reading.enabled)", "access_list_concurrency: \(reading.concurrency)"]
     }
 
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {

@@ -1,19 +1,22 @@
 import ArgumentParser
 
-/// The `access_list` collector's flags, beside the collector (the command includes them with `@OptionGroup`).
-public struct AccessListCollectorFlags: ParsableArguments {
+/// The `access_list` collector's flags. They switch the reading of access lists for every kind of credential (a
+/// service account's too), so their settings are the seam's `AccessListReading`.
+struct AccessListCollectorFlags: CollectorFlagSet {
     @Flag(name: .customLong("collector.access-list"), inversion: .prefixedNo,
           help: "Fetch every key's IP access list each cycle (one request per key). Default: off, on with --demo.")
-    public var enabled: Bool?
+    var enabled: Bool?
 
     @Option(name: .customLong("collector.access-list.concurrency"), help: "Access-list requests in flight at once (1-32).")
-    public var concurrency = RawSettings().accessListConcurrency
+    var concurrency = AccessListReading().concurrency
 
-    public init() {}
+    init() {}
 
-    /// Applies the flags to the settings; without the flag the collector is on in demo mode only.
-    public func apply(to raw: inout RawSettings, demo: Bool) {
-        raw.accessLists = enabled ?? demo
-        raw.accessListConcurrency = concurrency
+    /// Without the flag the collector is on in demo mode only.
+    func apply(to settings: inout CollectorSettings, context: FlagContext) throws(ConfigError) {
+        guard (1...32).contains(concurrency) else {
+            throw ConfigError(field: "--collector.access-list.concurrency", "\"\(concurrency)\" is not between 1 and 32")
+        }
+        settings[AccessListReading.self] = AccessListReading(enabled: enabled ?? context.demo, concurrency: concurrency)
     }
 }

@@ -8,7 +8,7 @@ enum AccessListFamilies {
             }
         }
         return [
-            MetricFamily(name: "mongodb_api_key_access_list_entries", type: .gauge,
+            MetricFamily(name: "mongodb_api_key_access_list_entries", type: .gauge, labels: ["target", "org_id", "key_id"],
                          help: "Entries in the API key's IP access list (0: usable from any address), as of the last "
                              + "successful collection.") { writer, name in
                 eachCollected { target, org, accessLists in
@@ -18,7 +18,7 @@ enum AccessListFamilies {
                     }
                 }
             },
-            MetricFamily(name: "mongodb_api_key_last_used_timestamp_seconds", type: .gauge,
+            MetricFamily(name: "mongodb_api_key_last_used_timestamp_seconds", type: .gauge, labels: ["target", "org_id", "key_id"],
                          help: "Latest lastUsed time over the API key's access list entries (Unix seconds; absent when "
                              + "never used), as of the last successful collection.") { writer, name in
                 eachCollected { target, org, accessLists in
@@ -29,7 +29,7 @@ enum AccessListFamilies {
                     }
                 }
             },
-            MetricFamily(name: "mongodb_api_keys_without_access_list", type: .gauge,
+            MetricFamily(name: "mongodb_api_keys_without_access_list", type: .gauge, labels: ["target", "org_id"],
                          help: "Number of API keys of the organization with an empty access list (usable from any IP "
                              + "address), as of the last successful collection.") { writer, name in
                 eachCollected { target, org, accessLists in
@@ -38,7 +38,7 @@ enum AccessListFamilies {
                                   Double(open))
                 }
             },
-            MetricFamily(name: "mongodb_api_keys_access_list_success", type: .gauge,
+            MetricFamily(name: "mongodb_api_keys_access_list_success", type: .gauge, labels: ["target", "org_id"],
                          help: "1 if the last collection of the organization's access lists succeeded, 0 if it failed "
                              + "and the access list metrics are stale (as of the last poll).") { writer, name in
                 scope.eachOrg { target, org in

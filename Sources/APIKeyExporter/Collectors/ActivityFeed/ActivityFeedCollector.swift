@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// `activity_feed` (`--[no-]collector.activity-feed`, on by default): the org's activity feed, which records every
 /// key event with who acted and from where. It catches what consecutive listings cannot: a key created and deleted
@@ -11,36 +10,48 @@ import Synchronization
 /// Service account events (`SERVICE_ACCOUNT_*`) are counted by type and logged with who acted, from where and in
 /// which project, but name no account (the spec's `ServiceAccountOrgEvents` has no such field), so they cannot be
 /// matched to an account: no transient accounts, no actor on the service-account listing's changes. Their known
-/// types are exported at 0 only where service accounts apply (the `service_accounts` collector's rule).
+/// types are exported at 0 only for orgs whose service accounts were inventoried.
 ///
 /// Reading the feed may need more than listing keys (MongoDB's docs name the Organization Member role): a 403 fails
 /// this collector only, logged once per cycle and target, and the key inventory is unaffected.
 final class ActivityFeedCollector: OrgCollector {
     static let name = "activity_feed"
     /// Compares the feed with the org's current listing.
-    static let dependencies = [KeysCollector.name]
+    static let needsCurrentInventory = true
+    static let targetKeys = ["activity_feed"]
     /// How far each read reaches back before the previous one: events may appear in the feed a little late.
     static let overlap: Double = 600
 
     private let lookback: Duration
-    /// Whether the target has service accounts (their event types are then exported at 0).
-    private let serviceAccounts: Bool
     /// Whether this cycle already logged a refusal (one line per cycle and target, not one per org).
-    private let refusalLogged = Mutex(false)
+    private let refusalLogged = OnceFlag()
 
-    init(lookback: Duration, serviceAccounts: Bool = false) {
+    init(lookback: Duration) {
         self.lookback = lookback
-        self.serviceAccounts = serviceAccounts
     }
 
-    static func make(options: CollectorOptions, target: CollectorTarget, makeClient: () -> AtlasClient) -> ActivityFeedCollector? {
-        guard options.activityFeed else { return nil }
-        return ActivityFeedCollector(lookback: options.activityFeedLookback,
-                                     serviceAccounts: ServiceAccountsCollector.applies(options: options, target: target))
+    static func make(_ target: CollectorTarget) -> ActivityFeedCollector? {
+        guard target.setting(ActivityFeedSetting.self).enabled else { return nil }
+        return ActivityFeedCollector(lookback: target.settings[ActivityFeedLookback.self].duration)
+    }
+
+    static func readTarget(_ keys: TargetKeys, into settings: inout CollectorSettings) throws(ConfigError) {
+        if let enabled = try keys.bool("activity_feed") {
+            settings[ActivityFeedSetting.self] = ActivityFeedSetting(enabled: enabled)
+        }
+    }
+
+    static func configLines(_ settings: CollectorSettings) -> [String] {
+        ["activity_feed: \(settings[ActivityFeedSetting.self].enabled)",
+         "activity_feed_lookback: \(HTML.duration(settings[ActivityFeedLookback.self].duration))"]
+    }
+
+    static func targetConfigLines(_ settings: CollectorSettings) -> [String] {
+        settings.value(ActivityFeedSetting.self).map { ["activity_feed: \($0.enabled)"] } ?? []
     }
 
     func cycleStarted() {
-        refusalLogged.withLock { $0 = false }
+        refusalLogged.reset()
     }
 
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
@@ -49,9 +60,11 @@ final class ActivityFeedCollector: OrgCollector {
         let from = state.readFrom.map { $0 - Self.overlap } ?? now - lookback.secondsDouble
         let events = try context.client.listEvents(orgID: org.orgID, since: from)
         let listed = Set(org.lastGood?.keys.publicKeys ?? [])
-        let (new, transient) = state.record(events, listed: listed, at: now, serviceAccounts: serviceAccounts)
+        let (new, transient) = state.record(events, listed: listed, at: now,
+                                            serviceAccounts: org.inventoried.contains(.serviceAccount))
         state.readFrom = now
         org.activityFeed = state
+        org.changeActors = state.actors
         for event in new {
             log(event, orgID: org.orgID, context: context)
         }
@@ -67,8 +80,8 @@ final class ActivityFeedCollector: OrgCollector {
         var metadata: Logger.Metadata = [
             "target": "\(context.targetName)", "org_id": "\(orgID)", "event_type": "\(event.eventTypeName)",
             "actor": "\(event.actor)", "remote_address": "\(event.remoteAddress ?? "")",
-            "event_time": "\(event.created.map(Self.iso) ?? "")"]
-        guard event.eventTypeName.hasPrefix(ActivityFeedState.keyPrefix) else {
+            "event_time": "\(event.created.map(ISOTime.format) ?? "")"]
+        guard event.eventTypeName.hasPrefix(APIKeyEventType.prefix) else {
             if let groupID = event.groupID { metadata["group_id"] = "\(groupID)" }
             context.logger.info("service account event", metadata: metadata)
             return
@@ -82,11 +95,7 @@ final class ActivityFeedCollector: OrgCollector {
         state.lastReadSucceeded = false
         org.activityFeed = state
         if case .http(403, _, _) = error {
-            let first = refusalLogged.withLock { logged in
-                defer { logged = true }
-                return !logged
-            }
-            if first {
+            if refusalLogged.setFirstTime() {
                 context.logger.error("activity feed refused (403): reading events needs the Organization Member role; the key inventory is unaffected",
                                      metadata: ["target": "\(context.targetName)"])
             }
@@ -98,9 +107,5 @@ final class ActivityFeedCollector: OrgCollector {
 
     static func families(_ scope: RenderScope, options: InventoryRenderer.Options) -> [MetricFamily] {
         ActivityFeedFamilies.all(scope)
-    }
-
-    static func iso(_ seconds: Double) -> String {
-        Date(timeIntervalSince1970: seconds).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }

@@ -9,7 +9,7 @@ enum ActivityFeedFamilies {
             countsByType("mongodb_service_account_events_total", \.serviceAccountEventCounts, scope,
                          help: "Service account events read from the organization's activity feed since start, by type, "
                              + "as of the last poll."),
-            MetricFamily(name: "mongodb_api_keys_transient_total", type: .counter,
+            MetricFamily(name: "mongodb_api_keys_transient_total", type: .counter, labels: ["target", "org_id"],
                          help: "API keys created and deleted between two successful listings (seen in the activity feed, "
                              + "never in a listing), as of the last poll.") { writer, name in
                 scope.eachOrg { target, org in
@@ -18,7 +18,7 @@ enum ActivityFeedFamilies {
                                    created: state.countedSince)
                 }
             },
-            MetricFamily(name: "mongodb_api_key_activity_feed_success", type: .gauge,
+            MetricFamily(name: "mongodb_api_key_activity_feed_success", type: .gauge, labels: ["target", "org_id"],
                          help: "1 if the last read of the organization's activity feed succeeded, 0 if it failed (as of the "
                              + "last poll).") { writer, name in
                 scope.eachOrg { target, org in
@@ -32,7 +32,7 @@ enum ActivityFeedFamilies {
     /// One counter per event type an org's feed has counted (nothing before its first successful read).
     private static func countsByType(_ name: String, _ counts: KeyPath<ActivityFeedState, [String: Int]?>, _ scope: RenderScope,
                                      help: String) -> MetricFamily {
-        MetricFamily(name: name, type: .counter, help: help) { writer, name in
+        MetricFamily(name: name, type: .counter, labels: ["target", "org_id", "event_type"], help: help) { writer, name in
             scope.eachOrg { target, org in
                 guard let state = org.activityFeed, let counts = state[keyPath: counts] else { return }
                 for (type, count) in counts.sortedByKey {

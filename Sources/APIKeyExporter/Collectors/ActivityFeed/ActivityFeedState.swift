@@ -3,9 +3,7 @@
 /// only: no field of theirs names the account (see `ActivityEvent`).
 struct ActivityFeedState: Sendable {
     /// The key event types exported at 0 from the first successful read; other `API_KEY_*` types are counted too.
-    static let knownTypes = ["API_KEY_ACCESS_LIST_ENTRY_ADDED", "API_KEY_ACCESS_LIST_ENTRY_DELETED", "API_KEY_ADDED_TO_GROUP",
-                             "API_KEY_CREATED", "API_KEY_DELETED", "API_KEY_DESCRIPTION_CHANGED", "API_KEY_REMOVED_FROM_GROUP",
-                             "API_KEY_ROLES_CHANGED"]
+    static let knownTypes = APIKeyEventType.allCases.map(\.rawValue)
     /// The service account event types of an org's feed, as MongoDB's v2 OpenAPI spec enumerates them
     /// (`ServiceAccountEventTypeViewForOrg`): exported at 0 from the first successful read where service accounts
     /// apply; other `SERVICE_ACCOUNT_*` types are counted too.
@@ -15,7 +13,7 @@ struct ActivityFeedState: Sendable {
         "SERVICE_ACCOUNT_ROLES_CHANGED", "SERVICE_ACCOUNT_SECRET_ADDED", "SERVICE_ACCOUNT_SECRET_DELETED",
         "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED", "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED",
     ]
-    static let keyPrefix = "API_KEY_"
+    static let keyPrefix = APIKeyEventType.prefix
     static let serviceAccountPrefix = "SERVICE_ACCOUNT_"
     /// How many event ids are remembered: far more than a few polls of a busy org produce; the oldest go first.
     /// The same bound holds the keys created and not yet listed, and (beyond the current listing) the keys listed
@@ -42,14 +40,9 @@ struct ActivityFeedState: Sendable {
     var listedPublicKeys: Set<String> = []
     /// Public key → when it was created, for keys created and not (yet) seen in a listing or deleted.
     var createdUnlisted: [String: Double] = [:]
-    /// "type|public key" → the newest such event read, to name who made a change the listing shows (bounded like
+    /// The newest event of each type about each key, to name who made a change the listing shows (bounded like
     /// `seen`).
-    var latestEvents: [String: ActivityEvent] = [:]
-
-    /// The newest event of `type` about the key with `publicKey`, if the feed has shown one.
-    func latestEvent(type: String, publicKey: String) -> ActivityEvent? {
-        latestEvents["\(type)|\(publicKey)"]
-    }
+    var actors = ChangeActors()
 
     /// Counts the key and service account events not counted before, oldest first; returns them (to be logged) and
     /// the public keys found transient: created and deleted, never in a listing. `serviceAccounts`: whether the
@@ -73,7 +66,10 @@ struct ActivityFeedState: Sendable {
             let type = event.eventTypeName
             let isKeyEvent = type.hasPrefix(Self.keyPrefix)
             guard isKeyEvent || type.hasPrefix(Self.serviceAccountPrefix) else { continue }
-            if isKeyEvent, let target = event.targetPublicKey { latestEvents["\(type)|\(target)"] = event }
+            if isKeyEvent, let target = event.targetPublicKey {
+                actors.record(ChangeActor(actor: event.actor, remoteAddress: event.remoteAddress ?? "", time: event.created),
+                              eventType: type, subject: target)
+            }
             guard seen[event.id] == nil else { continue }
             seen[event.id] = event.created ?? time
             new.append(event)
@@ -85,9 +81,9 @@ struct ActivityFeedState: Sendable {
             counts[Self.countedType(type, in: counts, known: Self.knownTypes, other: Self.keyPrefix + "OTHER"), default: 0] += 1
             guard let target = event.targetPublicKey else { continue }
             switch event.eventTypeName {
-            case "API_KEY_CREATED" where !listedPublicKeys.contains(target):
+            case APIKeyEventType.created.rawValue where !listedPublicKeys.contains(target):
                 createdUnlisted[target] = event.created ?? time
-            case "API_KEY_DELETED":
+            case APIKeyEventType.deleted.rawValue:
                 if createdUnlisted.removeValue(forKey: target) != nil, !listedPublicKeys.contains(target) {
                     transient.append(target)
                     transientCount += 1
@@ -120,10 +116,7 @@ struct ActivityFeedState: Sendable {
             let keep = seen.sorted { $0.value > $1.value }.prefix(Self.seenLimit)
             seen = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
         }
-        if latestEvents.count > Self.seenLimit {
-            let keep = latestEvents.sorted { ($0.value.created ?? 0) > ($1.value.created ?? 0) }.prefix(Self.seenLimit)
-            latestEvents = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
-        }
+        actors.prune(to: Self.seenLimit)
     }
 }
 

@@ -2,14 +2,14 @@
 enum KeyFamilies {
     static func counts(_ scope: RenderScope) -> [MetricFamily] {
         [
-            MetricFamily(name: "mongodb_api_keys", type: .gauge,
+            MetricFamily(name: "mongodb_api_keys", type: .gauge, labels: ["target", "org_id"],
                          help: "Number of programmatic API keys in the organization, as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
                     writer.sample(name, [("target", target), ("org_id", org.orgID)],
                                   Double(snapshot.aggregate.keyCount))
                 }
             },
-            MetricFamily(name: "mongodb_api_keys_by_org_role", type: .gauge,
+            MetricFamily(name: "mongodb_api_keys_by_org_role", type: .gauge, labels: ["target", "org_id", "role"],
                          help: "Number of API keys holding the organization role, as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
                     for (role, count) in snapshot.aggregate.keysByOrgRole.sortedByKey {
@@ -18,7 +18,7 @@ enum KeyFamilies {
                     }
                 }
             },
-            MetricFamily(name: "mongodb_api_keys_by_project_role", type: .gauge,
+            MetricFamily(name: "mongodb_api_keys_by_project_role", type: .gauge, labels: ["target", "org_id", "project_id", "role"],
                          help: "Number of API keys holding the project role in the project, as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
                     for (projectRole, count) in snapshot.aggregate.keysByProjectRole.sortedByKey {
@@ -28,7 +28,7 @@ enum KeyFamilies {
                     }
                 }
             },
-            MetricFamily(name: "mongodb_api_keys_by_project", type: .gauge,
+            MetricFamily(name: "mongodb_api_keys_by_project", type: .gauge, labels: ["target", "org_id", "project_id"],
                          help: "Number of distinct API keys with any role in the project, as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
                     for (project, count) in snapshot.aggregate.keysByProject.sortedByKey {
@@ -43,7 +43,7 @@ enum KeyFamilies {
     /// Every change kind of every org is exported from the org's first successful poll, at 0 until it happens.
     static func changes(_ scope: RenderScope) -> [MetricFamily] {
         [
-            MetricFamily(name: "mongodb_api_key_changes_total", type: .counter,
+            MetricFamily(name: "mongodb_api_key_changes_total", type: .counter, labels: ["target", "org_id", "change"],
                          help: "API key changes found by comparing consecutive successful polls of the organization by "
                              + "key id (added, removed, roles_changed, description_changed), as of the last poll.") { writer, name in
                 scope.eachOrg { target, org in
@@ -64,6 +64,7 @@ enum KeyFamilies {
     static func perKey(_ scope: RenderScope) -> [MetricFamily] {
         [
             MetricFamily(name: "mongodb_api_key_info", type: .gauge,
+                         labels: ["target", "org_id", "key_id", "public_key", "description"],
                          help: "A metric with a constant 1 for each API key, labeled with its public key and description, "
                              + "as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
@@ -74,7 +75,7 @@ enum KeyFamilies {
                     }
                 }
             },
-            MetricFamily(name: "mongodb_api_key_created_timestamp_seconds", type: .gauge,
+            MetricFamily(name: "mongodb_api_key_created_timestamp_seconds", type: .gauge, labels: ["target", "org_id", "key_id"],
                          help: "Creation time of the API key (Unix seconds, from its ObjectId), as of the last successful "
                              + "poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
@@ -86,6 +87,7 @@ enum KeyFamilies {
                 }
             },
             MetricFamily(name: "mongodb_api_key_role_info", type: .gauge,
+                         labels: ["target", "org_id", "key_id", "project_id", "role"],
                          help: "A metric with a constant 1 for each role an API key holds (project_id empty for "
                              + "organization roles), as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in

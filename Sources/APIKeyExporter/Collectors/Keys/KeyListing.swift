@@ -38,8 +38,8 @@ struct KeyListing {
         keys = redactSecrets(in: keys)
         logInvalidIDs(keys, orgID: orgID)
         let snapshot = OrgSnapshot(orgID: orgID, keys: keys, completedAt: Date().timeIntervalSince1970)
-        // Logged by the target poller once every collector has run, so that a change can name who made it (see
-        // `logChange`); the activity feed is read after the listing.
+        // Logged once every collector has run for the org (`KeysCollector.orgFinished`), so that a change can name
+        // who made it: the activity feed is read after the listing.
         return Outcome(snapshot: snapshot, changes: changes, countMismatches: countMismatches)
     }
 
@@ -93,7 +93,7 @@ struct KeyListing {
 
     /// One info line per change, with roles before and after, and, when the activity feed has the matching event,
     /// who made the change, from which address and when. A key's private key is never decoded, so it cannot be logged.
-    static func logChange(_ change: KeyChange, orgID: String, targetName: String, logger: Logger, event: ActivityEvent?) {
+    static func logChange(_ change: KeyChange, orgID: String, targetName: String, logger: Logger, actor: ChangeActor?) {
         let key = change.after ?? change.before
         var metadata: Logger.Metadata = [
             "target": "\(targetName)",
@@ -106,22 +106,12 @@ struct KeyListing {
             "roles_before": "\(Self.format(change.before?.roles))",
             "roles_after": "\(Self.format(change.after?.roles))",
         ]
-        if let event {
-            metadata["actor"] = "\(event.actor)"
-            metadata["remote_address"] = "\(event.remoteAddress ?? "")"
-            metadata["event_time"] = "\(event.created.map(ActivityFeedCollector.iso) ?? "")"
+        if let actor {
+            metadata["actor"] = "\(actor.actor)"
+            metadata["remote_address"] = "\(actor.remoteAddress)"
+            metadata["event_time"] = "\(actor.time.map(ISOTime.format) ?? "")"
         }
         logger.info("api key change", metadata: metadata)
-    }
-
-    /// The activity feed's event type for a change the listing shows.
-    static func eventType(of kind: ChangeKind) -> String {
-        switch kind {
-        case .added: "API_KEY_CREATED"
-        case .removed: "API_KEY_DELETED"
-        case .rolesChanged: "API_KEY_ROLES_CHANGED"
-        case .descriptionChanged: "API_KEY_DESCRIPTION_CHANGED"
-        }
     }
 
     /// `ORG_OWNER,GROUP_OWNER@<project id>`, sorted; empty for no key.

@@ -1,13 +1,17 @@
+import Foundation
+
 /// `keys`: every API key of the org (listing, diff against the last good listing, confirmation of role changes),
 /// the counts by role and project, the change counters and the per-key families.
 ///
-/// Its state is the org's status itself (`lastGood`, `lastPollSucceeded`, `changeCounts`, `errorCounts`): the key
-/// listing is what "the org's poll" means for `mongodb_api_keys_poll_success`, the error reasons and readiness.
+/// Its state is the org's inventory itself (`lastGood`, `lastPollSucceeded`, `changeCounts`, `errorCounts`), which
+/// the other collectors read: the key listing is what "the org's poll" means for `mongodb_api_keys_poll_success`, the
+/// error reasons and readiness.
 final class KeysCollector: OrgCollector {
     static let name = "keys"
-    static let dependencies: [String] = []
+    static let needsCurrentInventory = false
+    static let statusColumns = ["Keys", "ORG_OWNER keys"]
 
-    static func make(options: CollectorOptions, target: CollectorTarget, makeClient: () -> AtlasClient) -> KeysCollector? {
+    static func make(_ target: CollectorTarget) -> KeysCollector? {
         KeysCollector()
     }
 
@@ -15,6 +19,7 @@ final class KeysCollector: OrgCollector {
         let listing = KeyListing(client: context.client, targetName: context.targetName, logger: context.logger)
         let outcome = try listing.run(orgID: org.orgID, previous: org.lastGood)
         org.recordSuccess(outcome.snapshot, changes: outcome.changes)
+        org.inventoried.insert(.apiKey)
         org.countMismatches += outcome.countMismatches
     }
 
@@ -22,6 +27,32 @@ final class KeysCollector: OrgCollector {
         org.recordFailure(error)
         context.logger.error("poll of organization failed; keeping its last good inventory", metadata: [
             "target": "\(context.targetName)", "org_id": "\(org.orgID)", "reason": "\(error.reason)", "err": "\(error)"])
+    }
+
+    /// Logged once the activity feed was read, so that a change can name who made it.
+    func orgFinished(_ org: inout OrgStatus, context: OrgCollectionContext) {
+        let changedAt = org.lastGood?.completedAt ?? Date().timeIntervalSince1970
+        for change in org.lastCycleChanges {
+            let publicKey = (change.after ?? change.before)?.publicKey ?? ""
+            let actor = org.changeActors.latest(eventType: change.kind.eventType.rawValue, subject: publicKey)
+            KeyListing.logChange(change, orgID: org.orgID, targetName: context.targetName, logger: context.logger, actor: actor)
+            org.recentChanges.append(Self.recent(change, at: changedAt, target: context.targetName, org: org))
+        }
+        org.lastCycleChanges = []
+    }
+
+    static func recent(_ change: KeyChange, at: Double, target: String, org: OrgStatus) -> RecentChange {
+        let key = change.after ?? change.before
+        return RecentChange(at: at, target: target, orgID: org.orgID, orgName: org.orgName, kind: change.kind.rawValue,
+                            keyID: change.keyID, publicKey: key?.publicKey ?? "", description: key?.desc ?? "",
+                            rolesBefore: KeyListing.format(change.before?.roles),
+                            rolesAfter: KeyListing.format(change.after?.roles))
+    }
+
+    static func statusCells(_ org: OrgStatus) -> [StatusCell] {
+        let aggregate = org.lastGood?.aggregate
+        return [StatusCell(count: aggregate?.keyCount, cssClass: "keys"),
+                StatusCell(count: aggregate.map { $0.keysByOrgRole["ORG_OWNER"] ?? 0 })]
     }
 
     static func families(_ scope: RenderScope, options: InventoryRenderer.Options) -> [MetricFamily] {

@@ -2,14 +2,14 @@
 enum NameFamilies {
     static func all(_ scope: RenderScope) -> [MetricFamily] {
         [
-            MetricFamily(name: "mongodb_org_info", type: .gauge,
+            MetricFamily(name: "mongodb_org_info", type: .gauge, labels: ["target", "org_id", "org_name"],
                          help: "A metric with a constant 1 per organization, labeled with its name, as of the last poll.") { writer, name in
                 scope.eachOrg { target, org in
                     guard let orgName = org.orgName else { return }
                     writer.sample(name, [("target", target), ("org_id", org.orgID), ("org_name", orgName)], 1)
                 }
             },
-            MetricFamily(name: "mongodb_project_info", type: .gauge,
+            MetricFamily(name: "mongodb_project_info", type: .gauge, labels: ["target", "org_id", "project_id", "project_name"],
                          help: "A metric with a constant 1 per project of the organization, labeled with its name, "
                              + "as of the last poll.") { writer, name in
                 scope.eachOrg { target, org in

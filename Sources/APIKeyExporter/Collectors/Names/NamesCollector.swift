@@ -3,10 +3,16 @@
 final class NamesCollector: OrgCollector {
     static let name = "names"
     /// Asked after a good key listing only, so that a failing API is asked less.
-    static let dependencies = [KeysCollector.name]
+    static let needsCurrentInventory = true
+    static let statusColumns = ["Projects"]
 
-    static func make(options: CollectorOptions, target: CollectorTarget, makeClient: () -> AtlasClient) -> NamesCollector? {
+    static func make(_ target: CollectorTarget) -> NamesCollector? {
         NamesCollector()
+    }
+
+    /// The projects listed; before a listing, the projects the keys have roles in.
+    static func statusCells(_ org: OrgStatus) -> [StatusCell] {
+        [StatusCell(count: org.projectNames.isEmpty ? org.lastGood?.aggregate.keysByProject.count : org.projectNames.count)]
     }
 
     /// Both lookups are tried; the first failure is thrown after both (each is logged where it happens).
@@ -40,24 +46,5 @@ final class NamesCollector: OrgCollector {
 
     static func families(_ scope: RenderScope, options: InventoryRenderer.Options) -> [MetricFamily] {
         NameFamilies.all(scope)
-    }
-}
-
-/// The names state of an org: kept across cycles, replaced by each successful lookup.
-struct OrgNames: Sendable {
-    var orgName: String?
-    /// Project names by project id, from the last successful `GET /orgs/{id}/groups`.
-    var projectNames: [String: String] = [:]
-}
-
-extension OrgStatus {
-    public var orgName: String? {
-        get { collected[OrgNames.self]?.orgName }
-        set { collected[OrgNames.self, default: OrgNames()].orgName = newValue }
-    }
-
-    public var projectNames: [String: String] {
-        get { collected[OrgNames.self]?.projectNames ?? [:] }
-        set { collected[OrgNames.self, default: OrgNames()].projectNames = newValue }
     }
 }

@@ -14,13 +14,13 @@ enum ServiceAccountFamilies {
 
     static func counts(_ scope: RenderScope) -> [MetricFamily] {
         [
-            MetricFamily(name: "mongodb_service_accounts", type: .gauge,
+            MetricFamily(name: "mongodb_service_accounts", type: .gauge, labels: ["target", "org_id"],
                          help: "Number of service accounts in the organization, as of the last successful collection.") { writer, name in
                 eachCollected(scope) { target, org, state in
                     writer.sample(name, [("target", target), ("org_id", org.orgID)], Double(state.accounts.count))
                 }
             },
-            MetricFamily(name: "mongodb_service_accounts_by_org_role", type: .gauge,
+            MetricFamily(name: "mongodb_service_accounts_by_org_role", type: .gauge, labels: ["target", "org_id", "role"],
                          help: "Number of service accounts holding the organization role, as of the last successful "
                              + "collection.") { writer, name in
                 eachCollected(scope) { target, org, state in
@@ -31,7 +31,7 @@ enum ServiceAccountFamilies {
                     }
                 }
             },
-            MetricFamily(name: "mongodb_service_accounts_by_project_role", type: .gauge,
+            MetricFamily(name: "mongodb_service_accounts_by_project_role", type: .gauge, labels: ["target", "org_id", "project_id", "role"],
                          help: "Number of service accounts holding the project role in the project, as of the last "
                              + "successful collection.") { writer, name in
                 eachCollected(scope) { target, org, state in
@@ -47,7 +47,7 @@ enum ServiceAccountFamilies {
                     }
                 }
             },
-            MetricFamily(name: "mongodb_service_account_changes_total", type: .counter,
+            MetricFamily(name: "mongodb_service_account_changes_total", type: .counter, labels: ["target", "org_id", "change"],
                          help: "Service account changes found by comparing consecutive successful collections by client id "
                              + "(added, removed, roles_changed, secret_added, secret_removed), as of the last poll.") { writer, name in
                 scope.eachOrg { target, org in
@@ -58,7 +58,7 @@ enum ServiceAccountFamilies {
                     }
                 }
             },
-            MetricFamily(name: "mongodb_service_accounts_collection_success", type: .gauge,
+            MetricFamily(name: "mongodb_service_accounts_collection_success", type: .gauge, labels: ["target", "org_id"],
                          help: "1 if the last collection of the organization's service accounts succeeded, 0 if it failed "
                              + "and the service account metrics are stale (as of the last poll).") { writer, name in
                 scope.eachOrg { target, org in
@@ -66,7 +66,7 @@ enum ServiceAccountFamilies {
                     writer.sample(name, [("target", target), ("org_id", org.orgID)], state.lastCollectionSucceeded ? 1 : 0)
                 }
             },
-            MetricFamily(name: "mongodb_service_account_access_list_entries", type: .gauge,
+            MetricFamily(name: "mongodb_service_account_access_list_entries", type: .gauge, labels: ["target", "org_id", "client_id"],
                          help: "Entries in the service account's IP access list (0: usable from any address), as of the "
                              + "last successful collection.") { writer, name in
                 eachCollected(scope) { target, org, state in
@@ -83,7 +83,7 @@ enum ServiceAccountFamilies {
     /// The secrets' times: exported even with `--no-collector.key-info`, since expiry is what the alerts watch.
     static func secrets(_ scope: RenderScope) -> [MetricFamily] {
         func secretFamily(_ name: String, _ help: String, _ time: @escaping (ServiceAccountSecret) -> Double?) -> MetricFamily {
-            MetricFamily(name: name, type: .gauge, help: help) { writer, name in
+            MetricFamily(name: name, type: .gauge, labels: ["target", "org_id", "client_id", "secret_id"], help: help) { writer, name in
                 eachCollected(scope) { target, org, state in
                     for account in sorted(state) {
                         for secret in account.secrets.values.sorted(by: { $0.id < $1.id }) {
@@ -115,7 +115,7 @@ enum ServiceAccountFamilies {
     /// One or more series per account: `--no-collector.key-info` turns them off, as for keys.
     static func perAccount(_ scope: RenderScope) -> [MetricFamily] {
         [
-            MetricFamily(name: "mongodb_service_account_info", type: .gauge,
+            MetricFamily(name: "mongodb_service_account_info", type: .gauge, labels: ["target", "org_id", "client_id", "name", "description"],
                          help: "A metric with a constant 1 for each service account, labeled with its name and description, "
                              + "as of the last successful collection.") { writer, name in
                 eachCollected(scope) { target, org, state in
@@ -125,7 +125,7 @@ enum ServiceAccountFamilies {
                     }
                 }
             },
-            MetricFamily(name: "mongodb_service_account_created_timestamp_seconds", type: .gauge,
+            MetricFamily(name: "mongodb_service_account_created_timestamp_seconds", type: .gauge, labels: ["target", "org_id", "client_id"],
                          help: "When the service account was created (Unix seconds), as of the last successful "
                              + "collection.") { writer, name in
                 eachCollected(scope) { target, org, state in
@@ -135,7 +135,7 @@ enum ServiceAccountFamilies {
                     }
                 }
             },
-            MetricFamily(name: "mongodb_service_account_role_info", type: .gauge,
+            MetricFamily(name: "mongodb_service_account_role_info", type: .gauge, labels: ["target", "org_id", "client_id", "project_id", "role"],
                          help: "A metric with a constant 1 for each role a service account holds (project_id empty for "
                              + "organization roles), as of the last successful collection.") { writer, name in
                 eachCollected(scope) { target, org, state in

@@ -6,11 +6,11 @@ struct ServiceAccountRecord: Sendable, Equatable {
     var description: String
     var createdAt: Double?
     var orgRoles: Set<String>
-    /// Project id → roles in that project.
+    /// Roles by project id.
     var projectRoles: [String: Set<String>]
     /// By secret id.
     var secrets: [String: ServiceAccountSecret]
-    /// Entries of its IP access list; nil unless `--collector.access-list` collected them.
+    /// Entries of its IP access list; nil unless access lists are read (`AccessListReading`).
     var accessListEntries: Int?
 }
 

@@ -1,9 +1,8 @@
 import Foundation
-import Synchronization
 
 /// `service_accounts` (`--[no-]collector.service-accounts`, on by default for Atlas v2 base URLs): the org's service
 /// accounts (Atlas' successor of API keys) with their org roles, their roles in each project, and their secrets,
-/// whose expiry is the slow time bomb the alerts watch. With `--collector.access-list`, each account's access list
+/// whose expiry is the slow time bomb the alerts watch. Where access lists are read (`AccessListReading`), each account's access list
 /// too. Changes are counted by account as for keys: baseline first, nothing counted from a failed collection.
 ///
 /// An API without service accounts (Cloud Manager, Ops Manager, or a v1.0 base URL) answers 404: the collector is
@@ -11,27 +10,43 @@ import Synchronization
 final class ServiceAccountsCollector: OrgCollector {
     static let name = "service_accounts"
     /// Runs after `names` (registry order) to use the project ids it found, but does not need it to succeed.
-    static let dependencies: [String] = []
+    static let needsCurrentInventory = false
+    static let targetKeys = ["service_accounts"]
 
     private let accessLists: Bool
-    private let unsupported = Mutex(false)
+    private let unsupported = OnceFlag()
 
     init(accessLists: Bool) {
         self.accessLists = accessLists
     }
 
-    static func make(options: CollectorOptions, target: CollectorTarget, makeClient: () -> AtlasClient) -> ServiceAccountsCollector? {
-        applies(options: options, target: target) ? ServiceAccountsCollector(accessLists: options.accessLists) : nil
+    static func make(_ target: CollectorTarget) -> ServiceAccountsCollector? {
+        let reading = target.settings[AccessListReading.self]
+        return applies(to: target) ? ServiceAccountsCollector(accessLists: reading.enabled) : nil
     }
 
-    /// Whether the target has service accounts: as `--[no-]collector.service-accounts` says, else for Atlas v2
-    /// base URLs only (Cloud and Ops Manager, and v1.0, have none).
-    static func applies(options: CollectorOptions, target: CollectorTarget) -> Bool {
-        options.serviceAccounts ?? target.baseURL.hasSuffix("/api/atlas/v2")
+    /// Whether the target has service accounts: as its `service_accounts` key or `--[no-]collector.service-accounts`
+    /// says, else for Atlas v2 base URLs only (Cloud and Ops Manager, and v1.0, have none).
+    static func applies(to target: CollectorTarget) -> Bool {
+        target.setting(ServiceAccountsSetting.self).enabled ?? (target.flavor == .atlasV2)
+    }
+
+    static func readTarget(_ keys: TargetKeys, into settings: inout CollectorSettings) throws(ConfigError) {
+        if let enabled = try keys.bool("service_accounts") {
+            settings[ServiceAccountsSetting.self] = ServiceAccountsSetting(enabled: enabled)
+        }
+    }
+
+    static func configLines(_ settings: CollectorSettings) -> [String] {
+        ["service_accounts: \(settings[ServiceAccountsSetting.self].enabled.map { "\($0)" } ?? "auto  # on for Atlas v2 base URLs")"]
+    }
+
+    static func targetConfigLines(_ settings: CollectorSettings) -> [String] {
+        settings.value(ServiceAccountsSetting.self)?.enabled.map { ["service_accounts: \($0)"] } ?? []
     }
 
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
-        guard !unsupported.withLock({ $0 }) else { return }
+        guard !unsupported.isSet else { return }
         let listed: [ServiceAccount]
         do throws(APIError) {
             listed = try context.client.listServiceAccounts(orgID: org.orgID)
@@ -49,8 +64,8 @@ final class ServiceAccountsCollector: OrgCollector {
                 secrets: Dictionary(account.secrets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
                 accessListEntries: nil)
         }
-        // Project roles, from each project the names collector knows; accounts created in a project are org members
-        // too, so the org listing decides which accounts exist (each counted once per org).
+        // Roles in each project the org is known to have (`projectNames`); accounts created in a project are org
+        // members too, so the org listing decides which accounts exist (each counted once per org).
         for projectID in org.projectNames.keys.sorted() {
             for account in try context.client.listProjectServiceAccounts(projectID: projectID) where !account.roles.isEmpty {
                 accounts[account.clientId]?.projectRoles[projectID] = Set(account.roles)
@@ -65,6 +80,7 @@ final class ServiceAccountsCollector: OrgCollector {
         var state = org.serviceAccounts ?? ServiceAccountsState()
         let changes = state.record(accounts, at: Date().timeIntervalSince1970)
         org.serviceAccounts = state
+        org.inventoried.insert(.serviceAccount)
         for (change, account) in changes {
             context.logger.info("service account change", metadata: [
                 "target": "\(context.targetName)", "org_id": "\(org.orgID)", "change": "\(change.rawValue)",
@@ -82,11 +98,7 @@ final class ServiceAccountsCollector: OrgCollector {
     }
 
     private func markUnsupported(context: OrgCollectionContext) {
-        let first = unsupported.withLock { unsupported in
-            defer { unsupported = true }
-            return !unsupported
-        }
-        if first {
+        if unsupported.setFirstTime() {
             context.logger.warning("this API has no service accounts (404); the service_accounts collector is off for this target",
                                    metadata: ["target": "\(context.targetName)"])
         }

@@ -21,7 +21,6 @@ public enum ConfigPage {
 
     /// The configuration as YAML; values are quoted as YAML strings.
     static func yaml(_ config: ExporterConfig) -> String {
-        let collectors = config.collectors
         var lines = [
             "poll_interval: \(HTML.duration(config.pollInterval))",
             "listen_address: \(quote(config.listenAddress.description))",
@@ -29,13 +28,11 @@ public enum ConfigPage {
             "config_file: \(config.configFile.map(quote) ?? "null")",
             "collectors:",
             "  key_info: \(config.keyInfo)",
-            "  access_list: \(collectors.accessLists)",
-            "  access_list_concurrency: \(collectors.accessListConcurrency)",
-            "  service_accounts: \(collectors.serviceAccounts.map { "\($0)" } ?? "auto  # on for Atlas v2 base URLs")",
-            "  activity_feed: \(collectors.activityFeed)",
-            "  activity_feed_lookback: \(HTML.duration(collectors.activityFeedLookback))",
-            "poll_concurrency: \(collectors.orgConcurrency)",
-            "shard: {index: \(collectors.shard.index), count: \(collectors.shard.count)}",
+        ]
+        lines += CollectorRegistry.all.flatMap { $0.configLines(config.collectors) }.map { "  " + $0 }
+        lines += [
+            "poll_concurrency: \(config.poll.orgConcurrency)",
+            "shard: {index: \(config.poll.shard.index), count: \(config.poll.shard.count)}",
             "log: {level: \(config.logLevel), format: \(config.logFormat.rawValue)}",
         ]
         lines += web(config.webConfig)
@@ -78,8 +75,7 @@ public enum ConfigPage {
         lines += ["connect_timeout: \(HTML.duration(transport.connectTimeout))",
                   "timeout: \(HTML.duration(transport.requestTimeout))",
                   "ca_file: \(transport.caFile.map(quote) ?? "null")"]
-        if let serviceAccounts = target.serviceAccounts { lines.append("service_accounts: \(serviceAccounts)") }
-        if let activityFeed = target.activityFeed { lines.append("activity_feed: \(activityFeed)") }
+        lines += CollectorRegistry.all.flatMap { $0.targetConfigLines(target.collectors) }
         return lines
     }
 

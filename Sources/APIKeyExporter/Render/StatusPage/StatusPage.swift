@@ -14,7 +14,7 @@ public enum StatusPage {
             + "states published \(HTML.ago(model.publishedAt, now: now)).</p>\n"
         html += "<h2>Targets</h2>\n" + targets(model, now: now)
         for target in model.targets {
-            html += orgs(target, now: now)
+            html += orgs(target, columns: model.orgColumns, now: now)
         }
         html += changes(model.changes, now: now)
         return html + HTML.tail
@@ -24,7 +24,7 @@ public enum StatusPage {
         var html = """
             <div class="wrap"><table id="targets"><thead><tr><th>Target</th><th>Base URL</th><th>Credential</th>\
             <th>Interval</th><th>Last cycle</th><th>Duration</th><th>Outcome</th><th>API requests</th>\
-            <th>Rate limit remaining</th></tr></thead><tbody>
+            <th>Rate limit remaining</th>\(headers(model.targetColumns))</tr></thead><tbody>
 
             """
         for target in model.targets {
@@ -46,30 +46,28 @@ public enum StatusPage {
                 <td>\(HTML.ago(target.lastCycleStart, now: now))</td><td class="num">\(HTML.seconds(target.lastCycleDuration))</td>\
                 <td>\(outcome)</td><td class="num">\(target.requests)\
                 \(target.failedRequests > 0 ? " <span class=\"muted\">(\(target.failedRequests) not 2xx)</span>" : "")</td>\
-                <td class="num">\(target.rateLimitRemaining.map(String.init) ?? "–")</td></tr>
+                <td class="num">\(target.rateLimitRemaining.map(String.init) ?? "–")</td>\(cells(target.cells))</tr>
 
                 """
         }
         return html + "</tbody></table></div>\n"
     }
 
-    static func orgs(_ target: StatusPageModel.Target, now: Double) -> String {
+    static func orgs(_ target: StatusPageModel.Target, columns: [String], now: Double) -> String {
         var html = """
             <h2>Organizations of target <code>\(HTML.escape(target.name))</code> (\(target.orgs.count))</h2>
-            <div class="wrap"><table class="orgs"><thead><tr><th>Organization</th><th>Id</th><th>Keys</th>\
-            <th>ORG_OWNER keys</th><th>Projects</th><th>Last success</th><th>Last error</th><th>Collectors</th>\
-            </tr></thead><tbody>
+            <div class="wrap"><table class="orgs"><thead><tr><th>Organization</th><th>Id</th>\(headers(columns))\
+            <th>Last success</th><th>Last error</th><th>Collectors</th></tr></thead><tbody>
 
             """
         if target.orgs.isEmpty {
-            html += "<tr><td colspan=\"8\" class=\"muted\">No organization polled yet.</td></tr>\n"
+            html += "<tr><td colspan=\"\(columns.count + 5)\" class=\"muted\">No organization polled yet.</td></tr>\n"
         }
         for org in target.orgs {
             html += """
                 <tr class="org\(org.failing ? " failing" : "")" data-org-id="\(HTML.escape(org.id))">\
                 <td>\(org.name.map(HTML.escape) ?? "<span class=\"muted\">–</span>")</td><td><code>\(HTML.escape(org.id))</code></td>\
-                <td class="num keys">\(count(org.keys))</td><td class="num">\(count(org.orgOwnerKeys))</td>\
-                <td class="num">\(count(org.projects))</td><td>\(HTML.ago(org.lastSuccess, now: now))</td>\
+                \(cells(org.cells))<td>\(HTML.ago(org.lastSuccess, now: now))</td>\
                 <td class="err">\(error(org, now: now))</td><td>\(collectors(org))</td></tr>
 
                 """
@@ -104,7 +102,7 @@ public enum StatusPage {
     static func changes(_ changes: [RecentChange], now: Double) -> String {
         var html = """
             <h2 id="recent-changes">Recent changes</h2>
-            <p class="muted">The last \(RecentChanges.capacity) key changes counted since start, newest first; \
+            <p class="muted">The last \(RecentChanges.capacity) credential changes counted since start, newest first; \
             kept in memory only.</p>
             <div class="wrap"><table id="changes"><thead><tr><th>Time</th><th>Organization</th><th>Change</th>\
             <th>Key id</th><th>Public key</th><th>Description</th><th>Roles before → after</th></tr></thead><tbody>
@@ -118,7 +116,7 @@ public enum StatusPage {
             html += """
                 <tr class="change" data-key-id="\(HTML.escape(change.keyID))">\
                 <td>\(HTML.ago(change.at, now: now))</td><td>\(org)<code>\(HTML.escape(change.orgID))</code></td>\
-                <td>\(HTML.escape(change.kind.rawValue))</td><td><code>\(HTML.escape(change.keyID))</code></td>\
+                <td>\(HTML.escape(change.kind))</td><td><code>\(HTML.escape(change.keyID))</code></td>\
                 <td><code>\(HTML.escape(change.publicKey))</code></td><td class="desc">\(HTML.escape(change.description))</td>\
                 <td><code>\(roles(change.rolesBefore))</code> → <code>\(roles(change.rolesAfter))</code></td></tr>
 
@@ -131,7 +129,15 @@ public enum StatusPage {
         text.isEmpty ? "–" : HTML.escape(text).replacingOccurrences(of: ",", with: ", ")
     }
 
-    private static func count(_ value: Int?) -> String {
-        value.map(String.init) ?? "<span class=\"muted\">–</span>"
+    private static func headers(_ columns: [String]) -> String {
+        columns.map { "<th>\(HTML.escape($0))</th>" }.joined()
+    }
+
+    /// A collector's cells: numbers and short text, right-aligned as counts are; "–" where there is none.
+    private static func cells(_ cells: [StatusCell]) -> String {
+        cells.map { cell in
+            let css = cell.cssClass.map { "num \(HTML.escape($0))" } ?? "num"
+            return "<td class=\"\(css)\">\(cell.text.map(HTML.escape) ?? "<span class=\"muted\">–</span>")</td>"
+        }.joined()
     }
 }

@@ -7,10 +7,8 @@ public struct StatusPageModel: Sendable {
     public struct Org: Sendable {
         public var id: String
         public var name: String?
-        /// Keys, keys holding ORG_OWNER and projects of the last good listing; nil before one.
-        public var keys: Int?
-        public var orgOwnerKeys: Int?
-        public var projects: Int?
+        /// The collectors' cells, one per column of `StatusPageModel.orgColumns`.
+        public var cells: [StatusCell]
         public var lastSuccess: Double?
         public var pollSucceeded: Bool
         /// The errors of the last cycle, by collector name; if there is none, the latest older one.
@@ -35,6 +33,8 @@ public struct StatusPageModel: Sendable {
         /// Exchanges that got no 2xx answer (any other status, or none; Digest challenges included).
         public var failedRequests: Int
         public var rateLimitRemaining: Int?
+        /// The target collectors' cells, one per column of `StatusPageModel.targetColumns`.
+        public var cells: [StatusCell]
         public var orgs: [Org]
 
         /// Whether the last cycle left anything failing: discovery or any org.
@@ -44,6 +44,10 @@ public struct StatusPageModel: Sendable {
     }
 
     public var targets: [Target]
+    /// The org collectors' columns in the table of organizations, in registry order.
+    public var orgColumns: [String]
+    /// The target collectors' columns in the table of targets.
+    public var targetColumns: [String]
     /// Newest first, at most `RecentChanges.capacity` over all targets.
     public var changes: [RecentChange]
     public var pollInterval: Duration?
@@ -52,6 +56,8 @@ public struct StatusPageModel: Sendable {
 
     public init(_ states: [TargetState], pollInterval: Duration?, publishedAt: Double = Date().timeIntervalSince1970) {
         targets = states.sorted { $0.name < $1.name }.map(Self.target)
+        orgColumns = CollectorRegistry.orgCollectors.flatMap { $0.statusColumns }
+        targetColumns = CollectorRegistry.targetCollectors.flatMap { $0.statusColumns }
         changes = RecentChanges.merged(states.map(\.recentChanges))
         self.pollInterval = pollInterval
         self.publishedAt = publishedAt
@@ -64,17 +70,15 @@ public struct StatusPageModel: Sendable {
                       lastCycleDuration: state.lastCycleDuration, completedCycles: state.completedCycles,
                       discoverySucceeded: state.discoverySucceeded, requests: requests,
                       failedRequests: requests - succeeded, rateLimitRemaining: state.rateLimitRemaining,
+                      cells: CollectorRegistry.targetCollectors.flatMap { $0.statusCells(state) },
                       orgs: state.sortedOrgs.map { org($0, cycleStart: state.lastCycleStart ?? 0) })
     }
 
     private static func org(_ status: OrgStatus, cycleStart: Double) -> Org {
         let errors = status.lastErrors.values.sorted { $0.collector < $1.collector }
         let current = errors.filter { $0.at >= cycleStart }
-        let aggregate = status.lastGood?.aggregate
-        let projectNames = status.projectNames
-        return Org(id: status.orgID, name: status.orgName, keys: aggregate?.keyCount,
-                   orgOwnerKeys: aggregate.map { $0.keysByOrgRole["ORG_OWNER"] ?? 0 },
-                   projects: projectNames.isEmpty ? aggregate?.keysByProject.count : projectNames.count,
+        return Org(id: status.orgID, name: status.orgName,
+                   cells: CollectorRegistry.orgCollectors.flatMap { $0.statusCells(status) },
                    lastSuccess: status.lastGood?.completedAt, pollSucceeded: status.lastPollSucceeded,
                    currentErrors: current, pastError: current.isEmpty ? errors.max { $0.at < $1.at } : nil,
                    collectorOutcomes: status.collectorOutcomes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })

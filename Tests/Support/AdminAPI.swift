@@ -1,5 +1,7 @@
-/// The Admin API endpoints the exporter reads, as the pollers see them: `AtlasClient` talks to a real API over
-/// HTTP; tests may answer from memory instead.
+import APIKeyExporter
+
+/// The Admin API endpoints the exporter reads, as one contract: `AtlasClient` talks to a real API over HTTP,
+/// `InMemoryAdminAPI` answers from memory, and `AdminAPIContractTests` holds the two to the same answers.
 ///
 /// Calls block (an HTTP client waits for the network): make them from a Dispatch queue (see `BlockingIO`), one at
 /// a time per value. Listings are complete and consistent or they throw (see `Pagination`).
@@ -32,3 +34,5 @@ extension AdminAPI {
         return try listAPIKeys(orgID: orgID, countMismatches: &mismatches)
     }
 }
+
+extension AtlasClient: AdminAPI {}

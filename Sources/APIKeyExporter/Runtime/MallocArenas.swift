@@ -5,10 +5,8 @@ import Foundation
 ///
 /// glibc gives threads that allocate at the same time arenas of their own, up to eight per core, and memory freed in
 /// one arena serves only that arena. A poll cycle allocates on several Dispatch workers and NIO's threads, so over
-/// many cycles each arena kept its own fragments: `apikey-benchmark` (100,000 keys, per-key families, one scraper,
-/// 2 cores) saw the peak anonymous memory of a cycle climb from 43 MB (cycle 2) to a plateau of 67–75 MB after
-/// about twenty cycles with glibc's default, 43–52 MB with two arenas and 42–46 MB with one, at the same CPU time
-/// and scrape latency. Two keeps a second arena for the server's threads when a poll holds the first.
+/// many cycles each arena kept its own fragments and the peak crept up (figures: docs/PERFORMANCE.md). Two keeps a
+/// second arena for the server's threads when a poll holds the first.
 public enum MallocArenas {
     /// The arena count unless the operator chose one with glibc's own `MALLOC_ARENA_MAX` or
     /// `GLIBC_TUNABLES=glibc.malloc.arena_max=…`.

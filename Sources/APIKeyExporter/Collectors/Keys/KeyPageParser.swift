@@ -1,8 +1,7 @@
 /// Reads one page of `GET /orgs/{ORG-ID}/apiKeys` straight from its bytes into a `KeyTableBuilder`.
 ///
-/// Decoding the key pages was three quarters of a poll cycle's CPU with Foundation's `JSONDecoder` (measured with
-/// `perf` on `apikey-benchmark`): Codable builds a tree and walks it through generic containers. This reader makes
-/// one pass and copies each key's id, public key and description bytes into the builder; it makes no `String` per
+/// Foundation's `JSONDecoder` builds a tree and walks it through generic containers, which made decoding most of a
+/// poll cycle's CPU (docs/PERFORMANCE.md). This reader makes one pass and copies each key's id, public key and description bytes into the builder; it makes no `String` per
 /// key, and one per distinct role.
 ///
 /// It is strict and gives up rather than guess: on anything it does not fully understand (invalid JSON or UTF-8, a

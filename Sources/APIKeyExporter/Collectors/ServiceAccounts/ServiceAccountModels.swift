@@ -64,16 +64,3 @@ public struct ServiceAccountSecret: Decodable, Sendable, Equatable {
         lastUsedAt = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .lastUsedAt))
     }
 }
-
-/// Times as the Admin API writes them: ISO 8601 UTC, with or without fractional seconds.
-public enum ISOTime {
-    /// Unix seconds, fractions kept to the millisecond (the API's precision; the parser's binary rounding would
-    /// otherwise print `.1929998` for `.193`); nil for nil or unreadable text.
-    public static func seconds(_ text: String?) -> Double? {
-        guard let text else { return nil }
-        let parsed = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
-            ?? (try? Date(text, strategy: .iso8601))
-        guard let seconds = parsed?.timeIntervalSince1970 else { return nil }
-        return (seconds * 1000).rounded() / 1000
-    }
-}

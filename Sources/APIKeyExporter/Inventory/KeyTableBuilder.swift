@@ -168,3 +168,13 @@ private enum RoleBytes: Hashable {
         }
     }
 }
+
+extension KeyTableBuilder: ListingBuilder {
+    static func count(of listing: KeyTable) -> Int { listing.count }
+
+    static func ids(of listing: KeyTable) -> Set<String> { Set(listing.ids) }
+
+    static func repeatedID(in listing: KeyTable) -> String? {
+        listing.indices.first(where: listing.repeatsPreviousID).map { listing.ids[$0] }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+
+/// Every collector the exporter knows, in the order they run. Adding a collector: a folder under `Collectors/`,
+/// its line here, and its flags' line in `CollectorFlags` below (when it has flags). Nothing else names it.
+enum CollectorRegistry {
+    static let all: [any Collector.Type] = [
+        KeysCollector.self,
+        NamesCollector.self,
+        AccessListCollector.self,
+        ServiceAccountsCollector.self,
+        ActivityFeedCollector.self,
+    ]
+
+    static var orgCollectors: [any OrgCollector.Type] { all.compactMap { $0 as? any OrgCollector.Type } }
+    static var targetCollectors: [any TargetCollector.Type] { all.compactMap { $0 as? any TargetCollector.Type } }
+
+    /// Every collector's keys in a config file's target.
+    static var targetKeys: Set<String> { Set(all.flatMap { $0.targetKeys }) }
+
+    /// One target's collector settings from its keys in a config file.
+    static func readTarget(_ keys: TargetKeys) throws(ConfigError) -> CollectorSettings {
+        var settings = CollectorSettings()
+        for collector in all {
+            try collector.readTarget(keys, into: &settings)
+        }
+        return settings
+    }
+
+    /// The enabled collectors of one target, in running order.
+    static func make(_ target: CollectorTarget) -> (orgs: [any OrgCollector], target: [any TargetCollector]) {
+        (orgCollectors.compactMap { $0.make(target) }, targetCollectors.compactMap { $0.make(target) })
+    }
+}
+
+/// The collectors' flags, as the command line takes them; each set is declared in its collector's folder.
+public struct CollectorFlags: ParsableArguments, Sendable {
+    @Flag(name: .customLong("collector.key-info"), inversion: .prefixedNo,
+          help: "Export the per-credential families (one series per key or account: info, roles, creation time).")
+    public var keyInfo = true
+
+    @OptionGroup(title: "The access-list collector")
+    var accessList: AccessListCollectorFlags
+
+    @OptionGroup(title: "The service-account collector")
+    var serviceAccounts: ServiceAccountsCollectorFlags
+
+    @OptionGroup(title: "The activity-feed collector")
+    var activityFeed: ActivityFeedCollectorFlags
+
+    public init() {}
+
+    private var sets: [any CollectorFlagSet] { [accessList, serviceAccounts, activityFeed] }
+
+    /// Every collector's settings from its flags.
+    public func settings(context: FlagContext) throws(ConfigError) -> CollectorSettings {
+        var settings = CollectorSettings()
+        for set in sets {
+            try set.apply(to: &settings, context: context)
+        }
+        return settings
+    }
+}

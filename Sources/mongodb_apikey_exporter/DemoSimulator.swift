@@ -1,0 +1,36 @@
+import APIKeyExporter
+import AtlasSimulator
+import Foundation
+
+/// The simulator `--demo` polls: a few organizations with a realistic spread of keys, roles and service accounts
+/// (secrets expired, expiring soon and later, relative to the real time of the start), one of which changes
+/// every 20 seconds.
+struct DemoSimulator {
+    let running: RunningSimulator
+    let credentials: DigestCredentials
+    let churn: InventoryChurn
+
+    static func start() async throws -> DemoSimulator {
+        var random = SystemRandomNumberGenerator()
+        let credentials = DigestCredentials(
+            username: "demo" + String(UInt32.random(in: 0...UInt32.max, using: &random), radix: 16),
+            password: UUID().uuidString.lowercased())
+        let generator = InventoryGenerator(seed: 7, keysPerOrg: [240, 35, 730], projectsPerOrg: 6,
+                                           serviceAccountsPerOrg: [6, 2, 9], secretClock: unixNow())
+        let simulator = AtlasSimulator(inventory: generator.generate(), users: [credentials.username: credentials.password])
+        let running = try await simulator.start(host: "127.0.0.1", port: 0)
+        let churn = InventoryChurn(simulator: simulator, generator: generator, seed: 7, clock: unixNow)
+        churn.start(every: .seconds(20))
+        return DemoSimulator(running: running, credentials: credentials, churn: churn)
+    }
+
+    func stop() async {
+        churn.stop()
+        await running.stop()
+    }
+
+    /// The current Unix time in seconds, clamped to what the simulator's times hold.
+    @Sendable static func unixNow() -> UInt32 {
+        UInt32(clamping: Int64(Date().timeIntervalSince1970.rounded(.down)))
+    }
+}

@@ -1,0 +1,54 @@
+import APIKeyExporter
+import Logging
+
+/// The collector switches most suites set, as one value: the exporter keeps each collector's settings in its own
+/// folder (`CollectorSettings`), and this turns the switches into them.
+public struct CollectorOptions: Sendable {
+    public var accessLists: Bool
+    public var accessListConcurrency: Int
+    public var orgConcurrency: Int
+    public var shard: Shard
+    /// nil: on for Atlas v2 base URLs only.
+    public var serviceAccounts: Bool?
+    public var activityFeed: Bool
+
+    public init(accessLists: Bool = false, accessListConcurrency: Int = 4, orgConcurrency: Int = 4, shard: Shard = .all,
+                serviceAccounts: Bool? = nil, activityFeed: Bool = true) {
+        self.accessLists = accessLists
+        self.accessListConcurrency = accessListConcurrency
+        self.orgConcurrency = orgConcurrency
+        self.shard = shard
+        self.serviceAccounts = serviceAccounts
+        self.activityFeed = activityFeed
+    }
+
+    public var settings: CollectorSettings {
+        var settings = CollectorSettings()
+        settings[AccessListReading.self] = AccessListReading(enabled: accessLists, concurrency: accessListConcurrency)
+        settings[ServiceAccountsSetting.self] = ServiceAccountsSetting(enabled: serviceAccounts)
+        settings[ActivityFeedSetting.self] = ActivityFeedSetting(enabled: activityFeed)
+        return settings
+    }
+
+    public var poll: PollOptions {
+        PollOptions(orgConcurrency: orgConcurrency, shard: shard)
+    }
+}
+
+extension TargetPoller {
+    public convenience init(name: String, orgSelection: OrgSelection, requestCounter: RequestCounter,
+                            retryBudget: RetryBudget = RetryBudget(), logger: Logger, collectors: CollectorOptions,
+                            makeClient: @escaping () -> AtlasClient) {
+        self.init(name: name, orgSelection: orgSelection, requestCounter: requestCounter, retryBudget: retryBudget,
+                  logger: logger, poll: collectors.poll, collectors: collectors.settings, makeClient: makeClient)
+    }
+}
+
+extension ExporterAssembly {
+    /// A target's poller as the exporter builds one, its secrets registered first as `TargetApplier` does.
+    public static func makeTargetPoller(_ target: TargetConfig, collectors: CollectorOptions, cpuGate: CPUGate = CPUGate(width: 1),
+                                        logger: Logger) -> TargetPoller {
+        SecretRedactor.shared.register(target.credentials)
+        return makeTargetPoller(target, settings: collectors.settings, poll: collectors.poll, cpuGate: cpuGate, logger: logger)
+    }
+}
