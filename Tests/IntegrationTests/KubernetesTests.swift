@@ -3,8 +3,9 @@ import TestSupport
 import Testing
 import Yams
 
-/// The manifests in deploy/kubernetes, checked offline: Kubernetes 1.30 schemas (kubernetes-validate), security
-/// checks (checkov), and the PrometheusRule against the alert rules it is generated from.
+/// The manifests in deploy/kubernetes, rendered from the Helm chart by deploy/helm/render-kubernetes.py and checked
+/// offline: in sync with the chart, Kubernetes 1.30 schemas (kubernetes-validate), security checks (checkov), and the
+/// PrometheusRule against the alert rules it carries.
 @Suite("Kubernetes manifests")
 struct KubernetesTests {
     static let directory = Repository.root.appendingPathComponent("deploy/kubernetes")
@@ -20,7 +21,7 @@ struct KubernetesTests {
         let (status, output) = try await runTool("env", ["PYTHONPATH=\(Self.python)", "python3", "-m", "kubernetes_validate",
                                                    "-k", "1.30.0", "--strict"] + files)
         #expect(status == 0, "\(output)")
-        for kind in ["serviceaccount", "configmap", "service", "statefulset", "deployment", "networkpolicy"] {
+        for kind in ["serviceaccount", "service", "statefulset", "deployment", "networkpolicy"] {
             #expect(output.contains("passed for resource \(kind)/"), "\(kind): \(output)")
         }
         #expect(!output.contains("ERROR"), "\(output)")
@@ -42,14 +43,26 @@ struct KubernetesTests {
         }
     }
 
-    @Test("the PrometheusRule is generated from dashboards/alerts.yml, in sync, and its rules pass promtool")
+    @Test("the manifests are the Helm chart rendered by deploy/helm/render-kubernetes.py, unchanged since")
+    func renderedFromChart() async throws {
+        let (status, output) = try await runTool("env", ["PYTHONPATH=\(Self.python)", "python3",
+                                                   Repository.root.appendingPathComponent("deploy/helm/render-kubernetes.py").path, "--check"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("equal to a fresh render of the chart"), "\(output)")
+        for file in try Self.manifests() where file != "kustomization.yaml" {
+            let text = try String(contentsOf: Self.directory.appendingPathComponent(file), encoding: .utf8)
+            #expect(text.hasPrefix("# Rendered from the Helm chart deploy/helm/mongodb-apikey-exporter"), "\(file)")
+        }
+    }
+
+    @Test("the PrometheusRule carries dashboards/alerts.yml unchanged, and its rules pass promtool")
     func prometheusRule() async throws {
-        let (status, generated) = try await runTool("bash", [Self.directory.appendingPathComponent("generate-prometheusrule.sh").path])
-        #expect(status == 0)
         let committed = try String(contentsOf: Self.directory.appendingPathComponent("prometheusrule.yaml"), encoding: .utf8)
-        #expect(generated == committed, "run deploy/kubernetes/generate-prometheusrule.sh > deploy/kubernetes/prometheusrule.yaml")
         let rule = try #require(try Yams.load(yaml: committed) as? [String: Any])
         let spec = try #require(rule["spec"] as? [String: Any])
+        let source = try #require(try Yams.load(yaml: String(contentsOf: Repository.root.appendingPathComponent("dashboards/alerts.yml"),
+                                                              encoding: .utf8)) as? [String: Any])
+        #expect(NSDictionary(dictionary: spec).isEqual(to: source), "run deploy/helm/render-kubernetes.py")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("rule-\(UUID().uuidString).yml")
         try Data(try Yams.dump(object: spec).utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -68,5 +81,7 @@ struct KubernetesTests {
         #expect(statefulSet.contains("replicas: 3") && statefulSet.contains("--shard.count=3")
                 && statefulSet.contains("--shard.index=from-hostname"))
         for probe in ["/-/healthy", "/-/ready"] { #expect(statefulSet.contains("path: \(probe)")) }
+        let deployment = try String(contentsOf: Self.directory.appendingPathComponent("deployment.yaml"), encoding: .utf8)
+        #expect(deployment.contains("kind: Deployment") && deployment.contains("replicas: 1") && !deployment.contains("--shard."))
     }
 }
