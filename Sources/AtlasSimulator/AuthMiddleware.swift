@@ -23,6 +23,7 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         let arrival = ContinuousClock.now
         simulator.record { stats in
             stats.requests += 1
+            if AtlasSimulator.isOpsManagerPath(request.uri.path) { stats.opsManagerPathRequests += 1 }
             stats.recentRequests.append(SimulatorRequest(path: request.uri.path, arrival: arrival))
             if stats.recentRequests.count > SimulatorStats.pathMemory { stats.recentRequests.removeFirst() }
         }

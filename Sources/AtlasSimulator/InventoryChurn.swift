@@ -3,10 +3,12 @@ import Dispatch
 /// Changes a simulator's inventory on a timer, the way a busy organization does: keys are created, deleted,
 /// given new roles and renamed; service accounts are added, removed, given new secrets, roles, projects, access-list
 /// entries and descriptions. Every change is recorded in the org's activity feed, and now and then a key is created
-/// and deleted at once (a transient key, never listed, seen only in the feed). `--demo` uses it so the change
-/// counters and alerts have something to show.
+/// and deleted at once (a transient key, never listed, seen only in the feed). On Cloud and Ops Manager flavors,
+/// Ops Manager's own credentials change too (see `OpsManagerChurn`). `--demo` uses it so the change counters and
+/// alerts have something to show.
 public final class InventoryChurn: @unchecked Sendable {
-    // @unchecked: `random`, `eventRandom`, the indices and `timer` are only touched on `queue`.
+    // @unchecked: `random`, `eventRandom`, `opsManager`, its counts, the indices and `timer` are only touched on
+    // `queue`.
     private let simulator: AtlasSimulator
     private let generator: InventoryGenerator
     private let queue = DispatchQueue(label: "atlas-simulator.churn")
@@ -25,6 +27,10 @@ public final class InventoryChurn: @unchecked Sendable {
     static let serviceAccountChanges = 7
     /// The time service account changes happen at (Unix seconds).
     private let clock: @Sendable () -> UInt32
+    /// Global keys, the global access list and agent keys, on the flavors that have them (a stream of its own).
+    private var opsManager: OpsManagerChurn
+    /// How many Ops Manager changes of each kind (`SimulatedOpsManagerChange.kind`) were made.
+    private var opsManagerCounts: [String: Int] = [:]
 
     /// `clock` dates new accounts and secrets; by default the generator's fixed `secretClock`, so a seed always
     /// makes the same changes.
@@ -36,6 +42,7 @@ public final class InventoryChurn: @unchecked Sendable {
         self.eventRandom = SeededGenerator(seed: seed ^ Self.eventSeedSalt)
         let fixed = generator.secretClock
         self.clock = clock ?? { fixed }
+        self.opsManager = OpsManagerChurn(seed: seed)
     }
 
     /// Applies one random change every `interval` until `stop()`.
@@ -62,27 +69,60 @@ public final class InventoryChurn: @unchecked Sendable {
         queue.sync { change() }
     }
 
-    /// One change to a random org: to a key (add, remove, grant a role, edit a description) or, in an org with
-    /// service accounts, more often to an account (see `changeServiceAccount`). An org without accounts draws
+    /// Makes one change to the Ops Manager parts now (none on Atlas), whatever a step would have drawn.
+    @discardableResult
+    public func stepOpsManager() -> SimulatedOpsManagerChange? {
+        queue.sync { simulator.withState { changeOpsManager(&$0) } }
+    }
+
+    /// How many Ops Manager changes of each kind (`SimulatedOpsManagerChange.kind`) were made so far.
+    public var opsManagerChangeCounts: [String: Int] {
+        queue.sync { opsManagerCounts }
+    }
+
+    /// Runs on `queue`, inside `withState`.
+    @discardableResult
+    private func changeOpsManager(_ state: inout SimulatorState) -> SimulatedOpsManagerChange? {
+        let made = opsManager.change(&state.inventory, generator: generator, now: clock())
+        if let made {
+            state.generation += 1
+            opsManagerCounts[made.kind, default: 0] += 1
+        }
+        return made
+    }
+
+    /// One change: on a flavor with Ops Manager parts, one step in two (drawn from their own stream) changes them;
+    /// otherwise a random org: a key (add, remove, grant a role, edit a description) or, in an org with
+    /// service accounts, more often an account (see `changeServiceAccount`). An org without accounts draws
     /// exactly as before accounts existed, so seeded runs stay the same. Then, one step in `transientOneIn` (drawn
     /// from `eventRandom`), a transient key. Runs on `queue`.
     private func change() {
         let now = simulator.eventClock()
         simulator.withState { state in
-            guard let orgIndex = state.inventory.orgs.indices.randomElement(using: &random) else { return }
-            let org = state.inventory.orgs[orgIndex]
-            nextIndex += 1
-            let change = org.serviceAccounts.isEmpty ? nil : Int.random(in: 0..<(4 + Self.serviceAccountChanges), using: &random)
-            if let change, change >= 4 {
-                changeServiceAccount(change - 4, in: org, state: &state, at: now)
-            } else {
-                changeKey(org.keys.isEmpty ? 0 : change ?? Int.random(in: 0..<4, using: &random), in: org,
-                          state: &state, at: now)
+            if opsManager.takesStep(state.inventory.flavor) {
+                changeOpsManager(&state)
+            } else if !changeOrg(&state, at: now) {
+                return
             }
             if Int.random(in: 0..<Self.transientOneIn, using: &eventRandom) == 0 {
                 makeTransientKey(state: &state, at: now)
             }
         }
+    }
+
+    /// A change to a random org (see `change`); false if there is none.
+    private func changeOrg(_ state: inout SimulatorState, at now: UInt64) -> Bool {
+        guard let orgIndex = state.inventory.orgs.indices.randomElement(using: &random) else { return false }
+        let org = state.inventory.orgs[orgIndex]
+        nextIndex += 1
+        let change = org.serviceAccounts.isEmpty ? nil : Int.random(in: 0..<(4 + Self.serviceAccountChanges), using: &random)
+        if let change, change >= 4 {
+            changeServiceAccount(change - 4, in: org, state: &state, at: now)
+        } else {
+            changeKey(org.keys.isEmpty ? 0 : change ?? Int.random(in: 0..<4, using: &random), in: org,
+                      state: &state, at: now)
+        }
+        return true
     }
 
     /// The change, made through the simulator's recording key changes (with the draws from `random` the churn

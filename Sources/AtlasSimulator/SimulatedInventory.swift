@@ -48,10 +48,13 @@ public struct SimulatedKey: Sendable, Equatable {
 public struct SimulatedProject: Sendable, Equatable {
     public var id: String
     public var name: String
+    /// Agent API keys (Cloud and Ops Manager), in the order the API lists them.
+    public var agentKeys: [SimulatedAgentKey]
 
-    public init(id: String, name: String) {
+    public init(id: String, name: String, agentKeys: [SimulatedAgentKey] = []) {
         self.id = id
         self.name = name
+        self.agentKeys = agentKeys
     }
 }
 
@@ -77,9 +80,18 @@ public struct SimulatedOrg: Sendable, Equatable {
 /// Everything the simulated API serves.
 public struct SimulatedInventory: Sendable, Equatable {
     public var orgs: [SimulatedOrg]
+    /// Which service the simulator answers as: it decides which Ops Manager endpoints exist.
+    public var flavor: SimulatedFlavor
+    /// Ops Manager's global API keys and global access list, in listing order (served only by its flavors).
+    public var globalKeys: [SimulatedGlobalKey]
+    public var globalAccessList: [SimulatedGlobalAccessEntry]
 
-    public init(orgs: [SimulatedOrg]) {
+    public init(orgs: [SimulatedOrg], flavor: SimulatedFlavor = .atlas, globalKeys: [SimulatedGlobalKey] = [],
+                globalAccessList: [SimulatedGlobalAccessEntry] = []) {
         self.orgs = orgs
+        self.flavor = flavor
+        self.globalKeys = globalKeys
+        self.globalAccessList = globalAccessList
     }
 
     public func org(_ id: String) -> SimulatedOrg? {
@@ -125,15 +137,27 @@ public struct InventoryGenerator: Sendable {
     /// The moment service account times are relative to (Unix seconds): secrets expired before it, expiring
     /// within 3 days, 14 days, or later. Defaults to `now`.
     public var secretClock: UInt32
+    /// The Ops Manager parts (see `OpsManagerGenerator.swift`): the flavor, and how many global keys, global
+    /// access-list entries and agent keys per project (a range) to make. Drawn from a stream of their own, so the
+    /// orgs and keys of a seed are the same with or without them.
+    public var flavor: SimulatedFlavor
+    public var globalKeyCount: Int
+    public var globalAccessListCount: Int
+    public var agentKeysPerProject: ClosedRange<Int>
 
     public init(seed: UInt64 = 42, keysPerOrg: [Int], projectsPerOrg: Int = 5, now: UInt32 = 1_795_000_000,
-                serviceAccountsPerOrg: [Int] = [], secretClock: UInt32? = nil) {
+                serviceAccountsPerOrg: [Int] = [], secretClock: UInt32? = nil, flavor: SimulatedFlavor = .atlas,
+                globalKeyCount: Int = 0, globalAccessListCount: Int = 0, agentKeysPerProject: ClosedRange<Int> = 0...0) {
         self.seed = seed
         self.keysPerOrg = keysPerOrg
         self.projectsPerOrg = projectsPerOrg
         self.now = now
         self.serviceAccountsPerOrg = serviceAccountsPerOrg
         self.secretClock = secretClock ?? now
+        self.flavor = flavor
+        self.globalKeyCount = globalKeyCount
+        self.globalAccessListCount = globalAccessListCount
+        self.agentKeysPerProject = agentKeysPerProject
     }
 
     static let orgRoles: [(String, Int)] = [
@@ -173,7 +197,9 @@ public struct InventoryGenerator: Sendable {
             orgs.append(SimulatedOrg(id: orgID, name: "Org \(orgIndex + 1)", projects: projects, keys: keys,
                                      serviceAccounts: accounts))
         }
-        return SimulatedInventory(orgs: orgs)
+        var inventory = SimulatedInventory(orgs: orgs, flavor: flavor)
+        addOpsManagerParts(to: &inventory)
+        return inventory
     }
 
     public func makeKey(index: Int, orgID: String, projects: [SimulatedProject],

@@ -49,6 +49,14 @@ public struct SimulatorFaults: Sendable, Equatable {
     public var refuseEvents = false
     /// `GET /orgs/{id}/events` answers 403 `USER_UNAUTHORIZED` to these Digest users (public keys) only.
     public var usersWithoutEventAccess: Set<String> = []
+    /// On Ops Manager, `/admin/...` refuses these Digest users (public keys) with `globalRoleRefusalStatus`, as it
+    /// refuses an organization key, which holds no global role. 401 comes with a challenge, as a refusal the
+    /// right credentials cannot clear.
+    public var usersWithoutGlobalRole: Set<String> = []
+    public var globalRoleRefusalStatus = 403
+    /// What Cloud Manager answers to `/admin/...`, which it does not have. 404 by default: no recorded answer of
+    /// the real service was found; 401 (with a challenge) or 403 to test a client against the others.
+    public var cloudManagerAdminStatus = 404
 
     public init() {}
 }
@@ -66,6 +74,9 @@ public struct SimulatorStats: Sendable, Equatable {
     public var accessListRequests = 0
     /// Requests to any service account endpoint, under every prefix.
     public var serviceAccountRequests = 0
+    /// Requests to an Ops Manager credential path (`AtlasSimulator.isOpsManagerPath`) under any prefix, routed or
+    /// not, counted before authentication: never forgotten, unlike `recentRequests`.
+    public var opsManagerPathRequests = 0
     /// The last `pathMemory` requests (path and arrival), oldest first.
     public var recentRequests: [SimulatorRequest] = []
     static let pathMemory = 2000
