@@ -13,8 +13,12 @@ public final class ApacheServer: @unchecked Sendable {
 
     public static let modules = "/usr/lib/apache2/modules"
 
-    /// `files` maps request paths (e.g. `/api/atlas/v1.0/orgs/ID/apiKeys`) to bodies served as JSON.
-    public init(realm: String, users: [String: String], files: [String: String]) throws {
+    /// `files` maps request paths (e.g. `/api/atlas/v1.0/orgs/ID/apiKeys`) to bodies served as JSON; a path may
+    /// be both a file and the parent of others (`/orgs` and `/orgs/ID/groups`), and query strings are ignored.
+    /// `refusals` maps path prefixes to 401 or 403, answered after a correct Digest response: 401 with a fresh
+    /// challenge (a user the section does not admit, as Ops Manager refuses a key without a global role), 403 as
+    /// a resource the user may not read.
+    public init(realm: String, users: [String: String], files: [String: String], refusals: [String: Int] = [:]) throws {
         let binary = try which("apache2")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("apache-\(UUID().uuidString)")
         // Apache drops to an unprivileged user when started as root: the tree must be world-readable.
@@ -23,7 +27,8 @@ public final class ApacheServer: @unchecked Sendable {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path)
         let docs = root.appendingPathComponent("htdocs")
         for (path, body) in files {
-            let file = docs.appendingPathComponent(String(path.dropFirst()))
+            // Each body is a file of its own under the path's folder (see `AliasMatch` in `config`).
+            let file = docs.appendingPathComponent(String(path.dropFirst())).appendingPathComponent(Self.bodyFile)
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o755])
             try Data(body.utf8).write(to: file)
@@ -40,7 +45,7 @@ public final class ApacheServer: @unchecked Sendable {
         var lastError: (any Error)?
         for _ in 0..<5 {
             let port = try freeLoopbackPort()
-            let config = Self.config(root: root, port: port, realm: realm)
+            let config = Self.config(root: root, port: port, realm: realm, refusals: refusals)
             let configFile = root.appendingPathComponent("httpd.conf")
             try Data(config.utf8).write(to: configFile)
             let process = Process()
@@ -74,8 +79,18 @@ public final class ApacheServer: @unchecked Sendable {
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    private static func config(root: URL, port: Int, realm: String) -> String {
-        """
+    static let bodyFile = "body.json"
+
+    private static func config(root: URL, port: Int, realm: String, refusals: [String: Int]) -> String {
+        // Authorization fails for a user no section admits: Apache then answers 401 with a new challenge.
+        let unauthorized = refusals.filter { $0.value == 401 }.keys.sorted().map { prefix in
+            "<Location \"\(prefix)\">\n  Require user no-such-user-\(UUID().uuidString)\n</Location>\n"
+        }.joined()
+        // Per-directory rewriting runs after authentication: a 403 only once the Digest answer was right.
+        let forbidden = refusals.filter { $0.value == 403 }.keys.sorted().map { prefix in
+            "  RewriteCond %{REQUEST_URI} ^\(NSRegularExpression.escapedPattern(for: prefix))\n  RewriteRule ^ - [F]\n"
+        }.joined()
+        return """
         ServerRoot "\(root.path)"
         ServerName 127.0.0.1
         Listen 127.0.0.1:\(port)
@@ -88,9 +103,12 @@ public final class ApacheServer: @unchecked Sendable {
         LoadModule authz_core_module \(modules)/mod_authz_core.so
         LoadModule authz_user_module \(modules)/mod_authz_user.so
         LoadModule auth_digest_module \(modules)/mod_auth_digest.so
+        LoadModule alias_module \(modules)/mod_alias.so
+        LoadModule rewrite_module \(modules)/mod_rewrite.so
         User nobody
         Group nogroup
         DocumentRoot "\(root.path)/htdocs"
+        AliasMatch "^(/.+)$" "\(root.path)/htdocs$1/\(bodyFile)"
         <Directory />
           AllowOverride None
         </Directory>
@@ -102,8 +120,10 @@ public final class ApacheServer: @unchecked Sendable {
           AuthDigestQop auth
           Require valid-user
           ForceType application/json
-        </Directory>
-
+          Options FollowSymLinks
+          RewriteEngine On
+        \(forbidden)</Directory>
+        \(unauthorized)
         """
     }
 
