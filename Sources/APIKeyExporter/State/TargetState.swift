@@ -9,7 +9,8 @@ public struct OrgStatus: Sendable {
     public var orgName: String?
     /// The names of its projects by project id, from the last successful listing of them.
     public var projectNames: [String: String] = [:]
-    /// Which kinds of credential were inventoried for this org at least once (so their event types are exported).
+    /// The kinds of credential a collector inventories for this org (marked by the collector when it runs, so the
+    /// activity feed exports their event types at 0).
     public var inventoried: Set<CredentialKind> = []
     /// Who made each recent change, as the activity feed shows it, for the logs of the changes a listing finds.
     public var changeActors = ChangeActors()

@@ -10,7 +10,7 @@ import Logging
 /// Service account events (`SERVICE_ACCOUNT_*`) are counted by type and logged with who acted, from where and in
 /// which project, but name no account (the spec's `ServiceAccountOrgEvents` has no such field), so they cannot be
 /// matched to an account: no transient accounts, no actor on the service-account listing's changes. Their known
-/// types are exported at 0 only for orgs whose service accounts were inventoried.
+/// types are exported at 0 only for orgs whose service accounts are inventoried (their collector is on).
 ///
 /// Reading the feed may need more than listing keys (MongoDB's docs name the Organization Member role): a 403 fails
 /// this collector only, logged once per cycle and target, and the key inventory is unaffected.

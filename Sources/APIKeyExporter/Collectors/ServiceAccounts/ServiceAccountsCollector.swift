@@ -46,6 +46,9 @@ final class ServiceAccountsCollector: OrgCollector {
     }
 
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
+        // Where the collector is on, service accounts apply: their event types are exported at 0 (see
+        // `OrgStatus.inventoried`), even where the API turns out to have none.
+        org.inventoried.insert(.serviceAccount)
         guard !unsupported.isSet else { return }
         let listed: [ServiceAccount]
         do throws(APIError) {
@@ -80,7 +83,6 @@ final class ServiceAccountsCollector: OrgCollector {
         var state = org.serviceAccounts ?? ServiceAccountsState()
         let changes = state.record(accounts, at: Date().timeIntervalSince1970)
         org.serviceAccounts = state
-        org.inventoried.insert(.serviceAccount)
         for (change, account) in changes {
             context.logger.info("service account change", metadata: [
                 "target": "\(context.targetName)", "org_id": "\(org.orgID)", "change": "\(change.rawValue)",
