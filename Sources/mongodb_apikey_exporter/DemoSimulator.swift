@@ -4,24 +4,34 @@ import Foundation
 
 /// The simulator `--demo` polls: a few organizations with a realistic spread of keys, roles and service accounts
 /// (secrets expired, expiring soon and later, relative to the real time of the start), one of which changes
-/// every 20 seconds.
+/// every 20 seconds. With `--demo.ops-manager` it plays an Ops Manager instead: global keys with their access list,
+/// and agent keys in every project, which change too.
 struct DemoSimulator {
     let running: RunningSimulator
     let credentials: DigestCredentials
     let churn: InventoryChurn
+    let opsManager: Bool
 
-    static func start() async throws -> DemoSimulator {
+    /// The base URL the exporter polls: Atlas v2, or Ops Manager's public API.
+    var baseURL: String {
+        running.baseURL(opsManager ? "/api/public/v1.0" : "/api/atlas/v2")
+    }
+
+    static func start(opsManager: Bool) async throws -> DemoSimulator {
         var random = SystemRandomNumberGenerator()
         let credentials = DigestCredentials(
             username: "demo" + String(UInt32.random(in: 0...UInt32.max, using: &random), radix: 16),
             password: UUID().uuidString.lowercased())
-        let generator = InventoryGenerator(seed: 7, keysPerOrg: [240, 35, 730], projectsPerOrg: 6,
-                                           serviceAccountsPerOrg: [6, 2, 9], secretClock: unixNow())
+        let generator = opsManager
+            ? InventoryGenerator(seed: 7, keysPerOrg: [240, 35, 730], projectsPerOrg: 6, flavor: .opsManager,
+                                 globalKeyCount: 9, globalAccessListCount: 3, agentKeysPerProject: 0...3)
+            : InventoryGenerator(seed: 7, keysPerOrg: [240, 35, 730], projectsPerOrg: 6,
+                                 serviceAccountsPerOrg: [6, 2, 9], secretClock: unixNow())
         let simulator = AtlasSimulator(inventory: generator.generate(), users: [credentials.username: credentials.password])
         let running = try await simulator.start(host: "127.0.0.1", port: 0)
         let churn = InventoryChurn(simulator: simulator, generator: generator, seed: 7, clock: unixNow)
         churn.start(every: .seconds(20))
-        return DemoSimulator(running: running, credentials: credentials, churn: churn)
+        return DemoSimulator(running: running, credentials: credentials, churn: churn, opsManager: opsManager)
     }
 
     func stop() async {

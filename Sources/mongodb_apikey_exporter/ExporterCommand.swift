@@ -82,6 +82,9 @@ struct ExporterCommand: AsyncParsableCommand {
     @Flag(name: .customLong("demo"), help: "Poll a built-in API simulator with a generated inventory; needs no credentials.")
     var demo = false
 
+    @Flag(name: .customLong("demo.ops-manager"), help: "With --demo: the simulator plays an Ops Manager (global and agent API keys) instead of Atlas.")
+    var demoOpsManager = false
+
     @Flag(name: .customLong("healthcheck"), help: "Ask the exporter on --web.listen-address for /-/healthy, exit 0 if healthy (for container health checks).")
     var healthcheck = false
 
@@ -134,6 +137,9 @@ struct ExporterCommand: AsyncParsableCommand {
             let tls = webConfigFile.flatMap { try? WebConfig.load(path: $0) }?.tls != nil
             throw await HealthCheck.isHealthy(listenAddress: address, tls: tls) ? ExitCode.success : ExitCode.failure
         }
+        if demoOpsManager, !demo {
+            Self.fail("invalid configuration: --demo.ops-manager: only with --demo")
+        }
         var raw = RawSettings()
         raw.baseURL = baseURL
         raw.orgIDs = orgIDs
@@ -161,9 +167,9 @@ struct ExporterCommand: AsyncParsableCommand {
         let config: ExporterConfig
         do {
             if demo {
-                let demo = try await DemoSimulator.start()
+                let demo = try await DemoSimulator.start(opsManager: demoOpsManager)
                 simulator = demo
-                config = try ExporterConfig(demoBaseURL: demo.running.baseURL(), credentials: demo.credentials, from: raw)
+                config = try ExporterConfig(demoBaseURL: demo.baseURL, credentials: demo.credentials, from: raw)
             } else {
                 config = try ExporterConfig(raw, environment: ProcessInfo.processInfo.environment)
             }
@@ -173,7 +179,7 @@ struct ExporterCommand: AsyncParsableCommand {
 
         LoggingSystem.bootstrap { _ in LineLogHandler(format: config.logFormat, level: config.logLevel) }
         let logger = Logger(label: "mongodb_apikey_exporter")
-        let demoURL = simulator?.running.baseURL()
+        let demoURL = simulator?.baseURL
         let parts: ExporterAssembly.Parts
         do {
             // Logged once the address is bound: a start that fails (the port is taken) prints its one error line only.

@@ -8,13 +8,14 @@ import Testing
 struct DashboardTests {
     static let dashboards = Repository.root.appendingPathComponent("dashboards")
     /// promtool unit tests; the key-age alerts sit in their own file, evaluated hourly.
-    static let testFiles = ["alerts_test.yml", "alerts_age_test.yml", "alerts_service_accounts_test.yml", "alerts_feed_test.yml"]
+    static let testFiles = ["alerts_test.yml", "alerts_age_test.yml", "alerts_service_accounts_test.yml", "alerts_feed_test.yml",
+                             "alerts_ops_manager_test.yml"]
 
     @Test("promtool check rules accepts the alert rules")
     func checkRules() async throws {
         let (status, output) = try await runTool("promtool", ["check", "rules", Self.dashboards.appendingPathComponent("alerts.yml").path])
         #expect(status == 0, "\(output)")
-        #expect(output.contains("SUCCESS: 17 rules found"), "\(output)")
+        #expect(output.contains("SUCCESS: 20 rules found"), "\(output)")
     }
 
     @Test("promtool test rules: every alert fires when it should and not when it should not")
@@ -35,7 +36,7 @@ struct DashboardTests {
             guard let range = line.range(of: "- alert: ") else { return nil }
             return String(line[range.upperBound...])
         }
-        #expect(alerts.count == 17)
+        #expect(alerts.count == 20)
         for alert in alerts {
             #expect(tests.contains("alertname: \(alert)\n        exp_alerts:\n          - exp_labels"), "\(alert) has no firing test")
         }
@@ -107,11 +108,29 @@ struct DashboardTests {
             }
         }
         var random = SeededGenerator(seed: 32)
+        // A second API, as Ops Manager, for the global and agent key panels: one exporter polls both (a config file).
+        let opsManager = InventoryGenerator(seed: 33, keysPerOrg: [10], projectsPerOrg: 3, flavor: .opsManager,
+                                            globalKeyCount: 4, globalAccessListCount: 2, agentKeysPerProject: 0...2).generate()
+        try await withSimulator(opsManager) { _, opsManagerAPI in
         try await withSimulator(inventory) { simulator, running in
+            let configFile = FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-\(UUID().uuidString).yml")
+            try Data("""
+                targets:
+                  - name: atlas
+                    base_url: \(running.baseURL())
+                    public_key: \(testPublicKey)
+                    private_key: ${MONGODB_ATLAS_PRIVATE_KEY}
+                  - name: ops-manager
+                    base_url: \(opsManagerAPI.baseURL("/api/public/v1.0"))
+                    public_key: \(testPublicKey)
+                    private_key: ${MONGODB_ATLAS_PRIVATE_KEY}
+
+                """.utf8).write(to: configFile)
+            defer { try? FileManager.default.removeItem(at: configFile) }
             let exporter = try ExporterProcess(
-                arguments: ["--atlas.base-url", running.baseURL(), "--web.listen-address", "127.0.0.1:0",
+                arguments: ["--config.file", configFile.path, "--web.listen-address", "127.0.0.1:0",
                             "--poll.interval", "1s", "--collector.access-list"],
-                environment: ["MONGODB_ATLAS_PUBLIC_KEY": testPublicKey, "MONGODB_ATLAS_PRIVATE_KEY": testPrivateKey])
+                environment: ["MONGODB_ATLAS_PRIVATE_KEY": testPrivateKey])
             let port = try await exporter.waitForListeningPort()
             let rules = Self.dashboards.appendingPathComponent("alerts.yml").path
             let prometheus = try await offPool {
@@ -135,7 +154,7 @@ struct DashboardTests {
             _ = simulator.deleteKey(orgID: org.id, keyID: brief.id, actor: actor, address: "198.51.100.66")
 
             let groups = try await prometheus.ruleGroups()
-            #expect(groups.count == 3)
+            #expect(groups.count == 4)
             for group in groups {
                 for rule in group["rules"] as? [[String: Any]] ?? [] {
                     #expect(rule["health"] as? String == "ok", "rule \(rule["name"] ?? "") is \(rule["health"] ?? "")")
@@ -174,6 +193,7 @@ struct DashboardTests {
             let countAlert = try await prometheus.query(#"ALERTS{alertname="MongoDBAPIKeyRemoved"}"#)
             #expect(countAlert.isEmpty, "nothing was removed")
             #expect(try await exporter.terminate() == 0)
+        }
         }
     }
 }

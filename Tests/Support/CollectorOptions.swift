@@ -11,9 +11,14 @@ public struct CollectorOptions: Sendable {
     /// nil: on for Atlas v2 base URLs only.
     public var serviceAccounts: Bool?
     public var activityFeed: Bool
+    /// nil: on for `/api/public/v1.0` base URLs only (both).
+    public var globalKeys: Bool?
+    public var agentKeys: Bool?
 
     public init(accessLists: Bool = false, accessListConcurrency: Int = 4, orgConcurrency: Int = 4, shard: Shard = .all,
-                serviceAccounts: Bool? = nil, activityFeed: Bool = true) {
+                serviceAccounts: Bool? = nil, activityFeed: Bool = true, globalKeys: Bool? = nil, agentKeys: Bool? = nil) {
+        self.globalKeys = globalKeys
+        self.agentKeys = agentKeys
         self.accessLists = accessLists
         self.accessListConcurrency = accessListConcurrency
         self.orgConcurrency = orgConcurrency
@@ -27,6 +32,8 @@ public struct CollectorOptions: Sendable {
         settings[AccessListReading.self] = AccessListReading(enabled: accessLists, concurrency: accessListConcurrency)
         settings[ServiceAccountsSetting.self] = ServiceAccountsSetting(enabled: serviceAccounts)
         settings[ActivityFeedSetting.self] = ActivityFeedSetting(enabled: activityFeed)
+        settings[GlobalKeysSetting.self] = GlobalKeysSetting(enabled: globalKeys)
+        settings[AgentKeysSetting.self] = AgentKeysSetting(enabled: agentKeys)
         return settings
     }
 

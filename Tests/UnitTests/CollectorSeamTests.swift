@@ -58,9 +58,10 @@ struct CollectorSeamTests {
     @Test("the registry: unique names, the key listing first, every collector that reads it after it")
     func registry() {
         let names = CollectorRegistry.all.map { $0.name }
-        #expect(names == ["keys", "names", "access_list", "service_accounts", "activity_feed"])
+        #expect(names == ["keys", "names", "access_list", "service_accounts", "activity_feed", "global_keys", "agent_keys"])
         #expect(Set(names).count == names.count)
         let orgCollectors = CollectorRegistry.orgCollectors
         #expect(orgCollectors.first?.name == "keys" && orgCollectors.first?.needsCurrentInventory == false)
+        #expect(CollectorRegistry.targetCollectors.map { $0.name } == ["global_keys"])
     }
 }

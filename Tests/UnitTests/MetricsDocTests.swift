@@ -46,6 +46,8 @@ struct MetricsDocTests {
     func declarationsMatchSamples() async throws {
         let atlas = InventoryGenerator(seed: 11, keysPerOrg: [30, 12], projectsPerOrg: 3,
                                        serviceAccountsPerOrg: [3, 2], secretClock: 1_800_000_000).generate()
+        let opsManager = InventoryGenerator(seed: 12, keysPerOrg: [8], projectsPerOrg: 2, flavor: .opsManager, globalKeyCount: 5,
+                                            globalAccessListCount: 2, agentKeysPerProject: 1...2).generate()
         let collectors = CollectorOptions(accessLists: true, accessListConcurrency: 2, orgConcurrency: 2,
                                           serviceAccounts: true, activityFeed: true)
         let atlasState = try await withSimulator(atlas) { simulator, running in
@@ -53,9 +55,13 @@ struct MetricsDocTests {
             simulator.faults.exhaustedWindowReset = 0
             return try await PollerHandle(poller: TestTargets.make(running.baseURL(), orgs: .discover, collectors: collectors)).poll()
         }
-        #expect(atlasState.0)
+        let opsManagerState = try await withSimulator(opsManager) { _, running in
+            try await PollerHandle(poller: TestTargets.make(running.baseURL("/api/public/v1.0"), orgs: .discover,
+                                                           collectors: collectors, name: "om")).poll()
+        }
+        #expect(atlasState.0 && opsManagerState.0)
         let renderer = InventoryRenderer(options: .init(keyInfo: true, pollInterval: .seconds(30), shard: Shard(index: 0, count: 2)))
-        let text = String(decoding: renderer.render([atlasState.1],
+        let text = String(decoding: renderer.render([atlasState.1, opsManagerState.1],
                                                     reload: ReloadStatus(lastReloadSucceeded: true, lastSuccessTime: 1)),
                           as: UTF8.self)
         let declared = Dictionary(uniqueKeysWithValues: InventoryRenderer.declaredFamilies().map { ($0.name, $0) })

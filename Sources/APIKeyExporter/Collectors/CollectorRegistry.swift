@@ -9,6 +9,8 @@ enum CollectorRegistry {
         AccessListCollector.self,
         ServiceAccountsCollector.self,
         ActivityFeedCollector.self,
+        GlobalKeysCollector.self,
+        AgentKeysCollector.self,
     ]
 
     static var orgCollectors: [any OrgCollector.Type] { all.compactMap { $0 as? any OrgCollector.Type } }
@@ -47,9 +49,15 @@ public struct CollectorFlags: ParsableArguments, Sendable {
     @OptionGroup(title: "The activity-feed collector")
     var activityFeed: ActivityFeedCollectorFlags
 
+    @OptionGroup(title: "The global-keys collector (Ops Manager)")
+    var globalKeys: GlobalKeysCollectorFlags
+
+    @OptionGroup(title: "The agent-keys collector (Cloud Manager, Ops Manager)")
+    var agentKeys: AgentKeysCollectorFlags
+
     public init() {}
 
-    private var sets: [any CollectorFlagSet] { [accessList, serviceAccounts, activityFeed] }
+    private var sets: [any CollectorFlagSet] { [accessList, serviceAccounts, activityFeed, globalKeys, agentKeys] }
 
     /// Every collector's settings from its flags.
     public func settings(context: FlagContext) throws(ConfigError) -> CollectorSettings {

@@ -1,0 +1,114 @@
+import Foundation
+
+/// `agent_keys` (`--[no-]collector.agent-keys`, on by default for `/api/public/v1.0` base URLs): the agent API keys of
+/// every project of the org (Cloud Manager and Ops Manager), what the automation, monitoring and backup agents
+/// authenticate with. A key's identity is its project and id; changes are counted as for org keys.
+///
+/// Where it is on by default, a first read refused (401, 403) or not found (404) before any project's read ever
+/// succeeded marks it unsupported for the target, logged once: not a failure. After that (or switched on
+/// explicitly), a refused project fails that project's read only; its last known keys stay.
+final class AgentKeysCollector: OrgCollector {
+    static let name = "agent_keys"
+    /// Asked after a good key listing only, so that a failing API is asked less; its projects come from `names`.
+    static let needsCurrentInventory = true
+    static let targetKeys = ["agent_keys"]
+    static let statusColumns = ["Agent keys"]
+
+    private let explicit: Bool
+    private let unsupported = OnceFlag()
+    private let readOnce = OnceFlag()
+
+    init(explicit: Bool) {
+        self.explicit = explicit
+    }
+
+    static func make(_ target: CollectorTarget) -> AgentKeysCollector? {
+        let enabled = target.setting(AgentKeysSetting.self).enabled
+        guard enabled ?? (target.flavor == .publicV1) else { return nil }
+        return AgentKeysCollector(explicit: enabled == true)
+    }
+
+    func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
+        guard !unsupported.isSet else { return }
+        var read: [String: [AgentAPIKey]] = [:]
+        var failure: APIError?
+        for projectID in org.projectNames.keys.sorted() {
+            do throws(APIError) {
+                read[projectID] = try context.client.listAgentAPIKeys(projectID: projectID)
+                _ = readOnce.setFirstTime()
+            } catch {
+                if !explicit, !readOnce.isSet, error.meansNoAccess {
+                    if unsupported.setFirstTime() {
+                        let message = "agent API keys not readable (\(error.reason)): the agent_keys collector needs "
+                            + "read access to the projects on Cloud Manager or Ops Manager; off for this target"
+                        context.logger.warning("\(message)",
+                                               metadata: ["target": "\(context.targetName)", "err": "\(error)"])
+                    }
+                    return
+                }
+                failure = failure ?? error
+                context.logger.error("agent API key read failed for a project; keeping its last known keys", metadata: [
+                    "target": "\(context.targetName)", "org_id": "\(org.orgID)", "project_id": "\(projectID)",
+                    "reason": "\(error.reason)", "err": "\(error)"])
+            }
+        }
+        var state = org.agentKeys ?? AgentKeysState()
+        let now = Date().timeIntervalSince1970
+        let changes = state.record(read, projects: Set(org.projectNames.keys), at: now)
+        state.lastReadSucceeded = failure == nil
+        org.agentKeys = state
+        for change in changes {
+            log(change, orgID: org.orgID, context: context)
+            org.recentChanges.append(RecentChange(
+                at: now, target: context.targetName, orgID: org.orgID, orgName: org.orgName, kind: change.kind,
+                keyID: change.key.id, publicKey: "", description: "[project \(change.projectID)] \(change.key.desc)",
+                rolesBefore: "", rolesAfter: ""))
+        }
+        if let failure { throw failure }
+    }
+
+    /// Already logged per project in `collect`; the keys known stay.
+    func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {}
+
+    private func log(_ change: (kind: String, projectID: String, key: AgentAPIKey), orgID: String, context: OrgCollectionContext) {
+        context.logger.info("agent api key change", metadata: [
+            "target": "\(context.targetName)", "org_id": "\(orgID)", "project_id": "\(change.projectID)",
+            "change": "\(change.kind)", "key_id": "\(change.key.id)", "description": "\(change.key.desc)",
+            "created_by": "\(change.key.createdBy)", "created_user_id": "\(change.key.createdUserID)",
+            "created_ip_addr": "\(change.key.createdIPAddress)"])
+    }
+
+    static func statusCells(_ org: OrgStatus) -> [StatusCell] {
+        [StatusCell(count: org.agentKeys.map { $0.byProject.values.reduce(0) { $0 + $1.count } })]
+    }
+
+    static func readTarget(_ keys: TargetKeys, into settings: inout CollectorSettings) throws(ConfigError) {
+        if let enabled = try keys.bool("agent_keys") {
+            settings[AgentKeysSetting.self] = AgentKeysSetting(enabled: enabled)
+        }
+    }
+
+    static func configLines(_ settings: CollectorSettings) -> [String] {
+        ["agent_keys: \(settings[AgentKeysSetting.self].enabled.map { "\($0)" } ?? "auto  # on for /api/public/v1.0 base URLs")"]
+    }
+
+    static func targetConfigLines(_ settings: CollectorSettings) -> [String] {
+        settings.value(AgentKeysSetting.self)?.enabled.map { ["agent_keys: \($0)"] } ?? []
+    }
+
+    static func families(_ scope: RenderScope, options: InventoryRenderer.Options) -> [MetricFamily] {
+        AgentKeyFamilies.counts(scope) + (options.keyInfo ? AgentKeyFamilies.perKey(scope) : [])
+    }
+}
+
+/// The `agent_keys` collector's setting and flag.
+public struct AgentKeysSetting: CollectorSetting {
+    /// nil: on for `/api/public/v1.0` base URLs (Cloud Manager, Ops Manager) only.
+    public var enabled: Bool?
+
+    public init() {}
+
+    public init(enabled: Bool?) {
+        self.enabled = enabled
+    }
+}

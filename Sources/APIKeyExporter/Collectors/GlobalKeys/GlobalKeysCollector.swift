@@ -1,0 +1,108 @@
+import Foundation
+import Logging
+
+/// `global_keys` (`--[no-]collector.global-keys`, on by default for `/api/public/v1.0` base URLs): Ops Manager's
+/// global API keys, which act on the whole installation (a `GLOBAL_OWNER` key can do anything in every organization)
+/// and which no organization's listing shows, and the access list they share. Read once per target and cycle.
+///
+/// Reading them needs the Global Read Only role. Where the collector is on by default, a first read refused (401,
+/// 403) or not found (404: Cloud Manager has no `/admin`) marks it unsupported for the target, logged once: not a
+/// failure. Switched on explicitly, the same answers fail it every cycle.
+final class GlobalKeysCollector: TargetCollector {
+    static let name = "global_keys"
+    static let targetKeys = ["global_keys"]
+    static let statusColumns = ["Global keys", "GLOBAL_OWNER keys"]
+
+    /// Whether it was switched on explicitly (then a refusal is a failure, not "unsupported").
+    private let explicit: Bool
+    private let unsupported = OnceFlag()
+    private let legacyPathLogged = OnceFlag()
+
+    init(explicit: Bool) {
+        self.explicit = explicit
+    }
+
+    static func make(_ target: CollectorTarget) -> GlobalKeysCollector? {
+        let enabled = target.setting(GlobalKeysSetting.self).enabled
+        guard enabled ?? (target.flavor == .publicV1) else { return nil }
+        return GlobalKeysCollector(explicit: enabled == true)
+    }
+
+    func collect(_ target: inout TargetState, context: TargetCollectionContext) throws(APIError) {
+        guard !unsupported.isSet else { return }
+        let keys: [GlobalAPIKey]
+        let accessList: (entries: [GlobalAccessListEntry], legacyPath: Bool)
+        do throws(APIError) {
+            keys = try context.client.listGlobalAPIKeys()
+            accessList = try context.client.listGlobalAccessList()
+        } catch {
+            guard !explicit, target.globalKeys == nil, error.meansNoAccess else { throw error }
+            if unsupported.setFirstTime() {
+                let message = "global API keys not readable (\(error.reason)): the global_keys collector needs a global "
+                    + "key with the Global Read Only role on Ops Manager; off for this target"
+                context.logger.warning("\(message)",
+                                       metadata: ["target": "\(context.targetName)", "err": "\(error)"])
+            }
+            return
+        }
+        if accessList.legacyPath, legacyPathLogged.setFirstTime() {
+            context.logger.info("/admin/accessList not found; read the global access list from /admin/whitelist (Ops Manager before 5.0)",
+                                metadata: ["target": "\(context.targetName)"])
+        }
+        var state = target.globalKeys ?? GlobalKeysState()
+        let now = Date().timeIntervalSince1970
+        let changes = state.record(keys: keys, accessList: accessList.entries, at: now)
+        target.globalKeys = state
+        for change in changes {
+            log(change, context: context)
+            target.recentChanges.append(contentsOf: [RecentChange(
+                at: now, target: context.targetName, orgID: "", orgName: "(global)", kind: change.kind.rawValue,
+                keyID: (change.after ?? change.before)?.id ?? "", publicKey: (change.after ?? change.before)?.publicKey ?? "",
+                description: (change.after ?? change.before)?.desc ?? "",
+                rolesBefore: Self.format(change.before?.roles), rolesAfter: Self.format(change.after?.roles))])
+        }
+    }
+
+    func recordFailure(_ error: APIError, in target: inout TargetState, context: TargetCollectionContext) {
+        target.globalKeys?.lastReadSucceeded = false
+        context.logger.error("global API key read failed; keeping the last known global keys", metadata: [
+            "target": "\(context.targetName)", "reason": "\(error.reason)", "err": "\(error)"])
+    }
+
+    private func log(_ change: (kind: ChangeKind, before: GlobalAPIKey?, after: GlobalAPIKey?), context: TargetCollectionContext) {
+        let key = change.after ?? change.before
+        context.logger.info("global api key change", metadata: [
+            "target": "\(context.targetName)", "change": "\(change.kind.rawValue)", "key_id": "\(key?.id ?? "")",
+            "public_key": "\(key?.publicKey ?? "")", "description": "\(key?.desc ?? "")",
+            "description_before": "\(change.before?.desc ?? "")",
+            "roles_before": "\(Self.format(change.before?.roles))", "roles_after": "\(Self.format(change.after?.roles))"])
+    }
+
+    static func format(_ roles: [String]?) -> String {
+        Set(roles ?? []).sorted().joined(separator: ",")
+    }
+
+    static func statusCells(_ target: TargetState) -> [StatusCell] {
+        guard let state = target.globalKeys else { return [StatusCell(nil), StatusCell(nil)] }
+        return [StatusCell(count: state.keys.count),
+                StatusCell(count: state.keys.values.filter { $0.roles.contains("GLOBAL_OWNER") }.count)]
+    }
+
+    static func readTarget(_ keys: TargetKeys, into settings: inout CollectorSettings) throws(ConfigError) {
+        if let enabled = try keys.bool("global_keys") {
+            settings[GlobalKeysSetting.self] = GlobalKeysSetting(enabled: enabled)
+        }
+    }
+
+    static func configLines(_ settings: CollectorSettings) -> [String] {
+        ["global_keys: \(settings[GlobalKeysSetting.self].enabled.map { "\($0)" } ?? "auto  # on for /api/public/v1.0 base URLs")"]
+    }
+
+    static func targetConfigLines(_ settings: CollectorSettings) -> [String] {
+        settings.value(GlobalKeysSetting.self)?.enabled.map { ["global_keys: \($0)"] } ?? []
+    }
+
+    static func families(_ scope: RenderScope, options: InventoryRenderer.Options) -> [MetricFamily] {
+        GlobalKeyFamilies.counts(scope) + (options.keyInfo ? GlobalKeyFamilies.perKey(scope) : [])
+    }
+}
