@@ -32,3 +32,17 @@ struct ModelDecodingTests {
         #expect(page.results[0].roles == [RoleAssignment(scope: .organization, roleName: "ORG_SOMETHING_NEW")])
     }
 }
+
+@Suite("Agent API key bodies")
+struct AgentAPIKeyDecodingTests {
+    @Test("the recorded shape (_id, epoch milliseconds) and the reference's (id, ISO 8601) decode alike; the key is never kept")
+    func bothShapes() throws {
+        let recorded = #"[{"_id":"1","createdBy":"USER","createdTime":1520458807291,"desc":"d","key":"****8b87"}]"#
+        let documented = #"[{"id":"1","createdBy":"USER","createdTime":"2018-03-07T21:40:07.291Z","desc":"d","key":"****8b87"}]"#
+        let first = try JSONDecoder().decode([AgentAPIKey].self, from: Data(recorded.utf8))
+        let second = try JSONDecoder().decode([AgentAPIKey].self, from: Data(documented.utf8))
+        #expect(first == second)
+        #expect(first.first?.createdAt == 1_520_458_807.291)
+        #expect(!"\(first)".contains("8b87"))
+    }
+}

@@ -23,14 +23,24 @@ public struct AgentAPIKey: Decodable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id = "_id", desc, createdTime, createdUserId, createdIpAddr, createdBy
+        case underscoreID = "_id", id, desc, createdTime, createdUserId, createdIpAddr, createdBy
     }
 
+    /// Recorded bodies (MongoDB's Go client) carry `_id` and `createdTime` in epoch milliseconds; the API reference
+    /// names `id` and an ISO 8601 time. Both are read.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decode(String.self, forKey: .id)
+        if let id = try container.decodeIfPresent(String.self, forKey: .underscoreID) {
+            self.id = id
+        } else {
+            id = try container.decode(String.self, forKey: .id)
+        }
         desc = try container.decodeIfPresent(String.self, forKey: .desc) ?? ""
-        createdAt = try container.decodeIfPresent(Int64.self, forKey: .createdTime).map { Double($0) / 1000 }
+        if let milliseconds = try? container.decodeIfPresent(Int64.self, forKey: .createdTime) {
+            createdAt = Double(milliseconds) / 1000
+        } else {
+            createdAt = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .createdTime))
+        }
         createdUserID = try container.decodeIfPresent(String.self, forKey: .createdUserId) ?? ""
         createdIPAddress = try container.decodeIfPresent(String.self, forKey: .createdIpAddr) ?? ""
         createdBy = try container.decodeIfPresent(String.self, forKey: .createdBy) ?? ""
