@@ -7,8 +7,9 @@ import Synchronization
 /// An Atlas-compatible Admin API on a loopback port: `/orgs`, `/orgs/{id}`, `/orgs/{id}/apiKeys` (paginated)
 /// `/orgs/{id}/apiKeys/{keyId}` and `/orgs/{id}/events` (see `EventEndpoint.swift`) under `/api/atlas/v1.0`,
 /// `/api/atlas/v2` and `/api/public/v1.0`, behind real HTTP Digest authentication; service accounts under v2 only
-/// (see `ServiceAccountEndpoints.swift`); Ops Manager's global keys, global access list and agent keys under
-/// `/api/public/v1.0` for its flavors (see `OpsManagerEndpoints.swift`).
+/// (see `ServiceAccountEndpoints.swift`); `/orgs/{id}/settings` on Atlas (see `OrgSettingsEndpoint.swift`); Ops
+/// Manager's global keys, global access list and agent keys under `/api/public/v1.0` for its flavors (see
+/// `OpsManagerEndpoints.swift`).
 public final class AtlasSimulator: Sendable {
     public static let prefixes = ["/api/atlas/v1.0", "/api/atlas/v2", "/api/public/v1.0"]
     static let versionedMediaType = "application/vnd.atlas.2023-01-01+json"
@@ -139,6 +140,7 @@ public final class AtlasSimulator: Sendable {
                 self.listEvents(request, prefix: prefix, orgID: context.parameters.get("orgID") ?? "")
             }
             addServiceAccountRoutes(group, prefix: prefix)
+            addSettingsRoutes(group, prefix: prefix)
             addOpsManagerRoutes(group, prefix: prefix)
         }
         return router

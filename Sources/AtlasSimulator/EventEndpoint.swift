@@ -71,12 +71,14 @@ extension AtlasSimulator {
 }
 
 extension APIBody {
-    /// An event as `EventViewForOrg` has it; the actor is `userId` + `username` or `apiKeyId` + `publicKey`. A key
-    /// event has `targetPublicKey`; a service account event (`ServiceAccountOrgEvents`) has no field naming the
-    /// account. `groupId` only for an event in a project.
+    /// An event as `EventViewForOrg` has it; the actor is `userId` + `username` or `apiKeyId` + `publicKey`, or
+    /// neither for one Atlas made itself. A key event has `targetPublicKey`; a service account event
+    /// (`ServiceAccountOrgEvents`) has no field naming the account. `groupId` only for an event in a project;
+    /// `delegatePrincipal` only for one made through delegated access.
     struct Event: Encodable {
         var apiKeyId: String?
         var created: String
+        var delegatePrincipal: Principal?
         var eventTypeName: String
         var groupId: String?
         var id: String
@@ -84,7 +86,7 @@ extension APIBody {
         var links: [Link]
         var orgId: String
         var publicKey: String?
-        var remoteAddress: String
+        var remoteAddress: String?
         var targetPublicKey: String?
         var userId: String?
         var username: String?
@@ -94,10 +96,13 @@ extension APIBody {
         var body = Event(
             created: isoTime(UInt32(clamping: event.createdMilliseconds / 1000),
                              milliseconds: UInt16(event.createdMilliseconds % 1000)),
+            delegatePrincipal: event.delegatePrincipal.map(Principal.init),
             eventTypeName: event.eventTypeName, groupId: event.groupID, id: event.id, isGlobalAdmin: false,
-            links: [Link(href: selfHref, rel: "self")], orgId: event.orgID, remoteAddress: event.remoteAddress,
-            targetPublicKey: event.targetPublicKey)
+            links: [Link(href: selfHref, rel: "self")], orgId: event.orgID,
+            remoteAddress: event.remoteAddress.isEmpty ? nil : event.remoteAddress, targetPublicKey: event.targetPublicKey)
         switch event.actor {
+        case .system:
+            break
         case .user(let userID, let username):
             body.userId = userID
             body.username = username

@@ -7,8 +7,8 @@ import Dispatch
 /// Ops Manager's own credentials change too (see `OpsManagerChurn`). `--demo` uses it so the change counters and
 /// alerts have something to show.
 public final class InventoryChurn: @unchecked Sendable {
-    // @unchecked: `random`, `eventRandom`, `opsManager`, its counts, the indices and `timer` are only touched on
-    // `queue`.
+    // @unchecked: `random`, `eventRandom`, `opsManager`, `posture`, their counts, the indices and `timer` are only
+    // touched on `queue`.
     private let simulator: AtlasSimulator
     private let generator: InventoryGenerator
     private let queue = DispatchQueue(label: "atlas-simulator.churn")
@@ -31,11 +31,16 @@ public final class InventoryChurn: @unchecked Sendable {
     private var opsManager: OpsManagerChurn
     /// How many Ops Manager changes of each kind (`SimulatedOpsManagerChange.kind`) were made.
     private var opsManagerCounts: [String: Int] = [:]
+    /// Settings, their events and access-list usage (see `PostureChurn`), one step in `postureOneIn` (0: never,
+    /// so that a churn made without it draws and records exactly as before it existed).
+    private var posture: PostureChurn
+    private let postureOneIn: Int
+    private var postureCounts: [String: Int] = [:]
 
     /// `clock` dates new accounts and secrets; by default the generator's fixed `secretClock`, so a seed always
-    /// makes the same changes.
+    /// makes the same changes. With `postureOneIn` above 0, one step in that many also changes an org's posture.
     public init(simulator: AtlasSimulator, generator: InventoryGenerator, seed: UInt64,
-                clock: (@Sendable () -> UInt32)? = nil) {
+                clock: (@Sendable () -> UInt32)? = nil, postureOneIn: Int = 0) {
         self.simulator = simulator
         self.generator = generator
         self.random = SeededGenerator(seed: seed)
@@ -43,6 +48,8 @@ public final class InventoryChurn: @unchecked Sendable {
         let fixed = generator.secretClock
         self.clock = clock ?? { fixed }
         self.opsManager = OpsManagerChurn(seed: seed)
+        self.posture = PostureChurn(seed: seed)
+        self.postureOneIn = max(0, postureOneIn)
     }
 
     /// Applies one random change every `interval` until `stop()`.
@@ -80,6 +87,25 @@ public final class InventoryChurn: @unchecked Sendable {
         queue.sync { opsManagerCounts }
     }
 
+    /// Makes one posture change now (see `PostureChurn`), whatever a step would have drawn; nil if none applies.
+    @discardableResult
+    public func stepPosture() -> SimulatedPostureChange? {
+        queue.sync { simulator.withState { changePosture(&$0, at: simulator.eventClock()) } }
+    }
+
+    /// How many posture changes of each kind (`SimulatedPostureChange.kinds`) were made so far.
+    public var postureChangeCounts: [String: Int] {
+        queue.sync { postureCounts }
+    }
+
+    /// Runs on `queue`, inside `withState`.
+    @discardableResult
+    private func changePosture(_ state: inout SimulatorState, at now: UInt64) -> SimulatedPostureChange? {
+        let made = posture.change(&state, at: now)
+        if let made { postureCounts[made.kind, default: 0] += 1 }
+        return made
+    }
+
     /// Runs on `queue`, inside `withState`.
     @discardableResult
     private func changeOpsManager(_ state: inout SimulatorState) -> SimulatedOpsManagerChange? {
@@ -107,6 +133,7 @@ public final class InventoryChurn: @unchecked Sendable {
             if Int.random(in: 0..<Self.transientOneIn, using: &eventRandom) == 0 {
                 makeTransientKey(state: &state, at: now)
             }
+            if posture.takesStep(oneIn: postureOneIn) { changePosture(&state, at: now) }
         }
     }
 

@@ -72,10 +72,8 @@ extension APIBody {
         let ip = isBlock ? nil : entry.address
         return ServiceAccountAccessEntry(
             cidrBlock: isBlock ? entry.address : entry.address + "/32", createdAt: isoTime(entry.created),
-            ipAddress: ip,
-            lastUsedAddress: entry.lastUsed == nil ? nil : (ip ?? String(entry.address.prefix { $0 != "/" })),
-            lastUsedAt: entry.lastUsed.map { isoTime($0) },
-            requestCount: entry.lastUsed.map { Int($0 % 97) + 1 } ?? 0)
+            ipAddress: ip, lastUsedAddress: entry.servedLastUsedAddress, lastUsedAt: entry.lastUsed.map { isoTime($0) },
+            requestCount: entry.servedRequestCount)
     }
 
     /// `isoTime`, with `.123` before the `Z` when `milliseconds` is set.

@@ -4,6 +4,11 @@ public enum SimulatedActor: Sendable, Hashable {
     case user(userID: String, username: String)
     /// `apiKeyId` (24 hex digits) and `publicKey`.
     case apiKey(apiKeyID: String, publicKey: String)
+
+    /// Nobody: Atlas itself (e.g. the secrets-expiring events). The body has no actor fields, and no
+    /// `remoteAddress` when the event's address is empty. A user with neither id nor name rather than a case of
+    /// its own, so that switches over the two cases stay exhaustive.
+    public static let system = SimulatedActor.user(userID: "", username: "")
 }
 
 /// The API key event types the simulator records (MongoDB's event type names).
@@ -12,6 +17,9 @@ public enum SimulatedEventType: String, Sendable, CaseIterable {
     case apiKeyDeleted = "API_KEY_DELETED"
     case apiKeyRolesChanged = "API_KEY_ROLES_CHANGED"
     case apiKeyDescriptionChanged = "API_KEY_DESCRIPTION_CHANGED"
+    /// Recorded when a key's UI access-list inheritance changes (`SimulatedOrgSettings.keysInheritingUIAccessList`).
+    case apiKeyUIAccessListInheritanceEnabled = "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED"
+    case apiKeyUIAccessListInheritanceDisabled = "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED"
 }
 
 /// The service account event types of an org's feed, as MongoDB's v2 OpenAPI spec enumerates them
@@ -49,9 +57,12 @@ public struct SimulatedEvent: Sendable, Equatable {
     public var targetPublicKey: String?
     /// The project the event happened in (`groupId`), if any.
     public var groupID: String?
+    /// The principal (an OAuth application) that acted through delegated access, if one did.
+    public var delegatePrincipal: SimulatedPrincipal?
 
     public init(id: String, createdMilliseconds: UInt64, eventTypeName: String, orgID: String, actor: SimulatedActor,
-                remoteAddress: String, targetPublicKey: String?, groupID: String? = nil) {
+                remoteAddress: String, targetPublicKey: String?, groupID: String? = nil,
+                delegatePrincipal: SimulatedPrincipal? = nil) {
         self.id = id
         self.createdMilliseconds = createdMilliseconds
         self.eventTypeName = eventTypeName
@@ -60,6 +71,7 @@ public struct SimulatedEvent: Sendable, Equatable {
         self.remoteAddress = remoteAddress
         self.targetPublicKey = targetPublicKey
         self.groupID = groupID
+        self.delegatePrincipal = delegatePrincipal
     }
 }
 
@@ -69,6 +81,8 @@ struct EventLog: Sendable {
     let capacity: Int
     private var byOrg: [String: [SimulatedEvent]] = [:]
     private var counter: UInt64 = 0
+    /// How many events of each type were ever recorded per org, dropped ones included (tests compare counters).
+    private(set) var recordedCounts: [String: [String: Int]] = [:]
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
@@ -81,12 +95,15 @@ struct EventLog: Sendable {
     /// Records an event with the next id and returns it.
     @discardableResult
     mutating func append(orgID: String, type: String, actor: SimulatedActor, address: String, targetPublicKey: String?,
-                         groupID: String? = nil, at milliseconds: UInt64) -> SimulatedEvent {
+                         groupID: String? = nil, delegatePrincipal: SimulatedPrincipal? = nil,
+                         at milliseconds: UInt64) -> SimulatedEvent {
         counter &+= 1
         let seconds = UInt64(UInt32(clamping: milliseconds / 1000))
         let id = InventoryGenerator.hex(seconds, digits: 8) + InventoryGenerator.hex(counter, digits: 16)
         let event = SimulatedEvent(id: id, createdMilliseconds: milliseconds, eventTypeName: type, orgID: orgID,
-                                   actor: actor, remoteAddress: address, targetPublicKey: targetPublicKey, groupID: groupID)
+                                   actor: actor, remoteAddress: address, targetPublicKey: targetPublicKey, groupID: groupID,
+                                   delegatePrincipal: delegatePrincipal)
+        recordedCounts[orgID, default: [:]][type, default: 0] += 1
         var events = byOrg[orgID] ?? []
         events.append(event)
         if events.count > capacity { events.removeFirst(events.count - capacity) }

@@ -13,18 +13,27 @@ public struct SimulatedRole: Sendable, Hashable {
     }
 }
 
-/// One entry of a key's IP access list.
+/// One entry of a key's or a service account's IP access list, with its usage (see `AccessUsage.swift`).
 public struct SimulatedAccessEntry: Sendable, Equatable {
     /// An address (`203.0.113.7`) or a block (`203.0.113.0/24`).
     public var address: String
     public var created: UInt32
-    /// Unix seconds of the last request through this entry; nil if never used.
+    /// Unix seconds of the last request through this entry; nil if never used (no usage is then served).
     public var lastUsed: UInt32?
+    /// Requests through this entry (a key's `count`, an account's `requestCount`); 0 if never used.
+    public var requestCount: Int
+    /// The address the last request came from (inside `address`); nil if never used.
+    public var lastUsedAddress: String?
 
-    public init(address: String, created: UInt32, lastUsed: UInt32?) {
+    /// Without `requestCount` or `lastUsedAddress`, a used entry gets the usage the simulator always derived from
+    /// it (`lastUsed % 97 + 1` requests, from the entry's own address), so entries made without usage stay equal.
+    public init(address: String, created: UInt32, lastUsed: UInt32?, requestCount: Int? = nil,
+                lastUsedAddress: String? = nil) {
         self.address = address
         self.created = created
         self.lastUsed = lastUsed
+        self.requestCount = requestCount ?? lastUsed.map { Int($0 % 97) + 1 } ?? 0
+        self.lastUsedAddress = lastUsedAddress ?? (lastUsed == nil ? nil : Self.host(address))
     }
 }
 
@@ -66,14 +75,17 @@ public struct SimulatedOrg: Sendable, Equatable {
     public var keys: [SimulatedKey]
     /// Service accounts (Atlas only), in the order the API lists them.
     public var serviceAccounts: [SimulatedServiceAccount]
+    /// What `GET /orgs/{id}/settings` answers, and the security state the feed's org events follow.
+    public var settings: SimulatedOrgSettings
 
     public init(id: String, name: String, projects: [SimulatedProject] = [], keys: [SimulatedKey] = [],
-                serviceAccounts: [SimulatedServiceAccount] = []) {
+                serviceAccounts: [SimulatedServiceAccount] = [], settings: SimulatedOrgSettings = .atlasDefaults) {
         self.id = id
         self.name = name
         self.projects = projects
         self.keys = keys
         self.serviceAccounts = serviceAccounts
+        self.settings = settings
     }
 }
 
@@ -144,6 +156,8 @@ public struct InventoryGenerator: Sendable {
     public var globalKeyCount: Int
     public var globalAccessListCount: Int
     public var agentKeysPerProject: ClosedRange<Int>
+    /// The org (by index) whose settings leave fields out (see `PostureGenerator.swift`); nil: none does.
+    public var orgOmittingSettings: Int? = 1
 
     public init(seed: UInt64 = 42, keysPerOrg: [Int], projectsPerOrg: Int = 5, now: UInt32 = 1_795_000_000,
                 serviceAccountsPerOrg: [Int] = [], secretClock: UInt32? = nil, flavor: SimulatedFlavor = .atlas,
@@ -199,6 +213,7 @@ public struct InventoryGenerator: Sendable {
         }
         var inventory = SimulatedInventory(orgs: orgs, flavor: flavor)
         addOpsManagerParts(to: &inventory)
+        addPosture(to: &inventory)
         return inventory
     }
 

@@ -57,6 +57,10 @@ public struct SimulatorFaults: Sendable, Equatable {
     /// What Cloud Manager answers to `/admin/...`, which it does not have. 404 by default: no recorded answer of
     /// the real service was found; 401 (with a challenge) or 403 to test a client against the others.
     public var cloudManagerAdminStatus = 404
+    /// `GET /orgs/{id}/settings` answers 404 for every org, as an API without the resource would.
+    public var settingsNotFound = false
+    /// `GET /orgs/{id}/settings` answers 403 `USER_UNAUTHORIZED` to these Digest users (public keys) only.
+    public var usersWithoutSettingsAccess: Set<String> = []
 
     public init() {}
 }
@@ -74,6 +78,8 @@ public struct SimulatorStats: Sendable, Equatable {
     public var accessListRequests = 0
     /// Requests to any service account endpoint, under every prefix.
     public var serviceAccountRequests = 0
+    /// Requests to `/orgs/{id}/settings`, under every prefix, whatever the answer.
+    public var settingsRequests = 0
     /// Requests to an Ops Manager credential path (`AtlasSimulator.isOpsManagerPath`) under any prefix, routed or
     /// not, counted before authentication: never forgotten, unlike `recentRequests`.
     public var opsManagerPathRequests = 0

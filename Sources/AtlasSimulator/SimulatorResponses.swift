@@ -44,9 +44,10 @@ enum APIBody {
         var orgId: String
     }
 
+    /// `UserAccessListResponse`: `count` and `lastUsedAddress` only once the entry was used.
     struct AccessEntry: Encodable {
         var cidrBlock: String
-        var count: Int
+        var count: Int?
         var created: String
         var ipAddress: String?
         var lastUsed: String?
@@ -75,10 +76,9 @@ enum APIBody {
         let isBlock = entry.address.contains("/")
         let ip = isBlock ? nil : entry.address
         return AccessEntry(
-            cidrBlock: isBlock ? entry.address : entry.address + "/32", count: entry.lastUsed == nil ? 0 : 3,
+            cidrBlock: isBlock ? entry.address : entry.address + "/32", count: entry.servedKeyCount,
             created: isoTime(entry.created), ipAddress: ip, lastUsed: entry.lastUsed.map(isoTime),
-            lastUsedAddress: entry.lastUsed == nil ? nil : (ip ?? String(entry.address.prefix { $0 != "/" })),
-            links: [Link(href: selfHref, rel: "self")])
+            lastUsedAddress: entry.servedLastUsedAddress, links: [Link(href: selfHref, rel: "self")])
     }
 
     /// `2019-01-24T16:34:57Z`, as the API writes times.

@@ -112,11 +112,11 @@ extension AtlasSimulator {
     @discardableResult
     public func recordEvent(orgID: String, type: String, actor: SimulatedActor, address: String,
                             targetPublicKey: String? = nil, groupID: String? = nil,
-                            at milliseconds: UInt64? = nil) -> SimulatedEvent {
+                            delegatePrincipal: SimulatedPrincipal? = nil, at milliseconds: UInt64? = nil) -> SimulatedEvent {
         let time = milliseconds ?? eventClock()
         return withState {
             $0.events.append(orgID: orgID, type: type, actor: actor, address: address, targetPublicKey: targetPublicKey,
-                             groupID: groupID, at: time)
+                             groupID: groupID, delegatePrincipal: delegatePrincipal, at: time)
         }
     }
 
