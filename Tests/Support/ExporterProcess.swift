@@ -44,6 +44,12 @@ public final class ExporterProcess: Sendable {
         try process.run()
     }
 
+    /// A test that fails before it terminates its exporter must not leave it running: every later test on the
+    /// machine would share its cores with it (a loaded run once left dozens behind, and the rest timed out).
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     /// Lines written to the captured standard error.
     public var stderrLines: [Substring] { stderr.split(separator: "\n") }
 
