@@ -4,6 +4,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOSSL
+import ServiceLifecycle
 
 /// The exporter's HTTP endpoints: the cached exposition, the status page, the running configuration, and health and
 /// readiness probes.
@@ -55,16 +56,23 @@ public enum ExporterServer {
         return router
     }
 
-    /// The Hummingbird application, with `onListening` told the bound address (useful with port 0).
+    /// The Hummingbird application as a service, with `onListening` told the bound address (useful with port 0).
     /// With `tls`, it serves HTTPS only; a certificate, key or client CA it cannot use is a `ConfigError` naming the
     /// field, thrown here rather than at the first connection.
+    ///
+    /// On graceful shutdown it stops accepting at once, gives each open connection `shutdownGrace` to finish its
+    /// response, then closes it whatever the client does (see ``ShutdownGrace``), and logs one line with the
+    /// number of connections it cut.
     public static func makeApplication(
         router: Router<ExporterRequestContext>, listenAddress: ListenAddress, tls: WebConfig.TLS? = nil, logger: Logger,
+        shutdownGrace: Duration = ShutdownGrace.default,
         onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
-    ) throws(ConfigError) -> some ApplicationProtocol {
+    ) throws(ConfigError) -> some Service {
+        let cuts = ShutdownGrace.Cuts()
         // Idle keep-alive connections are closed after a minute, so idle clients cannot pile up for ever, and
         // busy ones after 1,000 requests (RequestLimitHandler).
-        var server = ExporterHTTP1Channel.builder(idleTimeout: .seconds(60))
+        var server = ExporterHTTP1Channel.builder(idleTimeout: .seconds(60), shutdownGrace: TimeAmount(shutdownGrace),
+                                                  cuts: cuts)
         if let tls {
             let configuration = try ServerTLS.configuration(tls)
             do {
@@ -73,7 +81,7 @@ public enum ExporterServer {
                 throw ConfigError(field: "--web.config.file: tls_server_config", "cannot use the TLS settings")
             }
         }
-        return Application(
+        let application = Application(
             router: router,
             server: server,
             configuration: ApplicationConfiguration(
@@ -86,6 +94,22 @@ public enum ExporterServer {
             },
             logger: logger
         )
+        return HTTPService(application: application, cuts: cuts, shutdownGrace: shutdownGrace, logger: logger)
+    }
+
+    /// Runs the application; once it has stopped (every connection closed), says how the shutdown went.
+    struct HTTPService<App: ApplicationProtocol>: Service {
+        let application: App
+        let cuts: ShutdownGrace.Cuts
+        let shutdownGrace: Duration
+        let logger: Logger
+
+        func run() async throws {
+            try await application.run()
+            let (seconds, attoseconds) = shutdownGrace.components
+            let grace = attoseconds == 0 ? "\(seconds)s" : "\(Double(seconds) + Double(attoseconds) / 1e18)s"
+            logger.info("HTTP server stopped", metadata: ["connections_cut": "\(cuts.value)", "shutdown_grace": "\(grace)"])
+        }
     }
 
     /// The exposition for a scraper that does not accept gzip: the text itself when it is small, else inflated 64 KB

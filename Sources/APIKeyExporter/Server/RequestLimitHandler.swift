@@ -35,6 +35,9 @@ final class RequestLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.limit = limit
     }
 
+    /// Whether a request has been passed on whose response has not ended: closing now would lose it.
+    var isAnswering: Bool { requests > responsesEnded }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let head) = unwrapInboundIn(data), !dropping {
             if lastRequest != nil {
