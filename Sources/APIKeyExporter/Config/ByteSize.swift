@@ -1,4 +1,4 @@
-/// Sizes as a config file spells them: `512MiB`, `1GiB`, `64KiB`, or a number of bytes.
+/// Sizes as a config file spells them: `128MiB`, `1GiB`, `64KiB`, or a number of bytes.
 enum ByteSize {
     static func parse(_ text: String) -> Int? {
         let units: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("B", 1), ("", 1)]

@@ -55,7 +55,7 @@ enum TargetChecks {
 
     static func listingSize(_ text: String) throws(ConfigError) -> Int {
         guard let bytes = ByteSize.parse(text), (1 << 20 ... 64 << 30).contains(bytes) else {
-            throw ConfigError(field: "", "\"\(text)\" is not a size between 1MiB and 64GiB (e.g. 512MiB)")
+            throw ConfigError(field: "", "\"\(text)\" is not a size between 1MiB and 64GiB (e.g. 128MiB)")
         }
         return bytes
     }

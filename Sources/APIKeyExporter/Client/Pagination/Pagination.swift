@@ -4,10 +4,13 @@
 public struct ListingLimits: Sendable, Equatable {
     /// Items across all pages of one listing.
     public var maxItems = 200_000
-    /// Response bytes across all pages of one read of a listing.
-    public var maxBytes = 512 << 20
+    /// Response bytes across all pages of one read of a listing. 200,000 keys (the item bound) are about 60 MB of
+    /// JSON, so 128 MiB is twice the largest real listing, while what a listing that never ends can take stays a
+    /// fraction of a small container's memory (see docs/RELIABILITY-listing-bound.md for the measured peak).
+    public var maxBytes = defaultMaxBytes
+    public static let defaultMaxBytes = 128 << 20
 
-    public init(maxItems: Int = 200_000, maxBytes: Int = 512 << 20) {
+    public init(maxItems: Int = 200_000, maxBytes: Int = defaultMaxBytes) {
         self.maxItems = maxItems
         self.maxBytes = maxBytes
     }
