@@ -83,7 +83,7 @@ struct BinaryLimitsTests {
         let (footprint, peak) = try await Self.endlessListing(maxListingSize: nil)
         // With the old default (512 MiB) this peaked 642 MiB above the footprint. The key table's text still grows
         // by doubling (the copy and the original resident at once), hence twice the bound as the ceiling; figures
-        // in docs/RELIABILITY-listing-bound.md.
+        // in docs/RELIABILITY.md.
         #expect(peak < footprint + (256 << 20), "peak \(peak >> 20) MiB, footprint \(footprint >> 20) MiB")
         print("endless listing, default bound: footprint \(footprint >> 20) MiB, peak \(peak >> 20) MiB with a \(bound >> 20) MiB bound")
     }

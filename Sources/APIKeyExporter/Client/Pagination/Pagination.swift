@@ -6,7 +6,7 @@ public struct ListingLimits: Sendable, Equatable {
     public var maxItems = 200_000
     /// Response bytes across all pages of one read of a listing. 200,000 keys (the item bound) are about 60 MB of
     /// JSON, so 128 MiB is twice the largest real listing, while what a listing that never ends can take stays a
-    /// fraction of a small container's memory (see docs/RELIABILITY-listing-bound.md for the measured peak).
+    /// fraction of a small container's memory (see docs/RELIABILITY.md for the measured peak).
     public var maxBytes = defaultMaxBytes
     public static let defaultMaxBytes = 128 << 20
 
