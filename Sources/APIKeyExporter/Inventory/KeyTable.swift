@@ -53,7 +53,7 @@ public struct KeyTable: RandomAccessCollection, Sendable {
         roleNumbers = Dictionary(uniqueKeysWithValues: roles.enumerated().map { ($1, UInt32($0)) })
         text = builder.text
         // Stable, so keys listed twice keep their order.
-        rows = builder.text.withUnsafeBytes { bytes in
+        rows = text.withUnsafeBytes { bytes in
             builder.rows.sorted { Self.compare(Self.slice(bytes, $0.idOffset, $0.idLength), Self.slice(bytes, $1.idOffset, $1.idLength)) < 0 }
         }
     }

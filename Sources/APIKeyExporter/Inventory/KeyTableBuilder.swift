@@ -2,7 +2,25 @@
 /// the response (no `String`, no `APIKey`), and roles are looked up by their bytes among the org's distinct roles, so
 /// a role string is made once per distinct role, not once per key.
 public struct KeyTableBuilder {
-    var text: [UInt8] = []
+    /// The text read so far, in blocks that are never moved once filled: one growing array would double by copying
+    /// itself, holding the old and the new copy at once (an endless listing then peaked at 1.25 times its byte
+    /// bound). A field never straddles two blocks; offsets count the bytes stored, gaps at block ends excluded.
+    private var blocks: [[UInt8]] = []
+    private var current: [UInt8] = []
+    /// The offset of `current`'s first byte.
+    private var currentStart = 0
+    static let blockSize = 1 << 20
+
+    /// Every byte stored, in one array (for the table, or a page read on its own).
+    var text: [UInt8] {
+        var all: [UInt8] = []
+        all.reserveCapacity(textCount)
+        for block in blocks { all.append(contentsOf: block) }
+        all.append(contentsOf: current)
+        return all
+    }
+
+    private var textCount: Int { currentStart + current.count }
     var rows: [KeyTable.Row] = []
     var roleRefs: [UInt32] = []
     /// Distinct roles in the order first seen (numbered so until `build()` sorts them).
@@ -31,7 +49,7 @@ public struct KeyTableBuilder {
     // MARK: - One key at a time (the parser)
 
     mutating func startKey() {
-        pending = KeyTable.Row(idOffset: text.count, publicKeyOffset: text.count, descOffset: text.count, idLength: 0,
+        pending = KeyTable.Row(idOffset: textCount, publicKeyOffset: textCount, descOffset: textCount, idLength: 0,
                                publicKeyLength: 0, descLength: 0, rolesStart: UInt32(clamping: roleRefs.count), roleCount: 0)
     }
 
@@ -77,7 +95,17 @@ public struct KeyTableBuilder {
 
     /// The id of the key at `row`, in the order read.
     func id(at row: Int) -> String {
-        text.withUnsafeBytes { String(decoding: KeyTable.slice($0, rows[row].idOffset, rows[row].idLength), as: UTF8.self) }
+        let (offset, length) = (rows[row].idOffset, Int(rows[row].idLength))
+        func read(_ block: [UInt8], from start: Int) -> String {
+            block.withUnsafeBytes { String(decoding: KeyTable.slice($0, offset - start, UInt32(length)), as: UTF8.self) }
+        }
+        if offset >= currentStart { return read(current, from: currentStart) }
+        var start = currentStart
+        for block in blocks.reversed() {
+            start -= block.count
+            if offset >= start { return read(block, from: start) }
+        }
+        return ""
     }
 
     /// Where the builder stood, to go back to if a page turns out unreadable half-way.
@@ -88,17 +116,22 @@ public struct KeyTableBuilder {
 
     }
 
-    var mark: Mark { Mark(text: text.count, rows: rows.count, roleRefs: roleRefs.count) }
+    var mark: Mark { Mark(text: textCount, rows: rows.count, roleRefs: roleRefs.count) }
 
     mutating func rollBack(to mark: Mark) {
-        text.removeLast(text.count - mark.text)
+        while mark.text < currentStart, let previous = blocks.popLast() {
+            current = previous
+            currentStart -= previous.count
+        }
+        current.removeLast(max(0, textCount - mark.text))
         rows.removeLast(rows.count - mark.rows)
         roleRefs.removeLast(roleRefs.count - mark.roleRefs)
     }
 
     /// The keys in the order read, as `APIKey`s (for a page read on its own).
     var keysInOrder: [APIKey] {
-        rows.map { KeyTable.key($0, text: text, roleRefs: roleRefs, roles: roles) }
+        let text = self.text
+        return rows.map { KeyTable.key($0, text: text, roleRefs: roleRefs, roles: roles) }
     }
 
     public func build() -> KeyTable {
@@ -108,8 +141,16 @@ public struct KeyTableBuilder {
     // MARK: - Storage
 
     private mutating func store(_ bytes: UnsafeRawBufferPointer) -> (Int, UInt32) {
-        let offset = text.count
-        text.append(contentsOf: bytes)
+        if current.count + bytes.count > current.capacity {
+            if !current.isEmpty {
+                currentStart += current.count
+                blocks.append(current)
+            }
+            current = []
+            current.reserveCapacity(max(Self.blockSize, bytes.count))
+        }
+        let offset = textCount
+        current.append(contentsOf: bytes)
         return (offset, UInt32(clamping: bytes.count))
     }
 

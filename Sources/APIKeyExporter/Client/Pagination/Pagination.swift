@@ -162,7 +162,8 @@ struct Pagination {
         var totalCount: Int?
         var bytesRead = 0
         for pageNum in 1...Self.maxPages {
-            let remaining = limits.maxBytes - bytesRead
+            // Half of what remains: while a page is read, its bytes are held twice (the body, and what is kept of it).
+            let remaining = (limits.maxBytes - bytesRead) / 2
             let (response, pageURL) = try fetch(
                 [("itemsPerPage", String(Self.maxItemsPerPage)), ("pageNum", String(pageNum))], remaining)
             bytesRead += response.body.count
