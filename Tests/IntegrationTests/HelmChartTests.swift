@@ -7,7 +7,7 @@ import Testing
 /// Go library, in .build-python) by deploy/helm/test/check_chart.py: lint, the values schema, a matrix of values
 /// rendered and validated (kubernetes-validate, checkov), the rules and dashboards against their sources, secrets. Then
 /// the rendered pod run here, with the real binary. (KubernetesTests checks deploy/kubernetes against a fresh render.)
-@Suite("Helm chart")
+@Suite("Helm chart", .serialized)
 struct HelmChartTests {
     static let python = Repository.root.appendingPathComponent(".build-python").path
     static let script = Repository.root.appendingPathComponent("deploy/helm/test/check_chart.py").path
