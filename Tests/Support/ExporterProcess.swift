@@ -58,8 +58,9 @@ public final class ExporterProcess: Sendable {
     public var pid: Int32 { process.processIdentifier }
     public var exitStatus: Int32 { process.terminationStatus }
 
-    /// Waits (up to `timeout`) for the "listening" log line and returns the bound port.
-    public func waitForListeningPort(timeout: Duration = .seconds(30)) async throws -> Int {
+    /// Waits (up to `timeout`) for the "listening" log line and returns the bound port. The bound only tells "soon"
+    /// from "never": at the start of a full run on two cores, a child's first line can take tens of seconds.
+    public func waitForListeningPort(timeout: Duration = .seconds(90)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             for line in stderr.split(separator: "\n") where line.contains("msg=listening") {
