@@ -128,8 +128,9 @@ struct EndToEndTests {
         let base = "http://127.0.0.1:\(port)"
         try await exporter.waitUntilReady(port: port)
         let samples = try ExpositionParser.parse(String(decoding: try await httpGet(base + "/metrics").body, as: UTF8.self))
+        // The demo changes a key every 20 s, so a slow start may see a change or two: each org within 3 of the seed's.
         let counts = samples.filter { $0.name == "mongodb_api_keys" }.map(\.value).sorted()
-        #expect(counts == [35, 240, 730])
+        #expect(counts.count == 3 && zip(counts, [35.0, 240, 730]).allSatisfy { abs($0 - $1) <= 3 }, "\(counts)")
         #expect(samples.filter { $0.name == "mongodb_api_keys_poll_success" }.allSatisfy { $0.value == 1 })
         #expect(try await exporter.terminate() == 0)
     }

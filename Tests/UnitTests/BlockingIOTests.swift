@@ -30,15 +30,15 @@ struct BlockingIOTests {
                     await BlockingIO.run(label: "test.bridge.\(index)") {
                         started.withLock { $0 += 1 }
                         arrived.signal()
-                        // Bounded: a job that is never released gives up after 60 s and reports it.
-                        return release.wait(timeout: .now() + 60) == .success
+                        // Bounded: a job that is never released gives up after 150 s and reports it.
+                        return release.wait(timeout: .now() + 150) == .success
                     }
                 }
             }
             // The pool still serves this task (and any other) while every job blocks. The deadline is a bound, not
             // a timing: in a full test run other suites keep the pool busy, so the jobs may be submitted late.
             let allArrived = await BlockingIO.run(label: "test.bridge.wait") {
-                let deadline = DispatchTime.now() + 30
+                let deadline = DispatchTime.now() + 90
                 return (0..<Self.jobs).allSatisfy { _ in arrived.wait(timeout: deadline) == .success }
             }
             #expect(allArrived)
