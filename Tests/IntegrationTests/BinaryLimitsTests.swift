@@ -6,7 +6,7 @@ import Testing
 
 /// The built binary under settings and listings a hostile operator or server would give it: random settings, a
 /// SIGHUP-reloaded config file, and a listing without end (memory measured from /proc).
-@Suite("The binary: random settings, config reloads, endless listings")
+@Suite("The binary: random settings, config reloads, endless listings", .serialized)
 struct BinaryLimitsTests {
     /// Peak resident memory (VmHWM) and current (VmRSS) of a process, in bytes.
     static func memory(pid: Int32) -> (peak: Int, current: Int)? {
