@@ -81,7 +81,7 @@ public final class ExporterProcess: Sendable {
 
     /// Waits (bounded) until `/-/ready` answers 200, i.e. the first poll has been published. Generous by default:
     /// CI runs every suite at once on a small machine, and a first poll can then take many seconds.
-    public func waitUntilReady(port: Int, timeout: Duration = .seconds(60)) async throws {
+    public func waitUntilReady(port: Int, timeout: Duration = .seconds(120)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if (try? await httpGet("http://127.0.0.1:\(port)/-/ready"))?.status == 200 { return }
