@@ -114,6 +114,7 @@ public final class AtlasSimulator: Sendable {
 
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: OffPoolMiddleware())
         router.add(middleware: AuthMiddleware(simulator: self))
         router.post(RouterPath(Self.tokenPath)) { request, _ in self.issueToken(request) }
         for prefix in Self.prefixes {

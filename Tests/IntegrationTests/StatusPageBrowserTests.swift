@@ -26,13 +26,10 @@ struct StatusPageBrowserTests {
 
     /// Polls `/` over HTTP (bounded) until `condition` holds, so the browser loads a page that already has it.
     static func waitForPage(port: Int, _ what: String, _ condition: (String) -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            let page = String(decoding: try await httpGet("http://127.0.0.1:\(port)/").body, as: UTF8.self)
-            if condition(page) { return }
-            try await Task.sleep(for: .milliseconds(200))
+        let shown = try await eventually(timeout: .seconds(60), interval: .milliseconds(200)) { () async throws -> Bool? in
+            condition(String(decoding: try await httpGet("http://127.0.0.1:\(port)/").body, as: UTF8.self)) ? true : nil
         }
-        Issue.record("the page never showed \(what)")
+        if shown == nil { Issue.record("the page never showed \(what)") }
     }
 
     @Test("/ shows every org with its key count, a failing org as failing, the recent changes, hostile text as text")

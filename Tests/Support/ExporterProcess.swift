@@ -61,18 +61,14 @@ public final class ExporterProcess: Sendable {
     /// Waits (up to `timeout`) for the "listening" log line and returns the bound port. The bound only tells "soon"
     /// from "never": at the start of a full run on two cores, a child's first line can take tens of seconds.
     public func waitForListeningPort(timeout: Duration = .seconds(90)) async throws -> Int {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            for line in stderr.split(separator: "\n") where line.contains("msg=listening") {
-                if let range = line.range(of: "address=127.0.0.1:"),
-                   let port = Int(line[range.upperBound...].prefix { $0.isNumber }) {
-                    return port
-                }
-            }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
+        let port = try await eventually(timeout: timeout, interval: .milliseconds(50), while: { process.isRunning }) {
+            stderr.split(separator: "\n").lazy.compactMap { line -> Int? in
+                guard line.contains("msg=listening"), let range = line.range(of: "address=127.0.0.1:") else { return nil }
+                return Int(line[range.upperBound...].prefix { $0.isNumber })
+            }.first
         }
-        throw ExporterDidNotStart(stderr: stderr)
+        guard let port else { throw ExporterDidNotStart(stderr: stderr) }
+        return port
     }
 
     public struct ExporterDidNotStart: Error {
@@ -82,12 +78,10 @@ public final class ExporterProcess: Sendable {
     /// Waits (bounded) until `/-/ready` answers 200, i.e. the first poll has been published. Generous by default:
     /// CI runs every suite at once on a small machine, and a first poll can then take many seconds.
     public func waitUntilReady(port: Int, timeout: Duration = .seconds(120)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if (try? await httpGet("http://127.0.0.1:\(port)/-/ready"))?.status == 200 { return }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(100))
+        let ready = try await eventually(timeout: timeout, while: { process.isRunning }) { () async -> Bool? in
+            (try? await httpGet("http://127.0.0.1:\(port)/-/ready"))?.status == 200 ? true : nil
         }
+        if ready == true { return }
         throw ExporterNotReady(exitStatus: process.isRunning ? nil : process.terminationStatus, stderr: stderr)
     }
 

@@ -21,6 +21,20 @@ public func offPoolResult<T: Sendable>(_ body: @escaping @Sendable () throws -> 
     }
 }
 
+/// Runs `check` every `interval` until it gives a value, `timeout` passes or `proceed` turns false; nil if nothing came.
+/// The deadline is looked at after a check, never instead of one: on a loaded machine a single sleep can outlast the
+/// whole bound, and what the test waits for is often there by the time it wakes (a CI run failed on exactly that).
+public func eventually<T>(timeout: Duration, interval: Duration = .milliseconds(100), while proceed: () -> Bool = { true },
+                          _ check: () async throws -> T?) async throws -> T? {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+        let proceeding = proceed()
+        if let value = try await check() { return value }
+        guard proceeding, ContinuousClock.now < deadline else { return nil }
+        try await Task.sleep(for: interval)
+    }
+}
+
 /// Credentials the test simulators accept. Recognisable, so the secrets tests can search for them.
 public let testPublicKey = "testpubk"
 public let testPrivateKey = "5ec2e7a1-0000-4000-8000-c0ffee5ecre7"
