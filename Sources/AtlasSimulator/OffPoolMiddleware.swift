@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import Hummingbird
 
 /// Answers the simulator's requests on Dispatch threads of its own instead of the Swift concurrency pool. The pool
@@ -12,14 +13,18 @@ struct OffPoolMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// A task executor backed by a concurrent Dispatch queue (its threads come and go with the load).
+/// A task executor over a few private serial Dispatch queues, taken in turn. Serial queues, not a concurrent one:
+/// on Linux a concurrent queue draws on the global queues' threads, which the Swift pool shares; a private serial
+/// queue may get a thread of its own (see `BlockingIO`).
 final class SimulatorExecutor: TaskExecutor {
     static let shared = SimulatorExecutor()
-    private let queue = DispatchQueue(label: "atlas-simulator.requests", attributes: .concurrent)
+    private let queues = (0..<8).map { DispatchQueue(label: "atlas-simulator.requests.\($0)") }
+    private let turn = Atomic<Int>(0)
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let executor = asUnownedTaskExecutor()
-        queue.async { job.runSynchronously(on: executor) }
+        let index = turn.wrappingAdd(1, ordering: .relaxed).oldValue
+        queues[Int(index.magnitude % UInt(queues.count))].async { job.runSynchronously(on: executor) }
     }
 }

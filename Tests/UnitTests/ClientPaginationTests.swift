@@ -84,15 +84,16 @@ struct ClientPaginationTests {
     @Test("an expired nonce is renewed once and the listing goes on; it is never an authentication error")
     func staleNonce() async throws {
         let inventory = Self.inventory(keys: 1234)
-        // 3 s: long enough for a loaded CI machine to sign with a nonce before it expires, short enough to wait out.
-        try await withSimulator(inventory, nonceLifetime: .seconds(3)) { simulator, running in
+        // 8 s: long enough for a loaded CI machine to sign with a nonce before it expires (3 s was not: a CI run's
+        // first poll failed), short enough to wait out.
+        try await withSimulator(inventory, nonceLifetime: .seconds(8)) { simulator, running in
             let baseURL = running.baseURL()
             let counter = RequestCounter()
             let handle = PollerHandle(poller: TestTargets.make(
                 baseURL, orgs: .configured([inventory.orgs[0].id]), collectors: CollectorOptions(orgConcurrency: 1, serviceAccounts: false, activityFeed: false), counter: counter))
             let (first, _) = try await handle.poll()
             #expect(first)
-            try await Task.sleep(for: .milliseconds(3300))
+            try await Task.sleep(for: .milliseconds(8300))
             let (second, state) = try await handle.poll()
             #expect(second, "a stale nonce must not fail the poll")
             #expect(state.orgs[inventory.orgs[0].id]?.lastGood?.keys.count == 1234)
