@@ -75,7 +75,8 @@ public final class InMemoryAdminAPI: AdminAPI {
         let isBlock = entry.address.contains("/")
         return AccessListEntry(
             cidrBlock: isBlock ? entry.address : entry.address + "/32", ipAddress: isBlock ? nil : entry.address,
-            lastUsed: entry.lastUsed.map { Date(timeIntervalSince1970: Double($0)).formatted(.iso8601) })
+            lastUsed: entry.lastUsed.map { Date(timeIntervalSince1970: Double($0)).formatted(.iso8601) },
+            count: entry.servedKeyCount, lastUsedAddress: entry.servedLastUsedAddress)
     }
 
     public func listOrganizations() throws(APIError) -> [Organization] {

@@ -78,6 +78,7 @@ struct ActivityFeedCollectorTests {
             var events: [String: Int] = Dictionary(uniqueKeysWithValues: [
                 "API_KEY_ACCESS_LIST_ENTRY_ADDED", "API_KEY_ACCESS_LIST_ENTRY_DELETED", "API_KEY_ADDED_TO_GROUP", "API_KEY_CREATED",
                 "API_KEY_DELETED", "API_KEY_DESCRIPTION_CHANGED", "API_KEY_REMOVED_FROM_GROUP", "API_KEY_ROLES_CHANGED",
+                "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED", "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED",
             ].map { ($0, 0) })
             for event in simulator.events(orgID: orgID) { events[event.eventTypeName, default: 0] += 1 }
             #expect(try Self.values(state, "mongodb_api_key_events_total", by: "event_type") == events, "every event once")

@@ -29,7 +29,7 @@ struct CollectorSeamTests {
     @Test("all collectors succeed on a healthy API, each with its time")
     func healthy() async throws {
         let outcomes = try await Self.outcomes(faults: SimulatorFaults())
-        #expect(Set(outcomes.keys) == ["keys", "names", "access_list"])
+        #expect(Set(outcomes.keys) == ["keys", "names", "access_list", "org_settings"])
         #expect(outcomes.values.allSatisfy { $0.succeeded })
         #expect(outcomes["keys"].map { $0.seconds > 0 } == true)
     }
@@ -58,7 +58,8 @@ struct CollectorSeamTests {
     @Test("the registry: unique names, the key listing first, every collector that reads it after it")
     func registry() {
         let names = CollectorRegistry.all.map { $0.name }
-        #expect(names == ["keys", "names", "access_list", "service_accounts", "activity_feed", "global_keys", "agent_keys"])
+        #expect(names == ["keys", "names", "access_list", "service_accounts", "org_settings", "activity_feed", "global_keys",
+                          "agent_keys"])
         #expect(Set(names).count == names.count)
         let orgCollectors = CollectorRegistry.orgCollectors
         #expect(orgCollectors.first?.name == "keys" && orgCollectors.first?.needsCurrentInventory == false)

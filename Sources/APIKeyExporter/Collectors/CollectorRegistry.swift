@@ -8,6 +8,7 @@ enum CollectorRegistry {
         NamesCollector.self,
         AccessListCollector.self,
         ServiceAccountsCollector.self,
+        OrgSettingsCollector.self,
         ActivityFeedCollector.self,
         GlobalKeysCollector.self,
         AgentKeysCollector.self,
@@ -46,6 +47,9 @@ public struct CollectorFlags: ParsableArguments, Sendable {
     @OptionGroup(title: "The service-account collector")
     var serviceAccounts: ServiceAccountsCollectorFlags
 
+    @OptionGroup(title: "The organization-settings collector (Atlas)")
+    var orgSettings: OrgSettingsCollectorFlags
+
     @OptionGroup(title: "The activity-feed collector")
     var activityFeed: ActivityFeedCollectorFlags
 
@@ -57,7 +61,7 @@ public struct CollectorFlags: ParsableArguments, Sendable {
 
     public init() {}
 
-    private var sets: [any CollectorFlagSet] { [accessList, serviceAccounts, activityFeed, globalKeys, agentKeys] }
+    private var sets: [any CollectorFlagSet] { [accessList, serviceAccounts, orgSettings, activityFeed, globalKeys, agentKeys] }
 
     /// Every collector's settings from its flags.
     public func settings(context: FlagContext) throws(ConfigError) -> CollectorSettings {

@@ -57,6 +57,8 @@ public enum APIKeyEventType: String, Sendable, CaseIterable {
     case descriptionChanged = "API_KEY_DESCRIPTION_CHANGED"
     case removedFromGroup = "API_KEY_REMOVED_FROM_GROUP"
     case rolesChanged = "API_KEY_ROLES_CHANGED"
+    case uiAccessListInheritanceDisabled = "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED"
+    case uiAccessListInheritanceEnabled = "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED"
 
     public static let prefix = "API_KEY_"
 }

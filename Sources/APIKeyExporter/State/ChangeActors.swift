@@ -11,11 +11,14 @@ public struct ChangeActor: Sendable, Equatable {
     public var remoteAddress: String
     /// Unix seconds of the event.
     public var time: Double?
+    /// The principal that acted for `actor` through delegated access (an OAuth application), when one did.
+    public var delegatePrincipal: String?
 
-    public init(actor: String, remoteAddress: String, time: Double?) {
+    public init(actor: String, remoteAddress: String, time: Double?, delegatePrincipal: String? = nil) {
         self.actor = actor
         self.remoteAddress = remoteAddress
         self.time = time
+        self.delegatePrincipal = delegatePrincipal
     }
 }
 

@@ -31,7 +31,8 @@ final class AccessListCollector: OrgCollector {
         let results = pool.map(keyIDs) { client, keyID in
             Result { () throws(APIError) in
                 let entries = try client.listAccessList(orgID: orgID, keyID: keyID)
-                return AccessListSummary(entries: entries.count, lastUsed: entries.compactMap { ISOTime.seconds($0.lastUsed) }.max())
+                return AccessListSummary(entries: entries.count, lastUsed: entries.compactMap(\.lastUsedSeconds).max(),
+                                         usage: AccessListUsage(entries))
             }
         }
         var summaries: [String: AccessListSummary] = [:]
@@ -39,6 +40,15 @@ final class AccessListCollector: OrgCollector {
             summaries[keyID] = try result.get()
         }
         var state = org.accessLists ?? AccessListState()
+        if state.hasCollected {
+            for (keyID, summary) in summaries.sortedByKey {
+                let before = state.summaries[keyID]?.usage.lastUsedAddress
+                guard let after = summary.usage.lastUsedAddress, before != after else { continue }
+                context.logger.info("api key used from a new address", metadata: [
+                    "target": "\(context.targetName)", "org_id": "\(orgID)", "key_id": "\(keyID)",
+                    "address_before": "\(before ?? "")", "address": "\(after)"])
+            }
+        }
         state.summaries = summaries
         state.lastCollectionSucceeded = true
         state.hasCollected = true
@@ -67,10 +77,13 @@ public struct AccessListSummary: Sendable, Equatable {
     public var entries: Int
     /// The latest `lastUsed` over the entries (Unix seconds); nil when never used.
     public var lastUsed: Double?
+    /// Requests through the entries and the address of the latest.
+    public var usage: AccessListUsage
 
-    public init(entries: Int, lastUsed: Double?) {
+    public init(entries: Int, lastUsed: Double?, usage: AccessListUsage = AccessListUsage(requests: nil, lastUsedAddress: nil)) {
         self.entries = entries
         self.lastUsed = lastUsed
+        self.usage = usage
     }
 }
 

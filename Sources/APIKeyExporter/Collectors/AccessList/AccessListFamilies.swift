@@ -1,4 +1,5 @@
-/// What `--collector.access-list` finds: keys usable from any IP address, and when each key was last used.
+/// What `--collector.access-list` finds: keys usable from any IP address, and when, how much and from where each key
+/// was used.
 enum AccessListFamilies {
     static func all(_ scope: RenderScope) -> [MetricFamily] {
         /// Calls `body` for every org whose access lists were collected at least once.
@@ -26,6 +27,30 @@ enum AccessListFamilies {
                         guard let lastUsed = summary.lastUsed else { continue }
                         writer.sample(name,
                                       [("target", target), ("org_id", org.orgID), ("key_id", keyID)], lastUsed)
+                    }
+                }
+            },
+            MetricFamily(name: "mongodb_api_key_access_list_requests", type: .gauge, labels: ["target", "org_id", "key_id"],
+                         help: "Requests MongoDB counted through the API key's access list entries (the sum of their "
+                             + "count; it drops when an entry is removed; absent while never used), as of the last "
+                             + "successful collection.") { writer, name in
+                eachCollected { target, org, accessLists in
+                    for (keyID, summary) in accessLists.summaries.sortedByKey {
+                        guard let requests = summary.usage.requests else { continue }
+                        writer.sample(name, [("target", target), ("org_id", org.orgID), ("key_id", keyID)], Double(requests))
+                    }
+                }
+            },
+            MetricFamily(name: "mongodb_api_key_last_used_address_info", type: .gauge,
+                         labels: ["target", "org_id", "key_id", "address"],
+                         help: "1 for the address the API key was last used from (lastUsedAddress of its most recently "
+                             + "used access list entry; absent while never used), as of the last successful "
+                             + "collection.") { writer, name in
+                eachCollected { target, org, accessLists in
+                    for (keyID, summary) in accessLists.summaries.sortedByKey {
+                        guard let address = summary.usage.lastUsedAddress else { continue }
+                        writer.sample(name, [("target", target), ("org_id", org.orgID), ("key_id", keyID),
+                                             ("address", address)], 1)
                     }
                 }
             },

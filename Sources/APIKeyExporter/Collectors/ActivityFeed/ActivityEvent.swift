@@ -18,6 +18,11 @@ public struct ActivityEvent: Decodable, Sendable, Equatable {
     public var targetPublicKey: String?
     /// The project the event happened in (`groupId`), when it happened in one.
     public var groupID: String?
+    /// Who acted through delegated access (`delegatePrincipal`, e.g. an OAuth application acting for a user), as
+    /// `name (id)`; nil when nobody did.
+    public var delegatePrincipal: String?
+    /// The name of whom that principal acted for; the actor when the event names no user or key itself.
+    var onBehalfOf: String?
 
     public init(id: String, eventTypeName: String, created: Double?, username: String? = nil, publicKey: String? = nil,
                 remoteAddress: String? = nil, targetPublicKey: String? = nil, groupID: String? = nil) {
@@ -31,8 +36,18 @@ public struct ActivityEvent: Decodable, Sendable, Equatable {
         self.groupID = groupID
     }
 
+    /// The spec's `Principal`: an id and a name, and whom it acted for (another principal; only its name is read).
+    private struct Principal: Decodable {
+        struct OnBehalfOf: Decodable {
+            var name: String?
+        }
+        var id: String?
+        var name: String?
+        var onBehalfOf: OnBehalfOf?
+    }
+
     enum CodingKeys: String, CodingKey {
-        case id, eventTypeName, created, username, publicKey, remoteAddress, targetPublicKey
+        case id, eventTypeName, created, username, publicKey, remoteAddress, targetPublicKey, delegatePrincipal
         case groupID = "groupId"
     }
 
@@ -46,8 +61,15 @@ public struct ActivityEvent: Decodable, Sendable, Equatable {
         remoteAddress = try container.decodeIfPresent(String.self, forKey: .remoteAddress)
         targetPublicKey = try container.decodeIfPresent(String.self, forKey: .targetPublicKey)
         groupID = try container.decodeIfPresent(String.self, forKey: .groupID)
+        // A principal this exporter cannot read costs its name, never the event.
+        let principal = try? container.decodeIfPresent(Principal.self, forKey: .delegatePrincipal)
+        delegatePrincipal = principal.flatMap { principal in
+            guard principal.id != nil || principal.name != nil else { return nil }
+            return [principal.name, principal.id.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
+        }
+        onBehalfOf = principal?.onBehalfOf?.name
     }
 
     /// Who acted: the user name, or the acting API key's public key.
-    public var actor: String { username ?? publicKey.map { "api key \($0)" } ?? "" }
+    public var actor: String { username ?? publicKey.map { "api key \($0)" } ?? onBehalfOf ?? "" }
 }

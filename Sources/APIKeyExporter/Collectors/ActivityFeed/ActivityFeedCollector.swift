@@ -75,12 +75,17 @@ final class ActivityFeedCollector: OrgCollector {
     }
 
     /// One info line per event counted: a key event names the key; a service account event cannot name the account,
-    /// only the project it happened in, when it has one.
+    /// only the project it happened in, when it has one; an org security event names who changed the policy.
     private func log(_ event: ActivityEvent, orgID: String, context: OrgCollectionContext) {
         var metadata: Logger.Metadata = [
             "target": "\(context.targetName)", "org_id": "\(orgID)", "event_type": "\(event.eventTypeName)",
             "actor": "\(event.actor)", "remote_address": "\(event.remoteAddress ?? "")",
             "event_time": "\(event.created.map(ISOTime.format) ?? "")"]
+        if let delegate = event.delegatePrincipal { metadata["delegate_principal"] = "\(delegate)" }
+        if ActivityFeedState.orgSecurityTypes.contains(event.eventTypeName) {
+            context.logger.info("org security event", metadata: metadata)
+            return
+        }
         guard event.eventTypeName.hasPrefix(APIKeyEventType.prefix) else {
             if let groupID = event.groupID { metadata["group_id"] = "\(groupID)" }
             context.logger.info("service account event", metadata: metadata)

@@ -1,5 +1,5 @@
 /// What the activity feed of one org has shown: events counted (by id, never twice), keys seen in listings, keys
-/// created and not yet seen anywhere, and the transient ones found. Service account events are counted by type
+/// created and not yet seen anywhere, the transient ones found, and the organization's security events. Service account events are counted by type
 /// only: no field of theirs names the account (see `ActivityEvent`).
 struct ActivityFeedState: Sendable {
     /// The key event types exported at 0 from the first successful read; other `API_KEY_*` types are counted too.
@@ -12,6 +12,15 @@ struct ActivityFeedState: Sendable {
         "SERVICE_ACCOUNT_CREATED", "SERVICE_ACCOUNT_DELETED", "SERVICE_ACCOUNT_DETAILS_CHANGED", "SERVICE_ACCOUNT_REMOVED_FROM_GROUP",
         "SERVICE_ACCOUNT_ROLES_CHANGED", "SERVICE_ACCOUNT_SECRET_ADDED", "SERVICE_ACCOUNT_SECRET_DELETED",
         "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED", "SERVICE_ACCOUNT_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED",
+    ]
+    /// The organization events that change how API access is guarded (MongoDB's spec, `OrgEventTypeViewForOrg`):
+    /// counted by type and exported at 0 from the first successful read; other `ORG_*` events are not read.
+    static let orgSecurityTypes: Set<String> = [
+        "ORG_PUBLIC_API_ACCESS_LIST_REQUIRED", "ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED", "ORG_EMPLOYEE_ACCESS_RESTRICTED",
+        "ORG_EMPLOYEE_ACCESS_UNRESTRICTED", "ORG_UI_IP_ACCESS_LIST_ENABLED", "ORG_UI_IP_ACCESS_LIST_DISABLED",
+        "ORG_SERVICE_ACCOUNT_MAX_SECRET_VALIDITY_EDITED", "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRING",
+        "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRED", "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING",
+        "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED",
     ]
     static let keyPrefix = APIKeyEventType.prefix
     static let serviceAccountPrefix = "SERVICE_ACCOUNT_"
@@ -32,6 +41,8 @@ struct ActivityFeedState: Sendable {
     /// Service account events by type; nil until the first successful read. Where service accounts do not apply,
     /// empty until one is read.
     var serviceAccountEventCounts: [String: Int]?
+    /// Organization security events by type (`orgSecurityTypes`); nil until the first successful read.
+    var orgSecurityEventCounts: [String: Int]?
     var transientCount = 0
     /// Unix time counting started (OpenMetrics `_created`).
     var countedSince: Double?
@@ -56,6 +67,7 @@ struct ActivityFeedState: Sendable {
         for key in listed { createdUnlisted[key] = nil }
         var counts = eventCounts ?? Dictionary(uniqueKeysWithValues: Self.knownTypes.map { ($0, 0) })
         var accountCounts = serviceAccountEventCounts ?? [:]
+        var securityCounts = orgSecurityEventCounts ?? Dictionary(uniqueKeysWithValues: Self.orgSecurityTypes.map { ($0, 0) })
         if serviceAccounts {
             for type in Self.knownServiceAccountTypes where accountCounts[type] == nil { accountCounts[type] = 0 }
         }
@@ -65,14 +77,20 @@ struct ActivityFeedState: Sendable {
         for event in events.sorted(by: { ($0.created ?? 0, $0.id) < ($1.created ?? 0, $1.id) }) {
             let type = event.eventTypeName
             let isKeyEvent = type.hasPrefix(Self.keyPrefix)
-            guard isKeyEvent || type.hasPrefix(Self.serviceAccountPrefix) else { continue }
+            let isSecurityEvent = Self.orgSecurityTypes.contains(type)
+            guard isKeyEvent || isSecurityEvent || type.hasPrefix(Self.serviceAccountPrefix) else { continue }
             if isKeyEvent, let target = event.targetPublicKey {
-                actors.record(ChangeActor(actor: event.actor, remoteAddress: event.remoteAddress ?? "", time: event.created),
+                actors.record(ChangeActor(actor: event.actor, remoteAddress: event.remoteAddress ?? "", time: event.created,
+                                          delegatePrincipal: event.delegatePrincipal),
                               eventType: type, subject: target)
             }
             guard seen[event.id] == nil else { continue }
             seen[event.id] = event.created ?? time
             new.append(event)
+            if isSecurityEvent {
+                securityCounts[type, default: 0] += 1
+                continue
+            }
             guard isKeyEvent else {
                 accountCounts[Self.countedType(type, in: accountCounts, known: Self.knownServiceAccountTypes,
                                                other: Self.serviceAccountPrefix + "OTHER"), default: 0] += 1
@@ -94,6 +112,7 @@ struct ActivityFeedState: Sendable {
         }
         eventCounts = counts
         serviceAccountEventCounts = accountCounts
+        orgSecurityEventCounts = securityCounts
         lastReadSucceeded = true
         pruneSeen()
         return (new, transient)

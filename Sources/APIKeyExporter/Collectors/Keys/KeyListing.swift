@@ -110,6 +110,7 @@ struct KeyListing {
             metadata["actor"] = "\(actor.actor)"
             metadata["remote_address"] = "\(actor.remoteAddress)"
             metadata["event_time"] = "\(actor.time.map(ISOTime.format) ?? "")"
+            if let delegate = actor.delegatePrincipal { metadata["delegate_principal"] = "\(delegate)" }
         }
         logger.info("api key change", metadata: metadata)
     }

@@ -77,6 +77,31 @@ enum ServiceAccountFamilies {
                     }
                 }
             },
+            MetricFamily(name: "mongodb_service_account_access_list_requests", type: .gauge, labels: ["target", "org_id", "client_id"],
+                         help: "Requests MongoDB counted through the service account's access list entries (the sum of "
+                             + "their requestCount; it drops when an entry is removed; absent while never used), as of the "
+                             + "last successful collection.") { writer, name in
+                eachCollected(scope) { target, org, state in
+                    for account in sorted(state) {
+                        guard let requests = account.accessListUsage?.requests else { continue }
+                        writer.sample(name, [("target", target), ("org_id", org.orgID), ("client_id", account.clientID)],
+                                      Double(requests))
+                    }
+                }
+            },
+            MetricFamily(name: "mongodb_service_account_last_used_address_info", type: .gauge,
+                         labels: ["target", "org_id", "client_id", "address"],
+                         help: "1 for the address the service account was last used from (lastUsedAddress of its most "
+                             + "recently used access list entry; absent while never used), as of the last successful "
+                             + "collection.") { writer, name in
+                eachCollected(scope) { target, org, state in
+                    for account in sorted(state) {
+                        guard let address = account.accessListUsage?.lastUsedAddress else { continue }
+                        writer.sample(name, [("target", target), ("org_id", org.orgID), ("client_id", account.clientID),
+                                             ("address", address)], 1)
+                    }
+                }
+            },
         ]
     }
 

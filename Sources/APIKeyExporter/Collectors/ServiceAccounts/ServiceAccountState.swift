@@ -12,6 +12,8 @@ struct ServiceAccountRecord: Sendable, Equatable {
     var secrets: [String: ServiceAccountSecret]
     /// Entries of its IP access list; nil unless access lists are read (`AccessListReading`).
     var accessListEntries: Int?
+    /// Requests through its access list and the address of the latest; nil unless access lists are read.
+    var accessListUsage: AccessListUsage?
 }
 
 /// What a service account collection can change, as `mongodb_service_account_changes_total{change}` counts it.

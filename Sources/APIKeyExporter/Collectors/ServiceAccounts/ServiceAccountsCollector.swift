@@ -65,7 +65,7 @@ final class ServiceAccountsCollector: OrgCollector {
                 description: redactor.redactKnownSecrets(account.description), createdAt: account.createdAt,
                 orgRoles: Set(account.roles), projectRoles: [:],
                 secrets: Dictionary(account.secrets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
-                accessListEntries: nil)
+                accessListEntries: nil, accessListUsage: nil)
         }
         // Roles in each project the org is known to have (`projectNames`); accounts created in a project are org
         // members too, so the org listing decides which accounts exist (each counted once per org).
@@ -76,11 +76,13 @@ final class ServiceAccountsCollector: OrgCollector {
         }
         if accessLists {
             for clientID in accounts.keys.sorted() {
-                accounts[clientID]?.accessListEntries =
-                    try context.client.listServiceAccountAccessList(orgID: org.orgID, clientID: clientID).count
+                let entries = try context.client.listServiceAccountAccessList(orgID: org.orgID, clientID: clientID)
+                accounts[clientID]?.accessListEntries = entries.count
+                accounts[clientID]?.accessListUsage = AccessListUsage(entries)
             }
         }
         var state = org.serviceAccounts ?? ServiceAccountsState()
+        if state.hasCollected { logNewAddresses(before: state.accounts, after: accounts, orgID: org.orgID, context: context) }
         let changes = state.record(accounts, at: Date().timeIntervalSince1970)
         org.serviceAccounts = state
         for (change, account) in changes {
@@ -97,6 +99,18 @@ final class ServiceAccountsCollector: OrgCollector {
         org.serviceAccounts = state
         context.logger.error("service account collection failed; keeping the last known service accounts", metadata: [
             "target": "\(context.targetName)", "org_id": "\(org.orgID)", "reason": "\(error.reason)", "err": "\(error)"])
+    }
+
+    /// One line per account whose last-used address changed since the last collection.
+    private func logNewAddresses(before: [String: ServiceAccountRecord], after: [String: ServiceAccountRecord],
+                                 orgID: String, context: OrgCollectionContext) {
+        for (clientID, account) in after.sortedByKey {
+            let old = before[clientID]?.accessListUsage?.lastUsedAddress
+            guard let new = account.accessListUsage?.lastUsedAddress, old != new else { continue }
+            context.logger.info("service account used from a new address", metadata: [
+                "target": "\(context.targetName)", "org_id": "\(orgID)", "client_id": "\(clientID)",
+                "name": "\(account.name)", "address_before": "\(old ?? "")", "address": "\(new)"])
+        }
     }
 
     private func markUnsupported(context: OrgCollectionContext) {
