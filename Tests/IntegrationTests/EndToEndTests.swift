@@ -102,9 +102,10 @@ struct EndToEndTests {
             #expect(expected.subtracting(compared).isEmpty, "missing: \(expected.subtracting(compared).prefix(5))")
             #expect(samples.contains { $0.name == "mongodb_apikey_exporter_build_info" && $0.value == 1 })
             #expect(samples.contains { $0.name == "process_resident_memory_bytes" && $0.value > 0 })
-            // 1 org page, 1+1+2 key pages, 3 project pages and 780 access lists: one request each, plus one Digest
-            // challenge per connection: discovery's, up to 3 org workers' (one per org) and up to 4 access-list workers'.
-            #expect(samples.first { $0.name == "mongodb_api_keys_api_requests_total" && $0.labels["code"] == "200" }?.value == 788)
+            // 1 org page, 1+1+2 key pages, 3 project pages, 3 orgs' settings and 780 access lists: one request each,
+            // plus one Digest challenge per connection: discovery's, up to 3 org workers' (one per org) and up to 4
+            // access-list workers'.
+            #expect(samples.first { $0.name == "mongodb_api_keys_api_requests_total" && $0.labels["code"] == "200" }?.value == 791)
             let challenges = samples.first { $0.name == "mongodb_api_keys_api_requests_total" && $0.labels["code"] == "401" }?.value ?? 0
             #expect((2...8).contains(challenges))
             #expect(simulator.stats.keyPages == 4)

@@ -14,9 +14,13 @@ public struct CollectorOptions: Sendable {
     /// nil: on for `/api/public/v1.0` base URLs only (both).
     public var globalKeys: Bool?
     public var agentKeys: Bool?
+    /// nil: on for Atlas base URLs only.
+    public var orgSettings: Bool?
 
     public init(accessLists: Bool = false, accessListConcurrency: Int = 4, orgConcurrency: Int = 4, shard: Shard = .all,
-                serviceAccounts: Bool? = nil, activityFeed: Bool = true, globalKeys: Bool? = nil, agentKeys: Bool? = nil) {
+                serviceAccounts: Bool? = nil, activityFeed: Bool = true, globalKeys: Bool? = nil, agentKeys: Bool? = nil,
+                orgSettings: Bool? = nil) {
+        self.orgSettings = orgSettings
         self.globalKeys = globalKeys
         self.agentKeys = agentKeys
         self.accessLists = accessLists
@@ -34,6 +38,7 @@ public struct CollectorOptions: Sendable {
         settings[ActivityFeedSetting.self] = ActivityFeedSetting(enabled: activityFeed)
         settings[GlobalKeysSetting.self] = GlobalKeysSetting(enabled: globalKeys)
         settings[AgentKeysSetting.self] = AgentKeysSetting(enabled: agentKeys)
+        settings[OrgSettingsSetting.self] = OrgSettingsSetting(enabled: orgSettings)
         return settings
     }
 

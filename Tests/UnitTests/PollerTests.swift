@@ -74,8 +74,8 @@ struct PollerTests {
         #expect(state.discoverySucceeded == false)
         #expect(state.orgs[inventory.orgs[0].id]?.lastPollSucceeded == false)
         #expect(state.orgs[inventory.orgs[0].id]?.lastGood?.keys.count == 3)
-        // GET /orgs, the known org's listing and its settings, each tried three times (connection refused is retried).
-        #expect(state.requestsByCode["error"] == 9)
+        // GET /orgs and the known org's listing, each tried three times (connection refused is retried).
+        #expect(state.requestsByCode["error"] == 6)
         #expect(state.orgs[inventory.orgs[0].id]?.errorCounts["transport"] == 1)
         _ = simulator
     }

@@ -11,13 +11,14 @@ enum OrgSettingsFamilies {
             flag("mongodb_org_restrict_employee_access", \.restrictEmployeeAccess, scope,
                  help: "1 if MongoDB support staff need the organization's permission to access it (restrictEmployeeAccess), "
                      + "0 if not"),
-            MetricFamily(name: "mongodb_org_service_account_secret_max_validity_hours", type: .gauge, labels: ["target", "org_id"],
-                         help: "The longest validity the organization allows a new service account secret, in hours "
-                             + "(maxServiceAccountSecretValidityInHours), as of the last successful read of its settings; "
-                             + "absent where the API leaves the field out.") { writer, name in
+            // In seconds, Prometheus' base unit (promtool's lint refuses `_hours`); the API counts hours.
+            MetricFamily(name: "mongodb_org_service_account_secret_max_validity_seconds", type: .gauge, labels: ["target", "org_id"],
+                         help: "The longest validity the organization allows a new service account secret, in seconds "
+                             + "(maxServiceAccountSecretValidityInHours × 3600), as of the last successful read of its "
+                             + "settings; absent where the API leaves the field out.") { writer, name in
                 scope.eachOrg { target, org in
                     guard let hours = org.orgSettings?.settings.maxServiceAccountSecretValidityInHours else { return }
-                    writer.sample(name, [("target", target), ("org_id", org.orgID)], Double(hours))
+                    writer.sample(name, [("target", target), ("org_id", org.orgID)], Double(hours) * 3600)
                 }
             },
         ]

@@ -1,0 +1,103 @@
+@testable import APIKeyExporter
+import AtlasSimulator
+import Foundation
+import TestSupport
+import Testing
+
+/// The security posture families against an independent server: Apache httpd (real Digest) serving bodies in the
+/// shapes of MongoDB's spec (`PostureFixtures`): one org whose settings have every field, one whose settings leave
+/// fields out, then an API without settings (404) and a key refused them (403).
+@Suite("Security posture against spec-shaped bodies served by Apache", .serialized)
+struct PostureSpecTests {
+    static let full = PostureFixtures.fullOrgID
+    static let partial = PostureFixtures.partialOrgID
+    /// The organization security types of MongoDB's spec (`OrgEventTypeViewForOrg`), written out here.
+    static let securityTypes = [
+        "ORG_PUBLIC_API_ACCESS_LIST_REQUIRED", "ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED", "ORG_EMPLOYEE_ACCESS_RESTRICTED",
+        "ORG_EMPLOYEE_ACCESS_UNRESTRICTED", "ORG_UI_IP_ACCESS_LIST_ENABLED", "ORG_UI_IP_ACCESS_LIST_DISABLED",
+        "ORG_SERVICE_ACCOUNT_MAX_SECRET_VALIDITY_EDITED", "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRING",
+        "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRED", "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING",
+        "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED",
+    ]
+
+    /// Polls the Apache fixtures `polls` times with every collector at its Atlas default; the last state, the
+    /// exposition's lines and the log.
+    static func poll(refusals: [String: Int] = [:], withoutSettings: Bool = false,
+                     polls: Int = 1) async throws -> (TargetState, [String], [String]) {
+        let apache = try await offPool { try PostureFixtures.start(withoutSettings: withoutSettings, refusals: refusals) }
+        defer { apache.stop() }
+        let sink = LogSink.capturing()
+        let handle = PollerHandle(poller: TestTargets.make(apache.baseURL + PostureFixtures.prefix, orgs: .discover,
+                                                           sink: sink, collectors: CollectorOptions()))
+        var state = TargetState(name: "default")
+        for _ in 0..<polls { state = try await handle.poll().1 }
+        let text = String(decoding: InventoryRenderer().render([state]), as: UTF8.self)
+        return (state, text.split(separator: "\n").map(String.init), sink.captured)
+    }
+
+    static func settingsLines(_ lines: [String]) -> Set<String> {
+        Set(lines.filter {
+            ["mongodb_org_api_access_list_required{", "mongodb_org_multi_factor_auth_required{",
+             "mongodb_org_restrict_employee_access{", "mongodb_org_service_account_secret_max_validity_seconds{"]
+                .contains(where: $0.hasPrefix)
+        })
+    }
+
+    @Test("settings: every field the answer has, none it leaves out; security events and the new key types exactly")
+    func fullAndPartial() async throws {
+        let (state, lines, log) = try await Self.poll()
+        let full = "target=\"default\",org_id=\"\(Self.full)\""
+        let partial = "target=\"default\",org_id=\"\(Self.partial)\""
+        #expect(Self.settingsLines(lines) == [
+            "mongodb_org_api_access_list_required{\(full)} 1", "mongodb_org_multi_factor_auth_required{\(full)} 1",
+            "mongodb_org_restrict_employee_access{\(full)} 1", "mongodb_org_service_account_secret_max_validity_seconds{\(full)} 2592000",
+            "mongodb_org_api_access_list_required{\(partial)} 0", "mongodb_org_multi_factor_auth_required{\(partial)} 0",
+        ])
+        let security = Set(lines.filter { $0.hasPrefix("mongodb_org_security_events_total{") })
+        let expected = Set(Self.securityTypes.map { "mongodb_org_security_events_total{\(full),event_type=\"\($0)\"} 1" }
+            + Self.securityTypes.map { "mongodb_org_security_events_total{\(partial),event_type=\"\($0)\"} 0" })
+        #expect(security == expected, "\(security.symmetricDifference(expected).sorted())")
+        for type in ["API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_ENABLED", "API_KEY_UI_IP_ACCESS_LIST_INHERITANCE_DISABLED"] {
+            #expect(lines.contains("mongodb_api_key_events_total{\(full),event_type=\"\(type)\"} 1"))
+            #expect(lines.contains("mongodb_api_key_events_total{\(partial),event_type=\"\(type)\"} 0"))
+        }
+        #expect(!lines.contains { $0.contains("ORG_RENAMED") }, "an org event outside the security types is not read")
+        #expect(state.collectorOutcomes["org_settings"]?.succeeded == true)
+        // Each security event logged once, with who acted; the two delegated ones name their principal.
+        let securityLog = log.filter { $0.contains("msg=\"org security event\"") }
+        #expect(securityLog.count == 11)
+        let delegated = securityLog.filter { $0.contains("delegate_principal=") }
+        #expect(delegated.count == 2)
+        #expect(delegated.contains {
+            $0.contains("event_type=ORG_EMPLOYEE_ACCESS_RESTRICTED") && $0.contains("actor=alice@example.com")
+                && $0.contains("delegate_principal=\"Terraform Cloud (OAuth) (66aa00000000000000000d01)\"")
+        })
+        #expect(delegated.contains {
+            $0.contains("event_type=ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED") && $0.contains("actor=\"api key robotkey\"")
+                && $0.contains("delegate_principal=\"Atlas Admin Assistant (66aa00000000000000000d02)\"")
+        })
+        let check = try await promtoolCheckMetrics(Array(lines.joined(separator: "\n").appending("\n").utf8))
+        #expect(check.status == 0, "\(check.output)")
+    }
+
+    @Test("an API without settings (404): no settings series, one line over two polls, the collector not failed")
+    func withoutSettings() async throws {
+        let (state, lines, log) = try await Self.poll(withoutSettings: true, polls: 2)
+        #expect(Self.settingsLines(lines).isEmpty)
+        #expect(log.filter { $0.contains("no organization settings (404)") }.count == 1)
+        #expect(state.collectorOutcomes["org_settings"]?.succeeded == true)
+        #expect(state.orgs.values.allSatisfy { $0.lastPollSucceeded })
+    }
+
+    @Test("a 403 on one org's settings fails org_settings there only; the other org's settings and all keys stay")
+    func refused() async throws {
+        let (state, lines, log) = try await Self.poll(refusals: ["\(PostureFixtures.prefix)/orgs/\(Self.partial)/settings": 403])
+        #expect(state.orgs[Self.partial]?.collectorOutcomes["org_settings"]?.succeeded == false)
+        #expect(state.orgs[Self.full]?.collectorOutcomes["org_settings"]?.succeeded == true)
+        #expect(state.orgs.values.allSatisfy { $0.lastPollSucceeded }, "the key inventory is unaffected")
+        #expect(lines.contains("mongodb_apikey_exporter_collector_success{target=\"default\",collector=\"org_settings\"} 0"))
+        #expect(Self.settingsLines(lines).allSatisfy { $0.contains(Self.full) })
+        #expect(Self.settingsLines(lines).count == 4)
+        #expect(log.contains { $0.contains("organization settings read failed") && $0.contains(Self.partial) })
+    }
+}
