@@ -16,6 +16,7 @@ public struct CollectorOptions: Sendable {
     public var agentKeys: Bool?
     /// nil: on for Atlas base URLs only.
     public var orgSettings: Bool?
+    public var ownerLabels = OwnerLabels()
 
     public init(accessLists: Bool = false, accessListConcurrency: Int = 4, orgConcurrency: Int = 4, shard: Shard = .all,
                 serviceAccounts: Bool? = nil, activityFeed: Bool = true, globalKeys: Bool? = nil, agentKeys: Bool? = nil,
@@ -39,6 +40,7 @@ public struct CollectorOptions: Sendable {
         settings[GlobalKeysSetting.self] = GlobalKeysSetting(enabled: globalKeys)
         settings[AgentKeysSetting.self] = AgentKeysSetting(enabled: agentKeys)
         settings[OrgSettingsSetting.self] = OrgSettingsSetting(enabled: orgSettings)
+        settings[OwnerLabels.self] = ownerLabels
         return settings
     }
 

@@ -54,6 +54,11 @@ struct ConfigFileTests {
         ("duplicate-name", "exporter.yml:5: targets[1].name", "used by another target"),
         ("unreadable-key-file", "exporter.yml:4: targets[0].private_key_file", "cannot read"),
         ("broken-yaml", "exporter.yml", "not valid YAML"),
+        ("owner-label-bad-name", "exporter.yml:2: owner_labels[0].label", "not a label name"),
+        ("owner-label-clash", "exporter.yml:4: owner_labels[1].label", "already a label of mongodb_api_key_info"),
+        ("owner-label-twice", "exporter.yml:4: owner_labels[1].label", "given twice"),
+        ("owner-label-bad-regex", "exporter.yml:7: targets[0].owner_labels[0].regex", "not a valid regular expression"),
+        ("owner-label-no-group", "exporter.yml:3: owner_labels[0].regex", "exactly one capture group (it has 0)"),
     ])
     func mistakes(fixture: String, field: String, message: String) {
         let yaml = Repository.fixtureText("bad-configs/\(fixture).yml")
@@ -66,6 +71,30 @@ struct ConfigFileTests {
             #expect(error.message.contains(message), "\(error)")
             #expect(!error.description.contains("prod-private-key") && !error.description.contains("sa-secret"))
         }
+    }
+
+    @Test("owner_labels: the top-level list is every target's unless a target gives its own")
+    func ownerLabels() throws {
+        let targets = try Self.parse("""
+            owner_labels:
+              - label: team
+                regex: 'team=([a-z0-9-]+)'
+              - label: owner
+                regex: '^\\[([^\\]]+)\\]'
+            targets:
+              - name: a
+                public_key: k
+                private_key: x
+              - name: b
+                public_key: k
+                private_key: x
+                owner_labels:
+                  - label: squad
+                    regex: 'squad:(\\S+)'
+            """)
+        #expect(targets[0].collectors.value(OwnerLabels.self)?.names == ["team", "owner"])
+        #expect(targets[1].collectors.value(OwnerLabels.self)?.names == ["squad"])
+        #expect(targets[0].collectors.value(OwnerLabels.self)?.labels.map(\.pattern) == ["team=([a-z0-9-]+)", "^\\[([^\\]]+)\\]"])
     }
 
     @Test("target flags beside --config.file are refused")

@@ -5,6 +5,9 @@ import Yams
 /// names the file, the line and the field (`exporter.yml:7: targets[1].timeout: ...`).
 ///
 /// ```yaml
+/// owner_labels:                                          # labels from descriptions and names, for every target
+///   - label: team
+///     regex: 'team=([a-z0-9-]+)'
 /// targets:
 ///   - name: atlas-prod
 ///     base_url: https://cloud.mongodb.com/api/atlas/v2     # the default
@@ -26,6 +29,7 @@ public enum ConfigFile {
     static let targetKeys: Set<String> = [
         "name", "base_url", "org_ids", "public_key", "private_key", "private_key_file", "client_id", "client_secret",
         "client_secret_file", "token_url", "ca_file", "connect_timeout", "timeout", "max_listing_items", "max_listing_size",
+        "owner_labels",
     ]
 
     public static func load(path: String, environment: [String: String]) throws(ConfigError) -> [TargetConfig] {
@@ -48,13 +52,18 @@ public enum ConfigFile {
         guard let root, let top = root.mapping else {
             throw ConfigError(field: file, "must be a mapping with a targets list")
         }
-        try reader.rejectUnknownKeys(top, allowed: ["targets"], path: "")
+        try reader.rejectUnknownKeys(top, allowed: ["targets", "owner_labels"], path: "")
+        // The top-level list is every target's, unless a target gives its own.
+        let ownerLabels = try top["owner_labels"].map { node throws(ConfigError) in try reader.ownerLabels(node, "owner_labels") }
         guard let targetsNode = top["targets"], let targets = targetsNode.sequence, !targets.isEmpty else {
             throw reader.error(at: top["targets"] ?? root, "targets", "must be a non-empty list of targets")
         }
         var configs: [TargetConfig] = []
         for (index, node) in targets.enumerated() {
-            let config = try TargetReader(reader: reader, path: "targets[\(index)]").read(node)
+            var config = try TargetReader(reader: reader, path: "targets[\(index)]").read(node)
+            if let ownerLabels, config.collectors.value(OwnerLabels.self) == nil {
+                config.collectors[OwnerLabels.self] = ownerLabels
+            }
             if configs.contains(where: { $0.name == config.name }) {
                 throw reader.error(at: node, "targets[\(index)].name", "\"\(config.name)\" is used by another target")
             }

@@ -53,9 +53,13 @@ struct TargetReader {
         if let caFile = try value("ca_file") {
             transport.caFile = try located("ca_file") { () throws(ConfigError) in try TargetChecks.readableFile(caFile) }
         }
+        var collectors = try CollectorRegistry.readTarget(keys)
+        if let ownerNode = mapping["owner_labels"] {
+            collectors[OwnerLabels.self] = try reader.ownerLabels(ownerNode, "\(path).owner_labels")
+        }
         return TargetConfig(name: name, baseURL: baseURL, orgSelection: orgSelection,
                             credentials: try credentials(mapping, node: node, baseURL: baseURL, value: value),
-                            transport: transport, collectors: try CollectorRegistry.readTarget(keys))
+                            transport: transport, collectors: collectors)
     }
 
     /// Exactly one of an API key (`public_key` + a private key) or a service account (`client_id` + a secret).

@@ -143,6 +143,17 @@ public struct TextFormatWriter {
         end(value)
     }
 
+    /// The same with `extra` labels after the three (owner labels, whose names the configuration gives).
+    public mutating func sample(_ prefix: SeriesPrefix, _ first: (String, some LabelValue), _ second: (String, some LabelValue),
+                                _ third: (String, some LabelValue), extra: [(String, String)], value: Double) {
+        start(prefix)
+        writeLabel(first, after: prefix)
+        writeLabel(second, after: nil)
+        writeLabel(third, after: nil)
+        for label in extra { writeLabel(label, after: nil) }
+        end(value)
+    }
+
     @inline(__always)
     private mutating func start(_ prefix: SeriesPrefix) {
         flushIfFull()

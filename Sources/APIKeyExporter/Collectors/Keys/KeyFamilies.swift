@@ -65,13 +65,22 @@ enum KeyFamilies {
         [
             MetricFamily(name: "mongodb_api_key_info", type: .gauge,
                          labels: ["target", "org_id", "key_id", "public_key", "description"],
-                         help: "A metric with a constant 1 for each API key, labeled with its public key and description, "
-                             + "as of the last successful poll.") { writer, name in
+                         help: "A metric with a constant 1 for each API key, labeled with its public key and description "
+                             + "(and the owner labels configured), as of the last successful poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in
                     let prefix = writer.prefix(name, [("target", target), ("org_id", org.orgID)])
+                    guard let owners = org.keyOwners else {
+                        snapshot.keys.forEach { key in
+                            writer.sample(prefix, ("key_id", key.id), ("public_key", key.publicKey), ("description", key.desc),
+                                          value: 1)
+                        }
+                        return
+                    }
+                    var index = 0
                     snapshot.keys.forEach { key in
                         writer.sample(prefix, ("key_id", key.id), ("public_key", key.publicKey), ("description", key.desc),
-                                      value: 1)
+                                      extra: owners.labels(at: index), value: 1)
+                        index += 1
                     }
                 }
             },

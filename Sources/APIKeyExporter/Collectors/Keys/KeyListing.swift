@@ -93,7 +93,8 @@ struct KeyListing {
 
     /// One info line per change, with roles before and after, and, when the activity feed has the matching event,
     /// who made the change, from which address and when. A key's private key is never decoded, so it cannot be logged.
-    static func logChange(_ change: KeyChange, orgID: String, targetName: String, logger: Logger, actor: ChangeActor?) {
+    static func logChange(_ change: KeyChange, orgID: String, targetName: String, logger: Logger, actor: ChangeActor?,
+                          owners: [(String, String)] = []) {
         let key = change.after ?? change.before
         var metadata: Logger.Metadata = [
             "target": "\(targetName)",
@@ -112,6 +113,7 @@ struct KeyListing {
             metadata["event_time"] = "\(actor.time.map(ISOTime.format) ?? "")"
             if let delegate = actor.delegatePrincipal { metadata["delegate_principal"] = "\(delegate)" }
         }
+        for (label, value) in owners where metadata[label] == nil { metadata[label] = "\(value)" }
         logger.info("api key change", metadata: metadata)
     }
 

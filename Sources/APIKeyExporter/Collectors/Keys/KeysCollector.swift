@@ -11,14 +11,31 @@ final class KeysCollector: OrgCollector {
     static let needsCurrentInventory = false
     static let statusColumns = ["Keys", "ORG_OWNER keys"]
 
+    /// The target's owner labels, taken from each key's description.
+    private let ownerLabels: OwnerLabels
+
+    init(ownerLabels: OwnerLabels) {
+        self.ownerLabels = ownerLabels
+    }
+
     static func make(_ target: CollectorTarget) -> KeysCollector? {
-        KeysCollector()
+        KeysCollector(ownerLabels: target.setting(OwnerLabels.self))
+    }
+
+    /// The target's owner labels as YAML flow style, when its config file gives some (see `OwnerLabels`).
+    static func targetConfigLines(_ settings: CollectorSettings) -> [String] {
+        guard let labels = settings.value(OwnerLabels.self), !labels.isEmpty else { return [] }
+        let entries = labels.labels.map { label in
+            "{label: \(label.name), regex: '\(label.pattern.replacingOccurrences(of: "'", with: "''"))'}"
+        }
+        return ["owner_labels: [\(entries.joined(separator: ", "))]"]
     }
 
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
         let listing = KeyListing(client: context.client, targetName: context.targetName, logger: context.logger)
         let outcome = try listing.run(orgID: org.orgID, previous: org.lastGood)
         org.recordSuccess(outcome.snapshot, changes: outcome.changes)
+        org.keyOwners = ownerLabels.isEmpty ? nil : KeyOwners(ownerLabels, keys: outcome.snapshot.keys)
         org.inventoried.insert(.apiKey)
         org.countMismatches += outcome.countMismatches
     }
@@ -35,7 +52,10 @@ final class KeysCollector: OrgCollector {
         for change in org.lastCycleChanges {
             let publicKey = (change.after ?? change.before)?.publicKey ?? ""
             let actor = org.changeActors.latest(eventType: change.kind.eventType.rawValue, subject: publicKey)
-            KeyListing.logChange(change, orgID: org.orgID, targetName: context.targetName, logger: context.logger, actor: actor)
+            let owners = ownerLabels.isEmpty ? [] : ownerLabels.logMetadata(ownerLabels.values(searching: [
+                (change.after ?? change.before)?.desc ?? ""]))
+            KeyListing.logChange(change, orgID: org.orgID, targetName: context.targetName, logger: context.logger, actor: actor,
+                                 owners: owners)
             org.recentChanges.append(Self.recent(change, at: changedAt, target: context.targetName, org: org))
         }
         org.lastCycleChanges = []

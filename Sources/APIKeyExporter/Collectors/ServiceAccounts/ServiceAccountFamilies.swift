@@ -141,12 +141,12 @@ enum ServiceAccountFamilies {
     static func perAccount(_ scope: RenderScope) -> [MetricFamily] {
         [
             MetricFamily(name: "mongodb_service_account_info", type: .gauge, labels: ["target", "org_id", "client_id", "name", "description"],
-                         help: "A metric with a constant 1 for each service account, labeled with its name and description, "
-                             + "as of the last successful collection.") { writer, name in
+                         help: "A metric with a constant 1 for each service account, labeled with its name and description "
+                             + "(and the owner labels configured), as of the last successful collection.") { writer, name in
                 eachCollected(scope) { target, org, state in
                     for account in sorted(state) {
                         writer.sample(name, [("target", target), ("org_id", org.orgID), ("client_id", account.clientID),
-                                             ("name", account.name), ("description", account.description)], 1)
+                                             ("name", account.name), ("description", account.description)] + account.owners, 1)
                     }
                 }
             },

@@ -14,6 +14,15 @@ struct ServiceAccountRecord: Sendable, Equatable {
     var accessListEntries: Int?
     /// Requests through its access list and the address of the latest; nil unless access lists are read.
     var accessListUsage: AccessListUsage?
+    /// Owner label values (see `OwnerLabels`), from its name, then its description; empty when none is configured.
+    var owners: [(String, String)] = []
+
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.clientID == rhs.clientID && lhs.name == rhs.name && lhs.description == rhs.description
+            && lhs.createdAt == rhs.createdAt && lhs.orgRoles == rhs.orgRoles && lhs.projectRoles == rhs.projectRoles
+            && lhs.secrets == rhs.secrets && lhs.accessListEntries == rhs.accessListEntries
+            && lhs.accessListUsage == rhs.accessListUsage && lhs.owners.elementsEqual(rhs.owners, by: ==)
+    }
 }
 
 /// What a service account collection can change, as `mongodb_service_account_changes_total{change}` counts it.

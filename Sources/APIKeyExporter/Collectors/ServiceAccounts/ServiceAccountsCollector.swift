@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// `service_accounts` (`--[no-]collector.service-accounts`, on by default for Atlas v2 base URLs): the org's service
 /// accounts (Atlas' successor of API keys) with their org roles, their roles in each project, and their secrets,
@@ -14,15 +15,18 @@ final class ServiceAccountsCollector: OrgCollector {
     static let targetKeys = ["service_accounts"]
 
     private let accessLists: Bool
+    private let ownerLabels: OwnerLabels
     private let unsupported = OnceFlag()
 
-    init(accessLists: Bool) {
+    init(accessLists: Bool, ownerLabels: OwnerLabels = OwnerLabels()) {
         self.accessLists = accessLists
+        self.ownerLabels = ownerLabels
     }
 
     static func make(_ target: CollectorTarget) -> ServiceAccountsCollector? {
         let reading = target.settings[AccessListReading.self]
-        return applies(to: target) ? ServiceAccountsCollector(accessLists: reading.enabled) : nil
+        return applies(to: target)
+            ? ServiceAccountsCollector(accessLists: reading.enabled, ownerLabels: target.setting(OwnerLabels.self)) : nil
     }
 
     /// Whether the target has service accounts: as its `service_accounts` key or `--[no-]collector.service-accounts`
@@ -60,12 +64,14 @@ final class ServiceAccountsCollector: OrgCollector {
         var accounts: [String: ServiceAccountRecord] = [:]
         let redactor = SecretRedactor.shared
         for account in listed {
+            let name = redactor.redactKnownSecrets(account.name)
+            let description = redactor.redactKnownSecrets(account.description)
             accounts[account.clientId] = ServiceAccountRecord(
-                clientID: account.clientId, name: redactor.redactKnownSecrets(account.name),
-                description: redactor.redactKnownSecrets(account.description), createdAt: account.createdAt,
+                clientID: account.clientId, name: name, description: description, createdAt: account.createdAt,
                 orgRoles: Set(account.roles), projectRoles: [:],
                 secrets: Dictionary(account.secrets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
-                accessListEntries: nil, accessListUsage: nil)
+                accessListEntries: nil, accessListUsage: nil,
+                owners: ownerLabels.isEmpty ? [] : ownerLabels.logMetadata(ownerLabels.values(searching: [name, description])))
         }
         // Roles in each project the org is known to have (`projectNames`); accounts created in a project are org
         // members too, so the org listing decides which accounts exist (each counted once per org).
@@ -86,10 +92,12 @@ final class ServiceAccountsCollector: OrgCollector {
         let changes = state.record(accounts, at: Date().timeIntervalSince1970)
         org.serviceAccounts = state
         for (change, account) in changes {
-            context.logger.info("service account change", metadata: [
+            var metadata: Logger.Metadata = [
                 "target": "\(context.targetName)", "org_id": "\(org.orgID)", "change": "\(change.rawValue)",
                 "client_id": "\(account.clientID)", "name": "\(account.name)",
-                "roles": "\(account.orgRoles.sorted().joined(separator: ","))"])
+                "roles": "\(account.orgRoles.sorted().joined(separator: ","))"]
+            for (label, value) in account.owners where metadata[label] == nil { metadata[label] = "\(value)" }
+            context.logger.info("service account change", metadata: metadata)
         }
     }
 
