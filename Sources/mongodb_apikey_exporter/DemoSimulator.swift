@@ -4,7 +4,7 @@ import Foundation
 
 /// The simulator `--demo` polls: a few organizations with a realistic spread of keys, roles and service accounts
 /// (secrets expired, expiring soon and later, relative to the real time of the start), one of which changes
-/// every 20 seconds. With `--demo.ops-manager` it plays an Ops Manager instead: global keys with their access list,
+/// every 20 seconds, and now and then an org's security settings or who uses a credential. With `--demo.ops-manager` it plays an Ops Manager instead: global keys with their access list,
 /// and agent keys in every project, which change too.
 struct DemoSimulator {
     let running: RunningSimulator
@@ -29,7 +29,10 @@ struct DemoSimulator {
                                  serviceAccountsPerOrg: [6, 2, 9], secretClock: unixNow())
         let simulator = AtlasSimulator(inventory: generator.generate(), users: [credentials.username: credentials.password])
         let running = try await simulator.start(host: "127.0.0.1", port: 0)
-        let churn = InventoryChurn(simulator: simulator, generator: generator, seed: 7, clock: unixNow)
+        // One step in three also changes an org's security posture: a setting and its event, a key or account used
+        // from a new address (Ops Manager has none of that).
+        let churn = InventoryChurn(simulator: simulator, generator: generator, seed: 7, clock: unixNow,
+                                   postureOneIn: opsManager ? 0 : 3)
         churn.start(every: .seconds(20))
         return DemoSimulator(running: running, credentials: credentials, churn: churn, opsManager: opsManager)
     }
