@@ -72,19 +72,19 @@ struct BinaryLimitsTests {
     func endlessListingBinary() async throws {
         let bound = 64 << 20
         let (footprint, peak) = try await Self.endlessListing(maxListingSize: "64MiB")
-        // The decoded keys take about what their JSON took, plus one page in flight: twice the bound is the ceiling.
-        #expect(peak < footprint + 2 * bound, "peak \(peak >> 20) MiB, footprint \(footprint >> 20) MiB")
+        // Measured right at the bound (64 MiB above the footprint, either side by 0.2 MiB): with a small bound the
+        // cycle's fixed costs (libcurl's buffers, a page being decoded) show, so one 8 MiB page of margin here; the
+        // default bound's test below holds the bound itself.
+        #expect(peak < footprint + bound + (8 << 20), "peak \(peak >> 20) MiB, footprint \(footprint >> 20) MiB")
         print("endless listing: footprint \(footprint >> 20) MiB, peak \(peak >> 20) MiB with a \(bound >> 20) MiB bound")
     }
 
-    @Test("the binary under an endless listing of fat descriptions with the default bound: at most 256 MiB above its footprint")
+    @Test("the binary under an endless listing of fat descriptions with the default bound: less than the bound above its footprint")
     func endlessListingDefaultBound() async throws {
         let bound = ListingLimits().maxBytes
         let (footprint, peak) = try await Self.endlessListing(maxListingSize: nil)
-        // With the old default (512 MiB) this peaked 642 MiB above the footprint. The key table's text still grows
-        // by doubling (the copy and the original resident at once), hence twice the bound as the ceiling; figures
-        // in docs/RELIABILITY.md.
-        #expect(peak < footprint + (256 << 20), "peak \(peak >> 20) MiB, footprint \(footprint >> 20) MiB")
+        // With the old default (512 MiB) this peaked 642 MiB above the footprint; figures in docs/RELIABILITY.md.
+        #expect(peak < footprint + bound, "peak \(peak >> 20) MiB, footprint \(footprint >> 20) MiB")
         print("endless listing, default bound: footprint \(footprint >> 20) MiB, peak \(peak >> 20) MiB with a \(bound >> 20) MiB bound")
     }
 
