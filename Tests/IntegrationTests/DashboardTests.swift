@@ -9,13 +9,13 @@ struct DashboardTests {
     static let dashboards = Repository.root.appendingPathComponent("dashboards")
     /// promtool unit tests; the key-age alerts sit in their own file, evaluated hourly.
     static let testFiles = ["alerts_test.yml", "alerts_age_test.yml", "alerts_service_accounts_test.yml", "alerts_feed_test.yml",
-                             "alerts_ops_manager_test.yml"]
+                             "alerts_ops_manager_test.yml", "alerts_posture_test.yml"]
 
     @Test("promtool check rules accepts the alert rules")
     func checkRules() async throws {
         let (status, output) = try await runTool("promtool", ["check", "rules", Self.dashboards.appendingPathComponent("alerts.yml").path])
         #expect(status == 0, "\(output)")
-        #expect(output.contains("SUCCESS: 20 rules found"), "\(output)")
+        #expect(output.contains("SUCCESS: 25 rules found"), "\(output)")
     }
 
     @Test("promtool test rules: every alert fires when it should and not when it should not")
@@ -36,7 +36,7 @@ struct DashboardTests {
             guard let range = line.range(of: "- alert: ") else { return nil }
             return String(line[range.upperBound...])
         }
-        #expect(alerts.count == 20)
+        #expect(alerts.count == 25)
         for alert in alerts {
             #expect(tests.contains("alertname: \(alert)\n        exp_alerts:\n          - exp_labels"), "\(alert) has no firing test")
         }
@@ -154,7 +154,7 @@ struct DashboardTests {
             _ = simulator.deleteKey(orgID: org.id, keyID: brief.id, actor: actor, address: "198.51.100.66")
 
             let groups = try await prometheus.ruleGroups()
-            #expect(groups.count == 4)
+            #expect(groups.count == 5)
             for group in groups {
                 for rule in group["rules"] as? [[String: Any]] ?? [] {
                     #expect(rule["health"] as? String == "ok", "rule \(rule["name"] ?? "") is \(rule["health"] ?? "")")

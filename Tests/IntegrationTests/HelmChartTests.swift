@@ -85,7 +85,7 @@ struct HelmChartTests {
     @Test("the PrometheusRule is dashboards/alerts.yml, each dashboard ConfigMap its JSON unchanged, appVersion the exporter's")
     func sources() async throws {
         try await Self.check("sources", expected: [
-            "PrometheusRule groups equal dashboards/alerts.yml (20 rules)",
+            "PrometheusRule groups equal dashboards/alerts.yml (25 rules)",
             "promtool check rules accepts the PrometheusRule's spec",
             "dashboard ConfigMap holds mongodb-apikeys.json byte for byte",
             "files/dashboards links to the repository's dashboards/ (one source)",

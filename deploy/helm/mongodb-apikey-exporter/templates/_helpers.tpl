@@ -83,6 +83,10 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{/* The config file (--config.file) for `targets`: their keys (name first), with the secret's file in place of the
    chart's own keys (secret, secretKey). */}}
 {{- define "exporter.configFile" -}}
+{{- with .Values.ownerLabels }}
+owner_labels:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 targets:
 {{- range .Values.targets }}
 {{- $target := omit . "name" "secret" "secretKey" }}
