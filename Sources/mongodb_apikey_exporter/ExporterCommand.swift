@@ -60,6 +60,10 @@ struct ExporterCommand: AsyncParsableCommand {
     @Option(name: .customLong("shard.index"), help: "This replica's shard, 0-based, or from-hostname (a StatefulSet pod's ordinal).")
     var shardIndex = RawSettings().shardIndex
 
+    @Option(name: .customLong("storage.path"),
+            help: "Directory to save each target's state in after every cycle, so that a restart counts what changed while the exporter was down. Default: none (a restart starts a fresh baseline).")
+    var storagePath: String?
+
     @Option(name: .customLong("web.listen-address"), help: "Address to serve metrics on.")
     var listenAddress = RawSettings().listenAddress
 
@@ -160,6 +164,7 @@ struct ExporterCommand: AsyncParsableCommand {
         raw.pollConcurrency = pollConcurrency
         raw.shardCount = shardCount
         raw.shardIndex = shardIndex
+        raw.storagePath = storagePath
         raw.logLevel = logLevel
         raw.logFormat = logFormat
 

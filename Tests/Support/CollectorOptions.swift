@@ -17,6 +17,8 @@ public struct CollectorOptions: Sendable {
     /// nil: on for Atlas base URLs only.
     public var orgSettings: Bool?
     public var ownerLabels = OwnerLabels()
+    /// `--storage.path`; nil: no state kept across restarts.
+    public var storagePath: String?
 
     public init(accessLists: Bool = false, accessListConcurrency: Int = 4, orgConcurrency: Int = 4, shard: Shard = .all,
                 serviceAccounts: Bool? = nil, activityFeed: Bool = true, globalKeys: Bool? = nil, agentKeys: Bool? = nil,
@@ -45,7 +47,7 @@ public struct CollectorOptions: Sendable {
     }
 
     public var poll: PollOptions {
-        PollOptions(orgConcurrency: orgConcurrency, shard: shard)
+        PollOptions(orgConcurrency: orgConcurrency, shard: shard, storagePath: storagePath)
     }
 }
 

@@ -48,8 +48,12 @@ struct MetricsDocTests {
                                        serviceAccountsPerOrg: [3, 2], secretClock: 1_800_000_000).generate()
         let opsManager = InventoryGenerator(seed: 12, keysPerOrg: [8], projectsPerOrg: 2, flavor: .opsManager, globalKeyCount: 5,
                                             globalAccessListCount: 2, agentKeysPerProject: 1...2).generate()
-        let collectors = CollectorOptions(accessLists: true, accessListConcurrency: 2, orgConcurrency: 2,
+        var collectors = CollectorOptions(accessLists: true, accessListConcurrency: 2, orgConcurrency: 2,
                                           serviceAccounts: true, activityFeed: true)
+        let storage = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-doc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: storage) }
+        collectors.storagePath = storage.path
         let atlasState = try await withSimulator(atlas) { simulator, running in
             simulator.faults.exhaustedWindowResponses = 1
             simulator.faults.exhaustedWindowReset = 0

@@ -140,3 +140,21 @@ public struct StatusCell: Sendable, Equatable {
         self.init(count.map(String.init), cssClass: cssClass)
     }
 }
+
+/// An org collector whose state survives a restart (`--storage.path`): what its change detection needs is saved
+/// after each cycle and put back into the org before the first cycle after a start, so that cycle counts what
+/// changed while the exporter was down, once. The saved form is the collector's own, in its folder.
+protocol PersistentOrgCollector: OrgCollector {
+    associatedtype Saved: Codable
+    /// What to save of the org; nil when there is nothing yet (never collected).
+    static func saved(_ org: OrgStatus) -> Saved?
+    /// Puts `saved` back into an org that has not been polled since the start.
+    static func restore(_ saved: Saved, into org: inout OrgStatus, restoredAt: Double)
+}
+
+/// The same for a target collector.
+protocol PersistentTargetCollector: TargetCollector {
+    associatedtype Saved: Codable
+    static func saved(_ target: TargetState) -> Saved?
+    static func restore(_ saved: Saved, into target: inout TargetState, restoredAt: Double)
+}

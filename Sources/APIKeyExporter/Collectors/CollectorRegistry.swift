@@ -16,6 +16,12 @@ enum CollectorRegistry {
 
     static var orgCollectors: [any OrgCollector.Type] { all.compactMap { $0 as? any OrgCollector.Type } }
     static var targetCollectors: [any TargetCollector.Type] { all.compactMap { $0 as? any TargetCollector.Type } }
+    static var persistentOrgCollectors: [any PersistentOrgCollector.Type] {
+        all.compactMap { $0 as? any PersistentOrgCollector.Type }
+    }
+    static var persistentTargetCollectors: [any PersistentTargetCollector.Type] {
+        all.compactMap { $0 as? any PersistentTargetCollector.Type }
+    }
 
     /// Every collector's keys in a config file's target.
     static var targetKeys: Set<String> { Set(all.flatMap { $0.targetKeys }) }

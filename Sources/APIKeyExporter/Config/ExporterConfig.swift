@@ -53,12 +53,23 @@ public struct ExporterConfig: Sendable {
         }
         let hostname = environment["HOSTNAME"] ?? ProcessInfo.processInfo.hostName
         poll = PollOptions(orgConcurrency: raw.pollConcurrency,
-                           shard: try Shard.parse(count: raw.shardCount, index: raw.shardIndex, hostname: hostname))
+                           shard: try Shard.parse(count: raw.shardCount, index: raw.shardIndex, hostname: hostname),
+                           storagePath: try raw.storagePath.map { (path: String) throws(ConfigError) in try Self.storageDirectory(path) })
         logLevel = try Self.logLevel(raw.logLevel)
         guard let format = LogFormat(rawValue: raw.logFormat) else {
             throw ConfigError(field: "--log.format", "\"\(raw.logFormat)\" is not one of logfmt, json")
         }
         logFormat = format
+    }
+
+    /// `--storage.path` must name an existing directory (whether it can be written is found at each save: one line and
+    /// a counter, never a stopped poll).
+    static func storageDirectory(_ path: String) throws(ConfigError) -> String {
+        var isDirectory: ObjCBool = false
+        guard !path.isEmpty, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ConfigError(field: "--storage.path", "\"\(path)\" is not an existing directory")
+        }
+        return path
     }
 
     /// The single target the `--atlas.*` flags and the environment describe, named `default`.

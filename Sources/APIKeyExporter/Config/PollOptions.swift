@@ -12,9 +12,12 @@ public struct PollOptions: Sendable {
     public var orgConcurrency = 4
     /// The organizations this replica owns.
     public var shard = Shard.all
+    /// `--storage.path`: the directory each target's state is saved in, to survive a restart; nil: none.
+    public var storagePath: String?
 
-    public init(orgConcurrency: Int = 4, shard: Shard = .all) {
+    public init(orgConcurrency: Int = 4, shard: Shard = .all, storagePath: String? = nil) {
         self.orgConcurrency = orgConcurrency
         self.shard = shard
+        self.storagePath = storagePath
     }
 }

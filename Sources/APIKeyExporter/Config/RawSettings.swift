@@ -23,6 +23,8 @@ public struct RawSettings: Sendable {
     public var pollConcurrency = 4
     public var shardCount = 1
     public var shardIndex = "0"
+    /// `--storage.path`: nil keeps no state across restarts.
+    public var storagePath: String?
     public var logLevel = "info"
     public var logFormat = "logfmt"
 

@@ -45,6 +45,14 @@ enum HealthFamilies {
                                    target.rateLimitWaitSeconds, created: target.startedAt)
                 }
             },
+            MetricFamily(name: "mongodb_apikey_exporter_state_write_errors_total", type: .counter, labels: ["target"],
+                         help: "Failed writes of the target's state file (--storage.path) since start; the poll goes on "
+                             + "and the next cycle writes again. As of the last poll.") { writer, name in
+                for target in scope.targets where target.completedCycles > 0 {
+                    guard let errors = target.stateWriteErrors else { continue }
+                    writer.counter(name, [("target", target.name)], Double(errors), created: target.startedAt)
+                }
+            },
             MetricFamily(name: "mongodb_api_keys_last_success_timestamp_seconds", type: .gauge, labels: ["target", "org_id"],
                          help: "Unix time of the last successful poll of the organization's keys, as of the last poll.") { writer, name in
                 scope.eachSnapshot { target, org, snapshot in

@@ -16,6 +16,7 @@ public final class TargetPoller {
     private let collectors: [any OrgCollector]
     private let targetCollectors: [any TargetCollector]
     private let shard: Shard
+    private let store: TargetStateStore?
     public private(set) var state: TargetState
 
     /// `makeClient` builds one client (one connection) for each org worker and collector worker; the clients
@@ -37,6 +38,11 @@ public final class TargetPoller {
         self.shard = poll.shard
         self.state = TargetState(name: name)
         state.identity = identity
+        store = poll.storagePath.map { TargetStateStore(directory: $0, target: name, logger: logger) }
+        if let store {
+            store.restore(into: &state)
+            state.stateWriteErrors = 0
+        }
     }
 
     /// Runs one complete cycle and updates `state`. Blocks while the API answers; retries stop waiting at
@@ -103,6 +109,9 @@ public final class TargetPoller {
             .merging(targetOutcomes) { _, target in target }
         state.connectionsOpened = requestCounter.connectionsOpened
         state.completedCycles += 1
+        if let store, !store.save(state) {
+            state.stateWriteErrors = (state.stateWriteErrors ?? 0) + 1
+        }
         logger.debug("poll cycle finished", metadata: [
             "target": "\(name)", "orgs": "\(orgs.count)", "duration_seconds": "\(elapsed.secondsDouble)",
         ])

@@ -80,6 +80,8 @@ public struct TargetState: Sendable {
     public var requestsByCode: [String: Int] = [:]
     /// Completed poll cycles; readiness waits for the first.
     public var completedCycles = 0
+    /// Failed writes of the state file since start; nil without `--storage.path`.
+    public var stateWriteErrors: Int?
     /// Whether the last `GET /orgs` succeeded; nil when the orgs are configured rather than discovered.
     public var discoverySucceeded: Bool?
     /// The last `RateLimit-Remaining` header the API sent; nil if it never sent one.

@@ -23,16 +23,20 @@ final class ActivityFeedCollector: OrgCollector {
     static let overlap: Double = 600
 
     private let lookback: Duration
+    /// How far back a read resuming from a restored position goes at most.
+    private let maxCatchUp: Duration
     /// Whether this cycle already logged a refusal (one line per cycle and target, not one per org).
     private let refusalLogged = OnceFlag()
 
-    init(lookback: Duration) {
+    init(lookback: Duration, maxCatchUp: Duration = ActivityFeedMaxCatchUp().duration) {
         self.lookback = lookback
+        self.maxCatchUp = maxCatchUp
     }
 
     static func make(_ target: CollectorTarget) -> ActivityFeedCollector? {
         guard target.setting(ActivityFeedSetting.self).enabled else { return nil }
-        return ActivityFeedCollector(lookback: target.settings[ActivityFeedLookback.self].duration)
+        return ActivityFeedCollector(lookback: target.settings[ActivityFeedLookback.self].duration,
+                                     maxCatchUp: target.settings[ActivityFeedMaxCatchUp.self].duration)
     }
 
     static func readTarget(_ keys: TargetKeys, into settings: inout CollectorSettings) throws(ConfigError) {
@@ -43,7 +47,8 @@ final class ActivityFeedCollector: OrgCollector {
 
     static func configLines(_ settings: CollectorSettings) -> [String] {
         ["activity_feed: \(settings[ActivityFeedSetting.self].enabled)",
-         "activity_feed_lookback: \(HTML.duration(settings[ActivityFeedLookback.self].duration))"]
+         "activity_feed_lookback: \(HTML.duration(settings[ActivityFeedLookback.self].duration))",
+         "activity_feed_max_catch_up: \(HTML.duration(settings[ActivityFeedMaxCatchUp.self].duration))"]
     }
 
     static func targetConfigLines(_ settings: CollectorSettings) -> [String] {
@@ -57,7 +62,7 @@ final class ActivityFeedCollector: OrgCollector {
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
         let now = Date().timeIntervalSince1970
         var state = org.activityFeed ?? ActivityFeedState()
-        let from = state.readFrom.map { $0 - Self.overlap } ?? now - lookback.secondsDouble
+        let from = state.readFrom.map { max($0 - Self.overlap, now - maxCatchUp.secondsDouble) } ?? now - lookback.secondsDouble
         let events = try context.client.listEvents(orgID: org.orgID, since: from)
         let listed = Set(org.lastGood?.keys.publicKeys ?? [])
         let (new, transient) = state.record(events, listed: listed, at: now,

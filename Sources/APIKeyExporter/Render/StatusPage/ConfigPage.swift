@@ -33,6 +33,7 @@ public enum ConfigPage {
         lines += [
             "poll_concurrency: \(config.poll.orgConcurrency)",
             "shard: {index: \(config.poll.shard.index), count: \(config.poll.shard.count)}",
+            "storage_path: \(config.poll.storagePath.map(quote) ?? "null")",
             "log: {level: \(config.logLevel), format: \(config.logFormat.rawValue)}",
         ]
         lines += web(config.webConfig)

@@ -1,0 +1,56 @@
+/// What the service-account collector keeps across a restart: each account's roles and secrets (what its changes
+/// are counted on), name and description (what its lines and series show until the first collection).
+extension ServiceAccountsCollector: PersistentOrgCollector {
+    struct Saved: Codable {
+        var accounts: [Account]
+    }
+
+    struct Account: Codable {
+        var clientID: String
+        var name: String
+        var description: String
+        var createdAt: Double?
+        var orgRoles: [String]
+        var projectRoles: [String: [String]]
+        var secrets: [Secret]
+    }
+
+    struct Secret: Codable {
+        var id: String
+        var createdAt: Double?
+        var expiresAt: Double?
+        var lastUsedAt: Double?
+    }
+
+    static func saved(_ org: OrgStatus) -> Saved? {
+        guard let state = org.serviceAccounts, state.hasCollected else { return nil }
+        return Saved(accounts: state.accounts.values.sorted { $0.clientID < $1.clientID }.map { account in
+            Account(clientID: account.clientID, name: account.name, description: account.description,
+                    createdAt: account.createdAt, orgRoles: account.orgRoles.sorted(),
+                    projectRoles: account.projectRoles.mapValues { $0.sorted() },
+                    secrets: account.secrets.values.sorted { $0.id < $1.id }.map {
+                        Secret(id: $0.id, createdAt: $0.createdAt, expiresAt: $0.expiresAt, lastUsedAt: $0.lastUsedAt)
+                    })
+        })
+    }
+
+    static func restore(_ saved: Saved, into org: inout OrgStatus, restoredAt: Double) {
+        var state = ServiceAccountsState()
+        for account in saved.accounts {
+            state.accounts[account.clientID] = ServiceAccountRecord(
+                clientID: account.clientID, name: account.name, description: account.description,
+                createdAt: account.createdAt, orgRoles: Set(account.orgRoles), projectRoles: account.projectRoles.mapValues(Set.init),
+                secrets: Dictionary(account.secrets.map { secret in
+                    (secret.id, ServiceAccountSecret(id: secret.id, createdAt: secret.createdAt, expiresAt: secret.expiresAt,
+                                                     lastUsedAt: secret.lastUsedAt))
+                }, uniquingKeysWith: { first, _ in first }),
+                accessListEntries: nil, accessListUsage: nil)
+        }
+        // Not a baseline: the first collection counts what changed since the save.
+        state.hasCollected = true
+        state.lastCollectionSucceeded = false
+        state.changeCounts = Dictionary(uniqueKeysWithValues: ServiceAccountChange.allCases.map { ($0, 0) })
+        state.countedSince = restoredAt
+        org.serviceAccounts = state
+    }
+}
