@@ -22,13 +22,16 @@ struct PostureSpecTests {
 
     /// Polls the Apache fixtures `polls` times with every collector at its Atlas default; the last state, the
     /// exposition's lines and the log.
-    static func poll(refusals: [String: Int] = [:], withoutSettings: Bool = false,
+    static func poll(refusals: [String: Int] = [:], withoutSettings: Bool = false, extraFiles: [String: String] = [:],
+                     collectors: CollectorOptions = CollectorOptions(),
                      polls: Int = 1) async throws -> (TargetState, [String], [String]) {
-        let apache = try await offPool { try PostureFixtures.start(withoutSettings: withoutSettings, refusals: refusals) }
+        let apache = try await offPool {
+            try PostureFixtures.start(withoutSettings: withoutSettings, refusals: refusals, extraFiles: extraFiles)
+        }
         defer { apache.stop() }
         let sink = LogSink.capturing()
         let handle = PollerHandle(poller: TestTargets.make(apache.baseURL + PostureFixtures.prefix, orgs: .discover,
-                                                           sink: sink, collectors: CollectorOptions()))
+                                                           sink: sink, collectors: collectors))
         var state = TargetState(name: "default")
         for _ in 0..<polls { state = try await handle.poll().1 }
         let text = String(decoding: InventoryRenderer().render([state]), as: UTF8.self)
@@ -78,6 +81,35 @@ struct PostureSpecTests {
         })
         let check = try await promtoolCheckMetrics(Array(lines.joined(separator: "\n").appending("\n").utf8))
         #expect(check.status == 0, "\(check.output)")
+    }
+
+    /// A key and a service account of the first org with access lists in the spec's shapes (`UserAccessListResponse`:
+    /// `count` and `lastUsedAddress`, left out of an entry never used; `ServiceAccountIPAccessListEntry`:
+    /// `requestCount` and `lastUsedAddress`, `lastUsedAt`).
+    static let usageFiles: [String: String] = {
+        let org = "\(PostureFixtures.prefix)/orgs/\(full)"
+        let keyID = "65f1c0a1b2c3d4e5f6a7b9a1"
+        let clientID = "mdb_sa_id_65f1c0a1b2c3d4e5f6a7b9a2"
+        return [
+            "\(org)/apiKeys": #"{"links":[],"results":[{"desc":"payments exporter","id":"\#(keyID)","links":[],"privateKey":"********-****-****-1b7c","publicKey":"qwertyui","roles":[{"orgId":"\#(full)","roleName":"ORG_READ_ONLY"}]}],"totalCount":1}"#,
+            "\(org)/apiKeys/\(keyID)/accessList": #"{"links":[],"results":[{"cidrBlock":"203.0.113.0/24","count":42,"created":"2026-01-05T10:00:00Z","lastUsed":"2026-03-10T10:00:00Z","lastUsedAddress":"203.0.113.7","links":[]},{"cidrBlock":"198.51.100.5/32","count":8,"created":"2026-01-05T10:00:00Z","ipAddress":"198.51.100.5","lastUsed":"2026-03-12T08:00:00Z","lastUsedAddress":"198.51.100.5","links":[]},{"cidrBlock":"192.0.2.0/24","created":"2026-02-01T00:00:00Z","links":[]}],"totalCount":3}"#,
+            "\(org)/serviceAccounts": #"{"links":[],"results":[{"clientId":"\#(clientID)","createdAt":"2026-01-02T00:00:00Z","description":"ci","name":"deployer","roles":["ORG_MEMBER"],"secrets":[]}],"totalCount":1}"#,
+            "\(org)/serviceAccounts/\(clientID)/accessList": #"{"links":[],"results":[{"cidrBlock":"203.0.113.0/24","createdAt":"2026-01-02T00:00:00Z","lastUsedAddress":"203.0.113.9","lastUsedAt":"2026-03-11T00:00:00Z","requestCount":17},{"cidrBlock":"10.0.0.0/8","createdAt":"2026-01-02T00:00:00Z","requestCount":0}],"totalCount":2}"#,
+        ]
+    }()
+
+    @Test("usage: requests summed over the entries, the latest entry's address; a never-used entry adds nothing")
+    func usage() async throws {
+        let (_, lines, log) = try await Self.poll(extraFiles: Self.usageFiles, collectors: CollectorOptions(accessLists: true))
+        let org = "target=\"default\",org_id=\"\(Self.full)\""
+        let usage = Set(lines.filter { $0.contains("_access_list_requests{") || $0.contains("_last_used_address_info{") })
+        #expect(usage == [
+            "mongodb_api_key_access_list_requests{\(org),key_id=\"65f1c0a1b2c3d4e5f6a7b9a1\"} 50",
+            "mongodb_api_key_last_used_address_info{\(org),key_id=\"65f1c0a1b2c3d4e5f6a7b9a1\",address=\"198.51.100.5\"} 1",
+            "mongodb_service_account_access_list_requests{\(org),client_id=\"mdb_sa_id_65f1c0a1b2c3d4e5f6a7b9a2\"} 17",
+            "mongodb_service_account_last_used_address_info{\(org),client_id=\"mdb_sa_id_65f1c0a1b2c3d4e5f6a7b9a2\",address=\"203.0.113.9\"} 1",
+        ], "\(usage.sorted())")
+        #expect(!log.joined().contains("1b7c"), "the masked private key never comes out")
     }
 
     @Test("an API without settings (404): no settings series, one line over two polls, the collector not failed")
