@@ -58,6 +58,25 @@ struct StatusPageTests {
         #expect(page.contains("Poll interval 5m"))
     }
 
+    @Test("each org's security settings: yes or no, a weak one marked, one the API left out shown as none")
+    func orgSettings() {
+        var org = OrgStatus(orgID: Self.orgID, orgName: "Payments")
+        org.orgSettings = OrgSettingsState(settings: OrgSettings(apiAccessListRequired: false, multiFactorAuthRequired: true,
+                                                                 maxServiceAccountSecretValidityInHours: 720))
+        var state = TargetState(name: "t")
+        state.orgs[Self.orgID] = org
+        let model = StatusPageModel([state], pollInterval: .seconds(300), publishedAt: 2_000)
+        let cells = model.targets.first?.orgs.first?.cells ?? []
+        func cell(_ column: String) -> StatusCell? { model.orgColumns.firstIndex(of: column).map { cells[$0] } }
+        #expect(cell("API access list required") == StatusCell("no", cssClass: "bad"))
+        #expect(cell("MFA required") == StatusCell("yes"))
+        #expect(cell("Employee access restricted") == StatusCell(nil))
+        #expect(cell("Max secret validity (h)") == StatusCell("720"))
+        let page = StatusPage.render(model, telemetryPath: "/metrics", now: 2_180)
+        #expect(page.contains("<th>API access list required</th>"))
+        #expect(page.contains("<td class=\"num bad\">no</td>"))
+    }
+
     @Test("recent changes keep the last 50, newest first over targets")
     func boundedChanges() throws {
         let added = InventoryDiff.changes(from: [], to: [Self.key("6a0000000000000000000001", "d", [])])
