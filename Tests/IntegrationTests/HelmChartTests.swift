@@ -14,7 +14,7 @@ struct HelmChartTests {
     /// The cases of the matrix (check_chart.py's CASES).
     static let cases = ["defaults", "api-key-from-values", "service-account", "existing-secret", "existing-secret-service-account",
                         "several-targets", "three-shards", "network-policy-off", "prometheus-operator", "web-config",
-                        "web-config-tls-only"]
+                        "web-config-tls-only", "storage", "storage-existing-claim", "storage-empty-dir", "three-shards-storage"]
 
     static func run(_ arguments: [String]) async throws -> (Int32, String) {
         try await runTool("env", ["PYTHONPATH=\(python)", "python3", script] + arguments)
@@ -74,6 +74,10 @@ struct HelmChartTests {
             "several-targets: --config.file from the ConfigMap mongodb-apikey-exporter-config",
             "service-account: --atlas.client-secret-file names the Secret's file client-secret",
             "existing-secret: credentials from the Secret atlas-credentials",
+            "defaults: storage off: no claim, no claim template, no state volume, no --storage.path",
+            "storage: the chart's claim mongodb-apikey-exporter-storage (2Gi, ['ReadWriteOnce'], class \"fast-ssd\")",
+            "storage: strategy Recreate (the old pod lets go of the ReadWriteOnce volume before the new one starts)",
+            "three-shards-storage: each shard's own volume from volumeClaimTemplates (1Gi, ['ReadWriteOncePod'], class \"\")",
         ])
     }
 
@@ -96,7 +100,7 @@ struct HelmChartTests {
     /// The rendered pod of `name`, run here: its arguments, variables and mounted files, on 127.0.0.1.
     @Test("the binary accepts each case's rendered arguments, variables and config file", arguments: [
         "defaults", "api-key-from-values", "service-account", "existing-secret", "existing-secret-service-account", "several-targets",
-        "three-shards",
+        "three-shards", "storage", "three-shards-storage",
     ])
     func renderedPodRuns(_ name: String) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("helm-pod-\(UUID().uuidString)")
@@ -115,6 +119,11 @@ struct HelmChartTests {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: file)
         }
+        // Writable volumes (the state volume of --storage.path), as empty directories.
+        let directories = plan["directories"] as? [String] ?? []
+        for path in directories {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(path), withIntermediateDirectories: true)
+        }
         let exporter = try ExporterProcess(arguments: arguments, environment: environment)
         let port: Int
         do {
@@ -129,10 +138,24 @@ struct HelmChartTests {
         if name == "several-targets" {
             #expect(exporter.stderr.contains("targets=atlas-prod,atlas-sa,ops-manager"), "\(exporter.stderr)")
         }
-        if name == "three-shards" {
+        if name.hasPrefix("three-shards") {
             let (metrics, _) = try await timedHTTPGet("http://127.0.0.1:\(port)/metrics")
             let text = String(decoding: metrics.body, as: UTF8.self)
             #expect(text.contains("shard_count=\"3\"") && text.contains("shard_index=\"2\""), "\(text.prefix(3000))")
+        }
+        if name.contains("storage") {
+            // --storage.path names the state volume's directory: the exporter saves its target's state there after its
+            // first cycle (which fails at once against the closed port).
+            #expect(directories == ["var/lib/mongodb-apikey-exporter"], "\(plan)")
+            let storage = root.appendingPathComponent(directories.first ?? "var/lib/mongodb-apikey-exporter")
+            var saved: [String] = []
+            let deadline = ContinuousClock.now + .seconds(60)
+            while saved.isEmpty && ContinuousClock.now < deadline {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: storage.path)) ?? []
+                saved = names.filter { $0.hasSuffix(".state.jsonl") }
+                if saved.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            #expect(saved == ["default.state.jsonl"], "\(name): no state saved in \(storage.path): \(exporter.stderr)")
         }
         #expect(try await exporter.terminate() == 0, "\(exporter.stderr)")
     }

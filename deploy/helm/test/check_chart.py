@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import concurrent.futures
 import copy
+import importlib.util
 import json
 import os
 import pathlib
@@ -32,6 +33,7 @@ import yaml  # noqa: E402
 ROOT = chart.ROOT
 PYTHON_PATH = os.environ.get("PYTHONPATH", "")
 CREDENTIALS_DIR = "/etc/mongodb-apikey-exporter/credentials"
+STORAGE_DIR = "/var/lib/mongodb-apikey-exporter"
 
 
 def marker(what: str) -> str:
@@ -104,6 +106,21 @@ CASES: dict[str, dict] = {
     "web-config-tls-only": {
         "webConfig": {"enabled": True, "existingSecret": "exporter-web", "tls": True, "tlsSecret": "exporter-tls"},
     },
+    # The state volume (--storage.path): the chart's claim, the user's, an emptyDir, one claim per shard.
+    "storage": {
+        "storage": {"enabled": True, "size": "2Gi", "storageClassName": "fast-ssd"},
+    },
+    "storage-existing-claim": {
+        "storage": {"enabled": True, "existingClaim": "exporter-state"},
+        "credentials": {"publicKey": "abcdefgh"},
+    },
+    "storage-empty-dir": {
+        "storage": {"enabled": True, "emptyDir": True, "size": "256Mi"},
+    },
+    "three-shards-storage": {
+        "sharding": {"replicas": 3},
+        "storage": {"enabled": True, "storageClassName": "-", "accessModes": ["ReadWriteOncePod"]},
+    },
 }
 
 # Secrets given in each case's values: they may appear only base64-encoded in a Secret's data.
@@ -137,6 +154,11 @@ BAD_VALUES = [
      {"webConfig": {"enabled": True, "config": {"basic_auth_users": {"alice": "secret"}}}}, "/webConfig/config"),
     ("an unknown pull policy", {"image": {"pullPolicy": "Sometimes"}}, "/image/pullPolicy"),
     ("a log level the exporter does not know", {"exporter": {"logLevel": "verbose"}}, "/exporter/logLevel"),
+    ("a state volume size that is no Kubernetes quantity", {"storage": {"enabled": True, "size": "1GB"}},
+     "/storage/size"),
+    ("a read-only access mode for the state volume", {"storage": {"enabled": True, "accessModes": ["ReadOnlyMany"]}},
+     "/storage/accessModes/0"),
+    ("a misspelt storage key", {"storage": {"enabled": True, "storageClass": "fast"}}, "/storage"),
 ]
 
 # Values the schema accepts but a template refuses with a message (template `fail`).
@@ -150,6 +172,10 @@ REFUSED_BY_TEMPLATES = [
     ("a target whose name cannot be a Secret key",
      {"targets": [{"name": "atlas prod", "public_key": "a"}]}, "secretKey"),
     ("the web config switched on with nothing in it", {"webConfig": {"enabled": True}}, "webConfig"),
+    ("one existing claim for several shards",
+     {"sharding": {"replicas": 2}, "storage": {"enabled": True, "existingClaim": "state"}}, "existingClaim"),
+    ("an existing claim and an emptyDir at once",
+     {"storage": {"enabled": True, "existingClaim": "state", "emptyDir": True}}, "emptyDir"),
 ]
 
 
@@ -450,6 +476,7 @@ def check_workloads(r: Results) -> None:
                     and relabelings[1:] == monitor_values.get("relabelings", []),
                     f"{case}: ServiceMonitor interval, scrapeTimeout, job and further relabelings",
                     json.dumps(endpoint))
+        check_storage(r, case, load, by_kind)
         # Optional objects: present exactly when switched on.
         for kind, key in [("NetworkPolicy", "networkPolicy"), ("PodDisruptionBudget", "podDisruptionBudget"),
                           ("ServiceMonitor", "serviceMonitor"), ("PrometheusRule", "prometheusRule")]:
@@ -461,6 +488,69 @@ def check_workloads(r: Results) -> None:
             wanted = values.get("networkPolicy", {}).get("egressPorts", [443])
             r.check(set(egress) == {53} | set(wanted), f"{case}: NetworkPolicy lets out DNS and {wanted} only",
                     str(egress))
+
+
+def check_storage(r: Results, case: str, load: dict, by_kind: dict[str, list[dict]]) -> None:
+    """The state volume (--storage.path): nothing of it unless storage.enabled; else mounted writable at STORAGE_DIR,
+    from the chart's claim, the user's, an emptyDir or (sharded) one claim per shard, with the values' size, class
+    and access modes."""
+    storage = CASES[case].get("storage", {})
+    pod = load["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    mounts = {m["name"]: m for m in container["volumeMounts"]}
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    claims = by_kind.get("PersistentVolumeClaim", [])
+    templates = load["spec"].get("volumeClaimTemplates", [])
+    flags = [a for a in container["args"] if a.startswith("--storage.")]
+    if not storage.get("enabled"):
+        r.check(not claims and not templates and not flags and "storage" not in mounts and "storage" not in volumes
+                and not any(m["mountPath"] == STORAGE_DIR for m in container["volumeMounts"]),
+                f"{case}: storage off: no claim, no claim template, no state volume, no --storage.path",
+                json.dumps([flags, list(mounts), list(volumes), len(claims), len(templates)]))
+        return
+    r.check(flags == [f"--storage.path={STORAGE_DIR}"], f"{case}: --storage.path={STORAGE_DIR}", str(container["args"]))
+    r.check(mounts.get("storage") == {"name": "storage", "mountPath": STORAGE_DIR},
+            f"{case}: the state volume mounted writable at {STORAGE_DIR}", json.dumps(mounts.get("storage")))
+    r.check(pod["securityContext"].get("fsGroup") == 65534 and container["securityContext"]["readOnlyRootFilesystem"],
+            f"{case}: fsGroup 65534 gives the volume to the pod's group (the root filesystem stays read-only)",
+            json.dumps(pod["securityContext"]))
+    size = storage.get("size", "1Gi")
+    modes = storage.get("accessModes", ["ReadWriteOnce"])
+    spec = {"accessModes": modes, "resources": {"requests": {"storage": size}}}
+    if storage.get("storageClassName"):
+        spec["storageClassName"] = "" if storage["storageClassName"] == "-" else storage["storageClassName"]
+    described = f"{size}, {modes}, class {json.dumps(spec.get('storageClassName', 'default'))}"
+    sharded = CASES[case].get("sharding", {}).get("replicas", 1) > 1
+    if storage.get("emptyDir"):
+        r.check(volumes.get("storage") == {"name": "storage", "emptyDir": {"sizeLimit": size}}
+                and not claims and not templates,
+                f"{case}: an emptyDir of at most {size}, no claim", json.dumps(volumes.get("storage")))
+    elif sharded:
+        (template,) = templates or [None]
+        r.check(template is not None and template["metadata"]["name"] == "storage" and template["spec"] == spec
+                and "storage" not in volumes and not claims,
+                f"{case}: each shard's own volume from volumeClaimTemplates ({described})", json.dumps(templates))
+        r.check(template is not None and set(template["metadata"].get("labels", {}))
+                <= {"app.kubernetes.io/name", "app.kubernetes.io/instance"},
+                f"{case}: the claim template has only labels that never change (a template cannot be updated)",
+                json.dumps(templates))
+    elif storage.get("existingClaim"):
+        r.check(volumes.get("storage", {}).get("persistentVolumeClaim") == {"claimName": storage["existingClaim"]}
+                and not claims and not templates,
+                f"{case}: the existing claim {storage['existingClaim']}, none made by the chart",
+                json.dumps(volumes.get("storage")))
+    else:
+        name = f"{load['metadata']['name']}-storage"
+        r.check(len(claims) == 1 and claims[0]["metadata"]["name"] == name and claims[0]["spec"] == spec
+                and claims[0]["metadata"]["namespace"] == load["metadata"]["namespace"]
+                and volumes.get("storage", {}).get("persistentVolumeClaim") == {"claimName": name} and not templates,
+                f"{case}: the chart's claim {name} ({described})", json.dumps([c["spec"] for c in claims]))
+    if load["kind"] == "Deployment":
+        volume = "claim" if storage.get("existingClaim") else modes[0]
+        why = "one poller at a time" if storage.get("emptyDir") else \
+            f"the old pod lets go of the {volume} volume before the new one starts"
+        r.check(load["spec"]["strategy"] == {"type": "Recreate"}, f"{case}: strategy Recreate ({why})",
+                json.dumps(load["spec"].get("strategy")))
 
 
 def exporter_target_keys() -> set[str]:
@@ -605,10 +695,97 @@ def check_sources(r: Results) -> None:
 
 # --- deploy/kubernetes ----------------------------------------------------------------------------------------------
 
+def render_kubernetes():
+    """deploy/helm/render-kubernetes.py as a module (its values, `plain`, `apply_patch`)."""
+    spec = importlib.util.spec_from_file_location("render_kubernetes", chart.HERE / "render-kubernetes.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def check_kubernetes(r: Results) -> None:
     result = subprocess.run([sys.executable, str(chart.HERE / "render-kubernetes.py"), "--check"], capture_output=True,
                             text=True, env={**os.environ, "PYTHONPATH": PYTHON_PATH})
     r.check(result.returncode == 0, "deploy/kubernetes equals a fresh render of the chart", result.stdout)
+    check_storage_components(r)
+
+
+def check_storage_components(r: Results) -> None:
+    """deploy/kubernetes/storage/{statefulset,deployment}: the kustomize components that turn storage on for the plain
+    manifests. Each one's patches, applied to the committed manifest, give the chart's workload rendered with storage
+    on (and its claim, the chart's claim); the results validate; kubectl kustomize, where installed, builds them so."""
+    render = render_kubernetes()
+    out = chart.ROOT / "deploy" / "kubernetes"
+    built: dict[str, list[dict]] = {}
+    for kind, values, manifest in [("StatefulSet", render.SHARDED, "statefulset.yaml"),
+                                   ("Deployment", render.SINGLE, "deployment.yaml")]:
+        folder = f"storage/{kind.lower()}"
+        component = yaml.safe_load((out / folder / "kustomization.yaml").read_text())
+        (patch,) = component["patches"]
+        ops = yaml.safe_load(patch["patch"])
+        base = yaml.safe_load((out / manifest).read_text())
+        rendered = chart.render({**values, **render.STORAGE})
+        (template,) = [k for k in rendered if k.endswith(f"/templates/{manifest}")]
+        wanted = yaml.safe_load(render.plain(rendered[template]))
+        patched = render.apply_patch(base, ops)
+        r.check(component["kind"] == "Component" and patch["target"] == {
+                    "group": "apps", "version": "v1", "kind": kind, "name": base["metadata"]["name"]},
+                f"{folder}: a kustomize Component patching the {kind} {base['metadata']['name']}",
+                json.dumps(component))
+        r.check(patched == wanted, f"{folder}: {manifest} patched by it equals the chart's {kind} with storage on",
+                json.dumps(ops))
+        claims = [yaml.safe_load((out / folder / name).read_text()) for name in component.get("resources", [])]
+        claim_text = rendered.get(f"{chart.CHART.name}/templates/persistentvolumeclaim.yaml", "")
+        wanted_claims = [yaml.safe_load(render.plain(claim_text))] if claim_text.strip() else []
+        what = "the chart's claim" if wanted_claims else "no claim (the StatefulSet makes one per shard)"
+        r.check(claims == wanted_claims and all(c["kind"] == "PersistentVolumeClaim" for c in claims),
+                f"{folder}: {what}", json.dumps(claims))
+        built[folder] = [wanted] + wanted_claims
+    with tempfile.TemporaryDirectory(prefix="storage-components-") as tmp:
+        paths = []
+        for folder, docs in built.items():
+            for doc in docs:
+                path = pathlib.Path(tmp) / f"{folder.replace('/', '-')}-{doc['kind'].lower()}.yaml"
+                path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+                paths.append(path)
+        result = subprocess.run([sys.executable, "-m", "kubernetes_validate", "-k", "1.30.0", "--strict"]
+                                + [str(p) for p in paths], capture_output=True, text=True,
+                                env={**os.environ, "PYTHONPATH": PYTHON_PATH})
+        output = result.stdout + result.stderr
+        r.check(result.returncode == 0 and "ERROR" not in output
+                and output.count(" passed for resource ") == len(paths),
+                f"kubernetes-validate -k 1.30.0 --strict: the chart's objects with storage on, as the storage "
+                f"components make them ({len(paths)} objects)", output[-3000:])
+        kubectl = shutil.which("kubectl")
+        if kubectl is None:
+            print("SKIP kubectl kustomize: kubectl is not installed; the components' patches were applied here only")
+            return
+        # The sharded set as deploy/kubernetes lists it, and the single replica: deployment.yaml in place of
+        # statefulset.yaml (a copy: kustomize reads no file outside the kustomization's folder, and wants relative
+        # paths to the folders it reads).
+        for folder, kind, docs in [("storage/statefulset", "StatefulSet", built["storage/statefulset"]),
+                                   ("storage/deployment", "Deployment", built["storage/deployment"])]:
+            overlay = pathlib.Path(tmp) / folder.replace("/", "-")
+            overlay.mkdir()
+            base_name = "deploy/kubernetes" if kind == "StatefulSet" else "deployment.yaml"
+            if kind == "StatefulSet":
+                resources = [os.path.relpath(out, overlay)]
+            else:
+                shutil.copy(out / "deployment.yaml", overlay / "deployment.yaml")
+                resources = ["deployment.yaml"]
+            (overlay / "kustomization.yaml").write_text(yaml.safe_dump({
+                "apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": resources,
+                "components": [os.path.relpath(out / folder, overlay)]}), encoding="utf-8")
+            result = subprocess.run([kubectl, "kustomize", str(overlay)], capture_output=True, text=True)
+            objects_built = {d["kind"]: d for d in yaml.safe_load_all(result.stdout) if d} \
+                if result.returncode == 0 else {}
+            for doc in objects_built.values():  # the base kustomization's label, not the chart's
+                doc["metadata"].get("labels", {}).pop("app.kubernetes.io/part-of", None)
+            differing = [objects_built.get(d["kind"]) for d in docs if objects_built.get(d["kind"]) != d]
+            r.check(result.returncode == 0 and not differing,
+                    f"kubectl kustomize: {folder} on {base_name} builds the chart's {kind} with storage on"
+                    + (" and its claim" if len(docs) > 1 else ""),
+                    result.stderr[-3000:] if result.returncode else json.dumps(differing)[-3000:])
 
 
 # --- a local run of the chart's pod ----------------------------------------------------------------------------------
@@ -616,7 +793,9 @@ def check_kubernetes(r: Results) -> None:
 def run_plan(case: str, root: str, api_port: int) -> dict:
     """How to run CASE's container here: its args, its variables and the files of its volumes, moved from
     /etc/mongodb-apikey-exporter to ROOT, listening on 127.0.0.1:0 (logfmt, which the test reads) and polling
-    127.0.0.1:API_PORT instead of the API. The Secret's keys are its values' secrets, or stand-ins for an existing one."""
+    127.0.0.1:API_PORT instead of the API. The Secret's keys are its values' secrets, or stand-ins for an existing one.
+    Its writable volumes (the state volume of --storage.path: a claim, a claim template or an emptyDir) become empty
+    directories under ROOT, their mount path below it (`directories`, relative to ROOT like the files' paths)."""
     docs = objects(case)
     (load,) = workloads(docs)
     pod = load["spec"]["template"]["spec"]
@@ -625,11 +804,17 @@ def run_plan(case: str, root: str, api_port: int) -> dict:
     local = root.rstrip("/") + "/"
     api = f"http://127.0.0.1:{api_port}"
     volumes = {v["name"]: v for v in pod["volumes"]}
+    # A StatefulSet's claim templates are volumes of its pods too.
+    volumes.update({t["metadata"]["name"]: {"persistentVolumeClaim": {}}
+                    for t in load["spec"].get("volumeClaimTemplates", [])})
     files: dict[str, str] = {}
+    directories: dict[str, str] = {}  # a writable volume's mount path -> its directory under ROOT
     for mount in container["volumeMounts"]:
         source = volumes[mount["name"]]
         directory = mount["mountPath"].replace(prefix, "")
-        if "configMap" in source:
+        if "persistentVolumeClaim" in source or "emptyDir" in source:
+            directories[mount["mountPath"]] = mount["mountPath"].strip("/")
+        elif "configMap" in source:
             (config_map,) = [d for _, d in docs if d["kind"] == "ConfigMap"
                              and d["metadata"]["name"] == source["configMap"]["name"]]
             for key, text in config_map["data"].items():
@@ -664,10 +849,13 @@ def run_plan(case: str, root: str, api_port: int) -> dict:
             arg = "--web.listen-address=127.0.0.1:0"
         elif arg == "--log.format=json":
             arg = "--log.format=logfmt"
+        for path, directory in directories.items():
+            if arg.endswith(f"={path}"):
+                arg = arg[:-len(path)] + local + directory
         args.append(arg.replace(prefix, local))
     if not any(a.startswith("--config.file=") for a in args):
         args.append(f"--atlas.base-url={api}/api/atlas/v2")
-    return {"args": args, "env": env, "files": files}
+    return {"args": args, "env": env, "files": files, "directories": sorted(directories.values())}
 
 
 CHECKS = {

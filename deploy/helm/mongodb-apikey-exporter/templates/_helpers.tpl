@@ -79,6 +79,40 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "exporter.configDir" }}/etc/mongodb-apikey-exporter/config{{ end }}
 {{- define "exporter.webDir" }}/etc/mongodb-apikey-exporter/web{{ end }}
 {{- define "exporter.tlsDir" }}/etc/mongodb-apikey-exporter/tls{{ end }}
+{{- define "exporter.storageDir" }}/var/lib/mongodb-apikey-exporter{{ end }}
+
+{{/* Where the state volume (--storage.path) comes from: empty (storage off), emptyDir, existingClaim, claim (the
+   chart's PersistentVolumeClaim) or claimTemplate (the StatefulSet's volumeClaimTemplates: one volume per shard, as
+   each shard polls other organizations). Refuses the contradictions. */}}
+{{- define "exporter.storageVolume" -}}
+{{- $storage := .Values.storage }}
+{{- if $storage.enabled }}
+{{- if and $storage.existingClaim $storage.emptyDir }}
+{{- fail "storage: set existingClaim or emptyDir, not both" }}
+{{- end }}
+{{- if $storage.emptyDir }}emptyDir
+{{- else if include "exporter.sharded" . }}
+{{- if $storage.existingClaim }}
+{{- fail "storage.existingClaim: one claim cannot hold the state of several shards (sharding.replicas > 1); leave it empty: the StatefulSet makes one volume per shard" }}
+{{- end }}claimTemplate
+{{- else if $storage.existingClaim }}existingClaim
+{{- else }}claim
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The spec of the chart's PersistentVolumeClaim, or of the StatefulSet's claim template. storageClassName "-" asks
+   for no class (a statically provisioned volume); empty leaves it out (the cluster's default class). */}}
+{{- define "exporter.storageClaimSpec" -}}
+accessModes:
+  {{- toYaml .Values.storage.accessModes | nindent 2 }}
+{{- with .Values.storage.storageClassName }}
+storageClassName: {{ if eq . "-" }}""{{ else }}{{ . | quote }}{{ end }}
+{{- end }}
+resources:
+  requests:
+    storage: {{ .Values.storage.size | quote }}
+{{- end }}
 
 {{/* The config file (--config.file) for `targets`: their keys (name first), with the secret's file in place of the
    chart's own keys (secret, secretKey). */}}

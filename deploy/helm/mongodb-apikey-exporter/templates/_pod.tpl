@@ -3,6 +3,7 @@
 {{- $sharded := include "exporter.sharded" . }}
 {{- $tls := include "exporter.webTLS" . }}
 {{- $clientAuth := include "exporter.webClientAuth" . }}
+{{- $storage := include "exporter.storageVolume" . }}
 {{- $credentials := .Values.credentials }}
 {{- /* A changed config file or created Secret rolls the pods (a digest: never the secret itself). */}}
 {{- $annotations := dict }}
@@ -83,6 +84,9 @@ spec:
         {{- end }}
         - --log.level={{ .Values.exporter.logLevel }}
         - --log.format={{ .Values.exporter.logFormat }}
+        {{- if $storage }}
+        - --storage.path={{ include "exporter.storageDir" . }}
+        {{- end }}
         {{- range .Values.exporter.extraArgs }}
         - {{ . | quote }}
         {{- end }}
@@ -158,6 +162,11 @@ spec:
           mountPath: {{ include "exporter.tlsDir" . }}
           readOnly: true
         {{- end }}
+        {{- if $storage }}
+        {{- /* Writable by the pod's group: fsGroup (podSecurityContext) owns the volume. */}}
+        - name: storage
+          mountPath: {{ include "exporter.storageDir" . }}
+        {{- end }}
   volumes:
     - name: credentials
       secret:
@@ -179,6 +188,16 @@ spec:
       secret:
         secretName: {{ .Values.webConfig.tlsSecret }}
         defaultMode: 0440
+    {{- end }}
+    {{- if eq $storage "emptyDir" }}
+    {{- /* Kept across the container's restarts (a crash, an OOM kill), not when the pod is replaced. */}}
+    - name: storage
+      emptyDir:
+        sizeLimit: {{ .Values.storage.size | quote }}
+    {{- else if has $storage (list "claim" "existingClaim") }}
+    - name: storage
+      persistentVolumeClaim:
+        claimName: {{ default (printf "%s-storage" (include "exporter.fullname" .)) .Values.storage.existingClaim }}
     {{- end }}
   {{- with .Values.nodeSelector }}
   nodeSelector:
