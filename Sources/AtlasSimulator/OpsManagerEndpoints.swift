@@ -106,15 +106,6 @@ extension AtlasSimulator {
 /// JSON shapes of the Ops Manager credential endpoints, with the field names of MongoDB's recorded bodies; nil
 /// optional fields are left out, as the recorded agent key made by provisioning has no user or address.
 extension APIBody {
-    struct GlobalKey: Encodable {
-        var desc: String
-        var id: String
-        var links: [Link]
-        var privateKey: String
-        var publicKey: String
-        var roles: [Role]
-    }
-
     struct GlobalAccessEntry: Encodable {
         var cidrBlock: String
         var created: String
@@ -139,8 +130,9 @@ extension APIBody {
         }
     }
 
-    static func globalKey(_ key: SimulatedGlobalKey, selfHref: String) -> GlobalKey {
-        GlobalKey(desc: key.desc, id: key.id, links: [Link(href: selfHref, rel: "self")], privateKey: key.maskedPrivateKey,
+    /// A global key has an org key's shape, its roles without an org or project.
+    static func globalKey(_ key: SimulatedGlobalKey, selfHref: String) -> Key {
+        Key(desc: key.desc, id: key.id, links: [Link(href: selfHref, rel: "self")], privateKey: key.maskedPrivateKey,
                   publicKey: key.publicKey, roles: key.roles.map { Role(groupId: nil, orgId: nil, roleName: $0) })
     }
 
