@@ -60,7 +60,7 @@ struct FaultTests {
             #expect(status.lastGood?.completedAt == goodSnapshot.completedAt)
             #expect(status.collectorHealth["keys"]?.errorCounts[fault.reason] == 1, "\(String(describing: status.collectorHealth["keys"]))")
             #expect(status.collectorHealth["keys"]?.errorCounts.values.reduce(0, +) == 1)
-            #expect(status.changeCounts?.values.reduce(0, +) == 0, "a failed poll counts no change")
+            #expect(status.keyChanges.counts?.values.reduce(0, +) == 0, "a failed poll counts no change")
             let text = String(decoding: InventoryRenderer().render([failed]), as: UTF8.self)
             #expect(text.contains("mongodb_apikey_exporter_collector_success{target=\"default\",collector=\"keys\",org_id=\"\(orgID)\"} 0"))
             #expect(text.contains("mongodb_api_keys{target=\"default\",org_id=\"\(orgID)\"} 700"))
@@ -74,7 +74,7 @@ struct FaultTests {
             let (recovered, after) = try await handle.poll()
             #expect(recovered)
             #expect(after.orgs[orgID]?.lastGood?.keys.count == 690)
-            #expect(after.orgs[orgID]?.changeCounts?[.removed] == 10, "changes made during the fault count once")
+            #expect(after.orgs[orgID]?.keyChanges.counts?[.removed] == 10, "changes made during the fault count once")
         }
     }
 

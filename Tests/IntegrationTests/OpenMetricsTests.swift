@@ -56,7 +56,7 @@ struct OpenMetricsTests {
     func createdSamples() async throws {
         let orgID = "5980cfc70b6d97029d82e3f6"
         var org = OrgStatus(orgID: orgID, trackedSince: 1_700_000_000)
-        #expect(org.changesCountedSince == nil)
+        #expect(org.keyChanges.countedSince == nil)
         org.recordSuccess(OrgSnapshot(orgID: orgID, keys: [], completedAt: 1_700_000_060), changes: [])
         org.recordSuccess(OrgSnapshot(orgID: orgID, keys: [], completedAt: 1_700_000_120), changes: [])
         org.collectorHealth["keys"] = CollectorHealth(since: org.trackedSince)

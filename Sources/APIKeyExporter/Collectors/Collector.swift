@@ -38,9 +38,13 @@ extension Collector {
 
 /// A collector polled once per organization, on the target's org workers.
 protocol OrgCollector: Collector {
-    /// Whether it runs only when this cycle's key listing of the org succeeded (it reads the current inventory);
-    /// when that failed, it does not run and counts as failed for the org.
-    static var needsCurrentInventory: Bool { get }
+    /// What it leaves in the org's status for other collectors (see `SeamProduct`).
+    static var produces: Set<SeamProduct> { get }
+    /// What it cannot run without: for an org where a collector producing one of these failed in this cycle, it
+    /// does not run and counts as failed.
+    static var needs: Set<SeamProduct> { get }
+    /// What it reads when it is there (this cycle's if its producer ran, else the last known).
+    static var reads: Set<SeamProduct> { get }
     /// Its columns in the status page's table of organizations.
     static var statusColumns: [String] { get }
     /// One cell per column for one org.
@@ -56,6 +60,9 @@ protocol OrgCollector: Collector {
 }
 
 extension OrgCollector {
+    static var produces: Set<SeamProduct> { [] }
+    static var needs: Set<SeamProduct> { [] }
+    static var reads: Set<SeamProduct> { [] }
     static var statusColumns: [String] { [] }
     static func statusCells(_ org: OrgStatus) -> [StatusCell] { [] }
     func orgFinished(_ org: inout OrgStatus, context: OrgCollectionContext) {}

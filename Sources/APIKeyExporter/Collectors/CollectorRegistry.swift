@@ -1,7 +1,8 @@
 import ArgumentParser
 
-/// Every collector the exporter knows, in the order they run. Adding a collector: a folder under `Collectors/`,
-/// its line here, and its flags' line in `CollectorFlags` below (when it has flags). Nothing else names it.
+/// Every collector the exporter knows. Adding a collector: a folder under `Collectors/`, its line here, and its
+/// flags' line in `CollectorFlags` below (when it has flags). Nothing else names it. The order of this list means
+/// nothing: org collectors run in the order their declared dependencies give (`CollectorOrder`).
 enum CollectorRegistry {
     static let all: [any Collector.Type] = [
         KeysCollector.self,
@@ -14,7 +15,8 @@ enum CollectorRegistry {
         AgentKeysCollector.self,
     ]
 
-    static var orgCollectors: [any OrgCollector.Type] { all.compactMap { $0 as? any OrgCollector.Type } }
+    /// The org collectors in running order.
+    static let orgCollectors: [any OrgCollector.Type] = CollectorOrder.ordered(all.compactMap { $0 as? any OrgCollector.Type })
     static var targetCollectors: [any TargetCollector.Type] { all.compactMap { $0 as? any TargetCollector.Type } }
     static var persistentOrgCollectors: [any PersistentOrgCollector.Type] {
         all.compactMap { $0 as? any PersistentOrgCollector.Type }

@@ -1,5 +1,5 @@
 /// The kinds of change `mongodb_api_key_changes_total` counts, as its `change` label spells them.
-public enum ChangeKind: String, Sendable, CaseIterable, Comparable {
+public enum ChangeKind: String, ChangeKindSet, Comparable {
     case added
     case removed
     case rolesChanged = "roles_changed"

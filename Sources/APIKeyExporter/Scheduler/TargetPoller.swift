@@ -153,9 +153,9 @@ public final class TargetPoller {
         return all.map { orgs in orgs.filter { shard.owns(orgID: $0.id) } }
     }
 
-    /// One org's whole poll, on one of the org workers: every enabled collector in turn. A collector that needs
-    /// the current inventory does not run when the org's listing failed, and counts as failed; a failure never
-    /// stops the others.
+    /// One org's whole poll, on one of the org workers: every enabled collector in turn, producers before the
+    /// collectors that use what they produce. A collector that needs a product whose producer failed for the org in
+    /// this cycle does not run, and counts as failed; a failure never stops the others.
     private func pollOrg(_ status: OrgStatus, listedName: String?, client: AtlasClient) -> OrgStatus {
         var status = status
         status.lastCycleChanges = []
@@ -165,7 +165,10 @@ public final class TargetPoller {
         for collector in collectors {
             let kind = type(of: collector)
             var health = status.collectorHealth[kind.name] ?? CollectorHealth(since: status.trackedSince)
-            guard !kind.needsCurrentInventory || status.lastPollSucceeded else {
+            let failedProducer = kind.needs.contains { product in
+                collectors.contains { type(of: $0).produces.contains(product) && outcomes[type(of: $0).name]?.succeeded == false }
+            }
+            guard !failedProducer else {
                 outcomes[kind.name] = CollectorOutcome(succeeded: false, seconds: 0)
                 health.recordRun(CollectorOutcome(succeeded: false, seconds: 0), endedAt: Date().timeIntervalSince1970)
                 status.collectorHealth[kind.name] = health

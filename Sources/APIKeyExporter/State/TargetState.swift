@@ -21,10 +21,8 @@ public struct OrgStatus: Sendable {
     public var lastGood: OrgSnapshot?
     /// Whether the latest poll of this org completed. False marks `lastGood` as stale.
     public var lastPollSucceeded = false
-    /// Changes counted since start, by kind; nil until the first successful poll, which is the baseline.
-    public var changeCounts: [ChangeKind: Int]?
-    /// Unix time of that first successful poll, from which the change counters count (OpenMetrics `_created`).
-    public var changesCountedSince: Double?
+    /// Key changes counted since the first successful poll, which is the baseline.
+    public var keyChanges = ChangeCounter<ChangeKind>()
     /// Unix time this exporter started to track the org, from which the error counters count.
     public let trackedSince: Double
     /// How each of the org's collectors has gone since start, by collector name (kept by the seam).
@@ -48,14 +46,8 @@ public struct OrgStatus: Sendable {
     /// Records a complete listing and the changes found against the previous one. The first success only
     /// sets the baseline: every change counter starts at 0.
     public mutating func recordSuccess(_ snapshot: OrgSnapshot, changes: [KeyChange]) {
-        if var counts = changeCounts {
-            for change in changes { counts[change.kind, default: 0] += 1 }
-            changeCounts = counts
-            lastCycleChanges = changes
-        } else {
-            changeCounts = Dictionary(uniqueKeysWithValues: ChangeKind.allCases.map { ($0, 0) })
-            changesCountedSince = snapshot.completedAt
-        }
+        if keyChanges.hasBaseline { lastCycleChanges = changes }
+        keyChanges.record(changes.map(\.kind), at: snapshot.completedAt)
         lastGood = snapshot
         lastPollSucceeded = true
     }

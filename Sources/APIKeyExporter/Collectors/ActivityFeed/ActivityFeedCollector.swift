@@ -17,7 +17,8 @@ import Logging
 final class ActivityFeedCollector: OrgCollector {
     static let name = "activity_feed"
     /// Compares the feed with the org's current listing.
-    static let needsCurrentInventory = true
+    static let needs: Set<SeamProduct> = [.keyInventory]
+    static let reads: Set<SeamProduct> = [.credentialKinds]
     static let targetKeys = ["activity_feed"]
     /// How far each read reaches back before the previous one: events may appear in the feed a little late.
     static let overlap: Double = 600

@@ -10,7 +10,8 @@ import Foundation
 final class AgentKeysCollector: OrgCollector {
     static let name = "agent_keys"
     /// Asked after a good key listing only, so that a failing API is asked less; its projects come from `names`.
-    static let needsCurrentInventory = true
+    static let needs: Set<SeamProduct> = [.keyInventory]
+    static let reads: Set<SeamProduct> = [.projectNames]
     static let targetKeys = ["agent_keys"]
     static let statusColumns = ["Agent keys"]
 
@@ -60,7 +61,7 @@ final class AgentKeysCollector: OrgCollector {
         for change in changes {
             log(change, orgID: org.orgID, context: context)
             org.recentChanges.append(RecentChange(
-                at: now, target: context.targetName, orgID: org.orgID, orgName: org.orgName, kind: change.kind,
+                at: now, target: context.targetName, orgID: org.orgID, orgName: org.orgName, kind: change.kind.rawValue,
                 keyID: change.key.id, publicKey: "", description: "[project \(change.projectID)] \(change.key.desc)",
                 rolesBefore: "", rolesAfter: ""))
         }
@@ -70,10 +71,10 @@ final class AgentKeysCollector: OrgCollector {
     /// Already logged per project in `collect`; the keys known stay.
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {}
 
-    private func log(_ change: (kind: String, projectID: String, key: AgentAPIKey), orgID: String, context: OrgCollectionContext) {
+    private func log(_ change: (kind: AgentKeyChange, projectID: String, key: AgentAPIKey), orgID: String, context: OrgCollectionContext) {
         context.logger.info("agent api key change", metadata: [
             "target": "\(context.targetName)", "org_id": "\(orgID)", "project_id": "\(change.projectID)",
-            "change": "\(change.kind)", "key_id": "\(change.key.id)", "description": "\(change.key.desc)",
+            "change": "\(change.kind.rawValue)", "key_id": "\(change.key.id)", "description": "\(change.key.desc)",
             "created_by": "\(change.key.createdBy)", "created_user_id": "\(change.key.createdUserID)",
             "created_ip_addr": "\(change.key.createdIPAddress)"])
     }

@@ -69,7 +69,7 @@ final class GlobalKeysCollector: TargetCollector {
             "target": "\(context.targetName)", "reason": "\(error.reason)", "err": "\(error)"])
     }
 
-    private func log(_ change: (kind: ChangeKind, before: GlobalAPIKey?, after: GlobalAPIKey?), context: TargetCollectionContext) {
+    private func log(_ change: (kind: GlobalKeyChange, before: GlobalAPIKey?, after: GlobalAPIKey?), context: TargetCollectionContext) {
         let key = change.after ?? change.before
         context.logger.info("global api key change", metadata: [
             "target": "\(context.targetName)", "change": "\(change.kind.rawValue)", "key_id": "\(key?.id ?? "")",

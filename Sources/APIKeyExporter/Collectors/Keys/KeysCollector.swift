@@ -7,7 +7,7 @@ import Foundation
 /// collectors read: the key listing is what "the org's poll" means for readiness and the stale marks.
 final class KeysCollector: OrgCollector {
     static let name = "keys"
-    static let needsCurrentInventory = false
+    static let produces: Set<SeamProduct> = [.keyInventory, .credentialKinds]
     static let statusColumns = ["Keys", "ORG_OWNER keys"]
 
     /// The target's owner labels, taken from each key's description.

@@ -3,7 +3,8 @@
 final class NamesCollector: OrgCollector {
     static let name = "names"
     /// Asked after a good key listing only, so that a failing API is asked less.
-    static let needsCurrentInventory = true
+    static let produces: Set<SeamProduct> = [.projectNames]
+    static let needs: Set<SeamProduct> = [.keyInventory]
     static let statusColumns = ["Projects"]
 
     static func make(_ target: CollectorTarget) -> NamesCollector? {

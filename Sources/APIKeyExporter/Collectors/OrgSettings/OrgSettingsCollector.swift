@@ -9,7 +9,6 @@ import Foundation
 /// logged once and no longer asked; a 403 (a key below Organization Member) fails this collector only.
 final class OrgSettingsCollector: OrgCollector {
     static let name = "org_settings"
-    static let needsCurrentInventory = false
     static let targetKeys = ["org_settings"]
     static let statusColumns = ["API access list required", "MFA required", "Employee access restricted",
                                 "Max secret validity (h)"]

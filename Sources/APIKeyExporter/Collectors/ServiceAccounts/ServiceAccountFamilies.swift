@@ -51,11 +51,7 @@ enum ServiceAccountFamilies {
                          help: "Service account changes found by comparing consecutive successful collections by client id "
                              + "(added, removed, roles_changed, secret_added, secret_removed), as of the last poll.") { writer, name in
                 scope.eachOrg { target, org in
-                    guard let state = org.serviceAccounts, let counts = state.changeCounts else { return }
-                    for change in ServiceAccountChange.allCases.sorted() {
-                        writer.counter(name, [("target", target), ("org_id", org.orgID), ("change", change.rawValue)],
-                                       Double(counts[change] ?? 0), created: state.countedSince)
-                    }
+                    org.serviceAccounts?.changes.write(&writer, name, [("target", target), ("org_id", org.orgID)])
                 }
             },
             MetricFamily(name: "mongodb_service_account_access_list_entries", type: .gauge, labels: ["target", "org_id", "client_id"],

@@ -26,7 +26,7 @@ struct ServiceAccountRecord: Sendable, Equatable {
 }
 
 /// What a service account collection can change, as `mongodb_service_account_changes_total{change}` counts it.
-enum ServiceAccountChange: String, CaseIterable, Sendable, Comparable {
+enum ServiceAccountChange: String, ChangeKindSet, Comparable {
     case added, removed, rolesChanged = "roles_changed", secretAdded = "secret_added", secretRemoved = "secret_removed"
 
     static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
@@ -38,10 +38,8 @@ struct ServiceAccountsState: Sendable {
     var accounts: [String: ServiceAccountRecord] = [:]
     var lastCollectionSucceeded = false
     var hasCollected = false
-    /// Nil until the first successful collection, which is the baseline.
-    var changeCounts: [ServiceAccountChange: Int]?
-    /// Unix time of that baseline (OpenMetrics `_created`).
-    var countedSince: Double?
+    /// Counted from the first successful collection, which is the baseline.
+    var changes = ChangeCounter<ServiceAccountChange>()
 
     /// Records a complete collection: the first one sets the baseline; later ones count what changed, by
     /// account (an account that appears counts `added` only, one that goes `removed` only; secrets are compared
@@ -67,13 +65,8 @@ struct ServiceAccountsState: Sendable {
             for (clientID, account) in self.accounts where accounts[clientID] == nil {
                 changes.append((.removed, account))
             }
-            var counts = changeCounts ?? [:]
-            for (change, _) in changes { counts[change, default: 0] += 1 }
-            changeCounts = counts
-        } else {
-            changeCounts = Dictionary(uniqueKeysWithValues: ServiceAccountChange.allCases.map { ($0, 0) })
-            countedSince = time
         }
+        self.changes.record(changes.map(\.0), at: time)
         self.accounts = accounts
         lastCollectionSucceeded = true
         hasCollected = true

@@ -49,8 +49,7 @@ extension ServiceAccountsCollector: PersistentOrgCollector {
         // Not a baseline: the first collection counts what changed since the save.
         state.hasCollected = true
         state.lastCollectionSucceeded = false
-        state.changeCounts = Dictionary(uniqueKeysWithValues: ServiceAccountChange.allCases.map { ($0, 0) })
-        state.countedSince = restoredAt
+        state.changes.setBaseline(at: restoredAt)
         org.serviceAccounts = state
     }
 }

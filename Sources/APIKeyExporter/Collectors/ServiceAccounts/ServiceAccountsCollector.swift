@@ -11,7 +11,8 @@ import Logging
 final class ServiceAccountsCollector: OrgCollector {
     static let name = "service_accounts"
     /// Runs after `names` (registry order) to use the project ids it found, but does not need it to succeed.
-    static let needsCurrentInventory = false
+    static let produces: Set<SeamProduct> = [.credentialKinds]
+    static let reads: Set<SeamProduct> = [.projectNames]
     static let targetKeys = ["service_accounts"]
 
     private let accessLists: Bool
