@@ -46,7 +46,6 @@ struct ServiceAccountSpecTests {
             "mongodb_service_accounts_by_org_role{\(labels),role=\"ORG_READ_ONLY\"} 1",
             "mongodb_service_accounts_by_project_role{\(labels),project_id=\"\(Self.projectID)\",role=\"GROUP_OWNER\"} 1",
             "mongodb_service_accounts_by_project_role{\(labels),project_id=\"\(Self.projectID)\",role=\"GROUP_READ_ONLY\"} 1",
-            "mongodb_service_accounts_collection_success{\(labels)} 1",
             "mongodb_service_account_changes_total{\(labels),change=\"added\"} 0",
             "mongodb_service_account_changes_total{\(labels),change=\"removed\"} 0",
             "mongodb_service_account_changes_total{\(labels),change=\"roles_changed\"} 0",

@@ -18,9 +18,15 @@ struct CollectorSeamTests {
             let (_, state) = try await handle.poll()
             let text = String(decoding: InventoryRenderer().render([state]), as: UTF8.self)
             for (name, outcome) in state.collectorOutcomes {
-                #expect(text.contains("mongodb_apikey_exporter_collector_success{target=\"default\",collector=\"\(name)\"} "
-                                      + (outcome.succeeded ? "1" : "0")))
                 #expect(text.contains("mongodb_apikey_exporter_collector_duration_seconds{target=\"default\",collector=\"\(name)\"} "))
+                for org in state.orgs.values {
+                    let succeeded = org.collectorOutcomes[name]?.succeeded == true
+                    #expect(text.contains("mongodb_apikey_exporter_collector_success{target=\"default\",collector=\"\(name)\","
+                                          + "org_id=\"\(org.orgID)\"} " + (succeeded ? "1" : "0")))
+                    #expect(!outcome.succeeded || succeeded, "the target's summary fails when an org's run does")
+                    #expect(text.contains("mongodb_apikey_exporter_collector_errors_total{target=\"default\",collector=\"\(name)\","
+                                          + "org_id=\"\(org.orgID)\",reason=\"http_5xx\"} "))
+                }
             }
             return state.collectorOutcomes
         }

@@ -125,11 +125,11 @@ struct ListingBoundsTests {
             let handle = PollerHandle(poller: TestTargets.make(running.baseURL(), orgs: .configured([orgID]), sink: sink))
             let (ok, state) = try await handle.poll()
             #expect(ok)
-            #expect(state.orgs[orgID]?.countMismatches == 1)
+            #expect(state.orgs[orgID]?.collectorHealth["keys"]?.listingCountMismatches == 1)
             #expect(state.orgs[orgID]?.lastGood?.keys.count == 40)
             #expect(sink.captured.contains { $0.contains("totalCount (an estimate)") })
             let text = String(decoding: InventoryRenderer().render([state]), as: UTF8.self)
-            #expect(text.contains("mongodb_api_keys_listing_count_mismatch_total{target=\"default\",org_id=\"\(orgID)\"} 1"))
+            #expect(text.contains("mongodb_apikey_exporter_listing_count_mismatch_total{target=\"default\",collector=\"keys\",org_id=\"\(orgID)\"} 1"))
         }
     }
 
@@ -166,7 +166,7 @@ struct ListingBoundsTests {
             #expect(!ok)
             for id in faults.extraOrgIDs {
                 #expect(state.orgs[id]?.lastPollSucceeded == false)
-                #expect(state.orgs[id]?.errorCounts["decode"] == 1)
+                #expect(state.orgs[id]?.collectorHealth["discovery"]?.errorCounts["decode"] == 1)
             }
             for org in inventory.orgs {
                 #expect(state.orgs[org.id]?.lastPollSucceeded == true)
@@ -192,8 +192,8 @@ struct ListingBoundsTests {
             let handle = PollerHandle(poller: TestTargets.make(running.baseURL(), orgs: .configured([orgID])))
             let (ok, state) = try await handle.poll()
             #expect(!ok)
-            #expect(state.orgs[orgID]?.errorCounts["http_3xx"] == 1)
-            #expect(state.orgs[orgID]?.errorCounts["http_4xx"] == 0)
+            #expect(state.orgs[orgID]?.collectorHealth["keys"]?.errorCounts["http_3xx"] == 1)
+            #expect(state.orgs[orgID]?.collectorHealth["keys"]?.errorCounts["http_4xx"] == 0)
         }
     }
 

@@ -18,6 +18,8 @@ public final class TargetPoller {
     private let shard: Shard
     private let store: TargetStateStore?
     public private(set) var state: TargetState
+    /// The `collector` label of an org whose id from `GET /orgs` is refused (no collector runs for it).
+    static let discovery = "discovery"
 
     /// `makeClient` builds one client (one connection) for each org worker and collector worker; the clients
     /// must share `requestCounter` and `retryBudget`. `collectors` are the flags' settings, `overrides` the
@@ -47,17 +49,18 @@ public final class TargetPoller {
 
     /// Runs one complete cycle and updates `state`. Blocks while the API answers; retries stop waiting at
     /// `deadline`, so the cycle ends in time for the next one.
-    /// Returns whether every org's key listing (and the discovery, if any) succeeded.
+    /// Returns whether every org's key listing, the discovery (if any) and every target collector succeeded: any of
+    /// them failing brings the next cycle sooner.
     @discardableResult
     public func pollOnce(deadline: ContinuousClock.Instant? = nil) -> Bool {
         let clock = ContinuousClock()
         let started = clock.now
         state.lastCycleStart = Date().timeIntervalSince1970
         retryBudget.startCycle(deadline: deadline)
-        var allSucceeded = true
         for collector in targetCollectors { collector.cycleStarted() }
         for collector in collectors { collector.cycleStarted() }
         let targetOutcomes = pollTargetCollectors()
+        var allSucceeded = targetOutcomes.values.allSatisfy(\.succeeded)
 
         let orgs: [(id: String, name: String?)]
         switch resolveOrgs() {
@@ -125,7 +128,12 @@ public final class TargetPoller {
         let error = APIError.decode(path: "results[].id", message: "not an organization id (24 hexadecimal characters)",
                                     url: discoveryClient.baseURL + "/orgs")
         status.recordFailure(error)
-        status.lastErrors["discovery"] = OrgError(collector: "discovery", error: error)
+        // No collector runs for it: the failure is the discovery's, counted under that name.
+        var health = status.collectorHealth[Self.discovery] ?? CollectorHealth(since: status.trackedSince)
+        health.recordError(error)
+        health.recordRun(CollectorOutcome(succeeded: false, seconds: 0), endedAt: Date().timeIntervalSince1970)
+        status.collectorHealth[Self.discovery] = health
+        status.lastErrors[Self.discovery] = OrgError(collector: Self.discovery, error: error)
         state.orgs[id] = status
         logger.error("organization id from GET /orgs is not an organization id; not polled", metadata: [
             "target": "\(name)", "org_id": "\(id)", "reason": "\(error.reason)"])
@@ -156,11 +164,15 @@ public final class TargetPoller {
         let clock = ContinuousClock()
         for collector in collectors {
             let kind = type(of: collector)
+            var health = status.collectorHealth[kind.name] ?? CollectorHealth(since: status.trackedSince)
             guard !kind.needsCurrentInventory || status.lastPollSucceeded else {
                 outcomes[kind.name] = CollectorOutcome(succeeded: false, seconds: 0)
+                health.recordRun(CollectorOutcome(succeeded: false, seconds: 0), endedAt: Date().timeIntervalSince1970)
+                status.collectorHealth[kind.name] = health
                 continue
             }
             let started = clock.now
+            let mismatchesBefore = client.listingCountMismatches
             var succeeded = true
             do throws(APIError) {
                 try collector.collect(&status, context: context)
@@ -168,8 +180,13 @@ public final class TargetPoller {
                 succeeded = false
                 collector.recordFailure(error, in: &status, context: context)
                 status.lastErrors[kind.name] = OrgError(collector: kind.name, error: error)
+                health.recordError(error)
             }
-            outcomes[kind.name] = CollectorOutcome(succeeded: succeeded, seconds: (clock.now - started).secondsDouble)
+            let outcome = CollectorOutcome(succeeded: succeeded, seconds: (clock.now - started).secondsDouble)
+            outcomes[kind.name] = outcome
+            health.listingCountMismatches += client.listingCountMismatches - mismatchesBefore
+            health.recordRun(outcome, endedAt: Date().timeIntervalSince1970)
+            status.collectorHealth[kind.name] = health
         }
         status.collectorOutcomes = outcomes
         for collector in collectors {
@@ -184,15 +201,24 @@ public final class TargetPoller {
         let clock = ContinuousClock()
         var outcomes: [String: CollectorOutcome] = [:]
         for collector in targetCollectors {
+            let name = type(of: collector).name
+            var health = state.collectorHealth[name] ?? CollectorHealth(since: state.startedAt)
             let started = clock.now
+            let mismatchesBefore = discoveryClient.listingCountMismatches
             var succeeded = true
             do throws(APIError) {
                 try collector.collect(&state, context: context)
             } catch {
                 succeeded = false
                 collector.recordFailure(error, in: &state, context: context)
+                state.lastErrors[name] = OrgError(collector: name, error: error)
+                health.recordError(error)
             }
-            outcomes[type(of: collector).name] = CollectorOutcome(succeeded: succeeded, seconds: (clock.now - started).secondsDouble)
+            let outcome = CollectorOutcome(succeeded: succeeded, seconds: (clock.now - started).secondsDouble)
+            outcomes[name] = outcome
+            health.listingCountMismatches += discoveryClient.listingCountMismatches - mismatchesBefore
+            health.recordRun(outcome, endedAt: Date().timeIntervalSince1970)
+            state.collectorHealth[name] = health
         }
         return outcomes
     }

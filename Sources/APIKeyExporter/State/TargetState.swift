@@ -27,10 +27,8 @@ public struct OrgStatus: Sendable {
     public var changesCountedSince: Double?
     /// Unix time this exporter started to track the org, from which the error counters count.
     public let trackedSince: Double
-    /// Failed polls since start by `APIError.reason`; every reason is present, at 0 until it happens.
-    public var errorCounts = Dictionary(uniqueKeysWithValues: APIError.reasons.map { ($0, 0) })
-    /// Key listings accepted although their length differed from `totalCount` (a second read agreed), since start.
-    public var countMismatches = 0
+    /// How each of the org's collectors has gone since start, by collector name (kept by the seam).
+    public var collectorHealth: [String: CollectorHealth] = [:]
 
     /// How each collector's run for this org went in the last cycle, by collector name.
     public var collectorOutcomes: [String: CollectorOutcome] = [:]
@@ -65,7 +63,6 @@ public struct OrgStatus: Sendable {
     /// Records a failed poll: the previous snapshot stays, and no change is counted.
     public mutating func recordFailure(_ error: APIError) {
         lastPollSucceeded = false
-        errorCounts[error.reason, default: 0] += 1
     }
 }
 
@@ -90,6 +87,10 @@ public struct TargetState: Sendable {
     public var rateLimitWaitSeconds = 0.0
     /// How each enabled collector went over the target's orgs in the last cycle, by collector name.
     public var collectorOutcomes: [String: CollectorOutcome] = [:]
+    /// How each target collector has gone since start, by collector name (the orgs' are in `OrgStatus`).
+    public var collectorHealth: [String: CollectorHealth] = [:]
+    /// The last failure of each target collector, by collector name, for the status page.
+    public var lastErrors: [String: OrgError] = [:]
     /// The state of each target collector, by its type; see each collector's folder.
     public var collected = CollectorStates()
     /// Connections opened to the API since start (keep-alive makes this grow only with the workers).

@@ -23,6 +23,9 @@ public final class AtlasClient {
     private let transport: APITransport
     private let pagination: Pagination
     private let decoder = ResponseDecoder()
+    /// Listings this client accepted although their length differed from `totalCount`, since it was made: the seam
+    /// reads it around each collector's run, so every collector's listings are counted alike.
+    public private(set) var listingCountMismatches = 0
 
     /// A client signing requests with an API key (Digest), or with none.
     public convenience init(
@@ -104,7 +107,9 @@ public final class AtlasClient {
         filters: [(String, String)] = [],
         fastDecode: ([UInt8]) -> ListPage<Element>? = { _ in nil }
     ) throws(APIError) -> [Element] {
-        try pagination.readListing(
+        let before = countMismatches
+        defer { listingCountMismatches += countMismatches - before }
+        return try pagination.readListing(
             url: baseURL + path, id: id, countMismatches: &countMismatches,
             fetch: { (query, maxBodyBytes) throws(APIError) -> (CurlResponse, String) in
                 try getSuccessful(path: path, query: filters + query, maxBodyBytes: maxBodyBytes, accept: accept)
@@ -126,7 +131,9 @@ public final class AtlasClient {
         path: String, countMismatches: inout Int,
         decode: (CurlResponse, String, inout Builder) throws(APIError) -> PageSummary
     ) throws(APIError) -> Builder.Listing {
-        try pagination.readTable(
+        let before = countMismatches
+        defer { listingCountMismatches += countMismatches - before }
+        return try pagination.readTable(
             url: baseURL + path, countMismatches: &countMismatches,
             fetch: { (query, maxBodyBytes) throws(APIError) -> (CurlResponse, String) in
                 try getSuccessful(path: path, query: query, maxBodyBytes: maxBodyBytes, accept: nil)

@@ -22,14 +22,6 @@ enum ActivityFeedFamilies {
                                    created: state.countedSince)
                 }
             },
-            MetricFamily(name: "mongodb_api_key_activity_feed_success", type: .gauge, labels: ["target", "org_id"],
-                         help: "1 if the last read of the organization's activity feed succeeded, 0 if it failed (as of the "
-                             + "last poll).") { writer, name in
-                scope.eachOrg { target, org in
-                    guard let state = org.activityFeed else { return }
-                    writer.sample(name, [("target", target), ("org_id", org.orgID)], state.lastReadSucceeded ? 1 : 0)
-                }
-            },
         ]
     }
 

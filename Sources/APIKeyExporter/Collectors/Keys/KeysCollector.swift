@@ -3,9 +3,8 @@ import Foundation
 /// `keys`: every API key of the org (listing, diff against the last good listing, confirmation of role changes),
 /// the counts by role and project, the change counters and the per-key families.
 ///
-/// Its state is the org's inventory itself (`lastGood`, `lastPollSucceeded`, `changeCounts`, `errorCounts`), which
-/// the other collectors read: the key listing is what "the org's poll" means for `mongodb_api_keys_poll_success`, the
-/// error reasons and readiness.
+/// Its state is the org's inventory itself (`lastGood`, `lastPollSucceeded`, `changeCounts`), which the other
+/// collectors read: the key listing is what "the org's poll" means for readiness and the stale marks.
 final class KeysCollector: OrgCollector {
     static let name = "keys"
     static let needsCurrentInventory = false
@@ -37,7 +36,6 @@ final class KeysCollector: OrgCollector {
         org.recordSuccess(outcome.snapshot, changes: outcome.changes)
         org.keyOwners = ownerLabels.isEmpty ? nil : KeyOwners(ownerLabels, keys: outcome.snapshot.keys)
         org.inventoried.insert(.apiKey)
-        org.countMismatches += outcome.countMismatches
     }
 
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {

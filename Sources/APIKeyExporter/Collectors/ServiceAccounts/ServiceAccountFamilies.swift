@@ -58,14 +58,6 @@ enum ServiceAccountFamilies {
                     }
                 }
             },
-            MetricFamily(name: "mongodb_service_accounts_collection_success", type: .gauge, labels: ["target", "org_id"],
-                         help: "1 if the last collection of the organization's service accounts succeeded, 0 if it failed "
-                             + "and the service account metrics are stale (as of the last poll).") { writer, name in
-                scope.eachOrg { target, org in
-                    guard let state = org.serviceAccounts else { return }
-                    writer.sample(name, [("target", target), ("org_id", org.orgID)], state.lastCollectionSucceeded ? 1 : 0)
-                }
-            },
             MetricFamily(name: "mongodb_service_account_access_list_entries", type: .gauge, labels: ["target", "org_id", "client_id"],
                          help: "Entries in the service account's IP access list (0: usable from any address), as of the "
                              + "last successful collection.") { writer, name in
