@@ -13,7 +13,7 @@ struct HelmChartTests {
     static let script = Repository.root.appendingPathComponent("deploy/helm/test/check_chart.py").path
     /// The cases of the matrix (check_chart.py's CASES).
     static let cases = ["defaults", "api-key-from-values", "service-account", "existing-secret", "existing-secret-service-account",
-                        "several-targets", "three-shards", "network-policy-off", "prometheus-operator", "web-config",
+                        "several-targets", "three-shards", "network-policy-off", "prometheus-operator", "alert-tuning", "web-config",
                         "web-config-tls-only", "storage", "storage-existing-claim", "storage-empty-dir", "three-shards-storage"]
 
     static func run(_ arguments: [String]) async throws -> (Int32, String) {
@@ -94,6 +94,17 @@ struct HelmChartTests {
             "dashboard ConfigMap holds mongodb-apikeys.json byte for byte",
             "files/dashboards links to the repository's dashboards/ (one source)",
             "templates ask the cluster nothing (no .Capabilities, no lookup): every switch renders offline",
+        ])
+    }
+
+    @Test("prometheusRule values: per-alert switch, severity, for, labels, annotations, name prefix, runbooks' base URL")
+    func ruleValues() async throws {
+        try await Self.check("rules", expected: [
+            "defaults: the 25 alerts of dashboards/alerts.yml unchanged",
+            "alert-tuning: every alert prefixed with Atlas, MongoDBAPIKeyTooOld left out",
+            "alert-tuning: MongoDBAPIKeyAdded's severity, for, labels and summary from its values, the rest kept",
+            "alert-tuning: promtool check rules accepts the tuned PrometheusRule",
+            "install refuses an unknown alert name",
         ])
     }
 

@@ -3,7 +3,7 @@
 
     PYTHONPATH=.build-python python3 deploy/helm/test/check_chart.py [CHECK ...]
 
-CHECKs: lint, schema, validate, checkov, workloads, secrets, sources, kubernetes (all of them when none is given).
+CHECKs: lint, schema, validate, checkov, workloads, secrets, sources, rules, kubernetes (all of them when none is given).
 `probes CASE` prints the probes of CASE's workload as JSON, `run-plan CASE ROOT PORT` how to run its container here. Each check prints one "PASS ..." or "FAIL ...: why"
 line per assertion and a closing "CHECK: N passed, M failed"; the exit status is 1 if anything failed.
 Tests/IntegrationTests/HelmChartTests.swift runs each check.
@@ -27,6 +27,7 @@ import tempfile
 sys.dont_write_bytecode = True  # no __pycache__ in the repository
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 import chart  # noqa: E402
+import check_rules  # noqa: E402
 import helm_python as helm  # noqa: E402
 import yaml  # noqa: E402
 
@@ -89,6 +90,7 @@ CASES: dict[str, dict] = {
         "prometheusRule": {"enabled": True, "labels": {"release": "kube-prometheus-stack"}},
         "grafanaDashboards": {"enabled": True, "annotations": {"grafana_folder": "Security"}},
     },
+    "alert-tuning": check_rules.TUNING,
     "web-config": {
         "webConfig": {
             "enabled": True,
@@ -866,6 +868,7 @@ CHECKS = {
     "workloads": check_workloads,
     "secrets": check_secrets,
     "sources": check_sources,
+    "rules": check_rules.check_rules,
     "kubernetes": check_kubernetes,
 }
 
