@@ -117,7 +117,8 @@ struct PostureSpecTests {
         let (state, lines, log) = try await Self.poll(withoutSettings: true, polls: 2)
         #expect(Self.settingsLines(lines).isEmpty)
         #expect(log.filter { $0.contains("no organization settings (404)") }.count == 1)
-        #expect(state.collectorOutcomes["org_settings"]?.succeeded == true)
+        #expect(state.collectorOutcomes["org_settings"] == nil, "unsupported: no outcome")
+        #expect(!lines.contains { $0.contains("collector=\"org_settings\"") }, "unsupported: no series")
         #expect(state.orgs.values.allSatisfy { $0.lastPollSucceeded })
     }
 

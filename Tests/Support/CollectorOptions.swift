@@ -37,11 +37,10 @@ public struct CollectorOptions: Sendable {
     public var settings: CollectorSettings {
         var settings = CollectorSettings()
         settings[AccessListReading.self] = AccessListReading(enabled: accessLists, concurrency: accessListConcurrency)
-        settings[ServiceAccountsSetting.self] = ServiceAccountsSetting(enabled: serviceAccounts)
-        settings[ActivityFeedSetting.self] = ActivityFeedSetting(enabled: activityFeed)
-        settings[GlobalKeysSetting.self] = GlobalKeysSetting(enabled: globalKeys)
-        settings[AgentKeysSetting.self] = AgentKeysSetting(enabled: agentKeys)
-        settings[OrgSettingsSetting.self] = OrgSettingsSetting(enabled: orgSettings)
+        settings[CollectorSwitches.self] = CollectorSwitches(enabled: [
+            "service_accounts": serviceAccounts, "activity_feed": activityFeed, "global_keys": globalKeys,
+            "agent_keys": agentKeys, "org_settings": orgSettings,
+        ].compactMapValues { $0 })
         settings[OwnerLabels.self] = ownerLabels
         return settings
     }

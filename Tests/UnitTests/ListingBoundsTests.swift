@@ -203,8 +203,8 @@ struct ListingBoundsTests {
             + "    max_listing_size: 2GiB\n    service_accounts: false\n    activity_feed: false\n"
         let targets = try ConfigFile.parse(yaml, file: "l.yml", environment: [:])
         #expect(targets[0].transport.listingLimits == ListingLimits(maxItems: 5000, maxBytes: 2 << 30))
-        #expect(targets[0].collectors.value(ServiceAccountsSetting.self)?.enabled == false
-                && targets[0].collectors.value(ActivityFeedSetting.self)?.enabled == false)
+        #expect(targets[0].collectors.value(CollectorSwitches.self)?["service_accounts"] == false
+                && targets[0].collectors.value(CollectorSwitches.self)?["activity_feed"] == false)
         for bad in ["max_listing_items: 0", "max_listing_items: lots", "max_listing_size: 10", "max_listing_size: 99999999999999999999GiB"] {
             do {
                 _ = try ConfigFile.parse("targets:\n  - name: t\n    public_key: p\n    private_key: s3cret-value\n    \(bad)\n",

@@ -151,7 +151,8 @@ struct ServiceAccountCollectorTests {
             for _ in 0..<3 { _ = try await handle.poll() }
             let (ok, state) = try await handle.poll()
             #expect(ok)
-            #expect(state.collectorOutcomes["service_accounts"]?.succeeded == true)
+            #expect(state.collectorOutcomes["service_accounts"] == nil, "unsupported: no outcome, no series")
+            #expect(state.orgs.values.allSatisfy { $0.collectorHealth["service_accounts"] == nil })
             #expect(sink.captured.filter { $0.contains("no service accounts") }.count == 1)
             #expect(!sink.captured.contains { $0.contains("level=error") })
             #expect(try Self.samples(state, "mongodb_service_accounts").isEmpty)

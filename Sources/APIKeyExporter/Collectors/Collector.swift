@@ -26,6 +26,10 @@ protocol Collector: AnyObject, Sendable {
 
     /// Called before each cycle (for once-per-cycle bookkeeping).
     func cycleStarted()
+    /// Whether `error` means this API or credential has none of what the collector reads (a 404 where the API lacks
+    /// the resource, say), as the reason to log; nil for an ordinary failure. The seam then turns the collector off
+    /// for the target: one warning line, never run again, no failing series.
+    func unsupported(by error: APIError) -> String?
 }
 
 extension Collector {
@@ -34,6 +38,7 @@ extension Collector {
     static func configLines(_ settings: CollectorSettings) -> [String] { [] }
     static func targetConfigLines(_ settings: CollectorSettings) -> [String] { [] }
     func cycleStarted() {}
+    func unsupported(by error: APIError) -> String? { nil }
 }
 
 /// A collector polled once per organization, on the target's org workers.

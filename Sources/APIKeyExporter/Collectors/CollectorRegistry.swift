@@ -53,23 +53,28 @@ public struct CollectorFlags: ParsableArguments, Sendable {
     var accessList: AccessListCollectorFlags
 
     @OptionGroup(title: "The service-account collector")
-    var serviceAccounts: ServiceAccountsCollectorFlags
+    var serviceAccounts: SwitchFlag<ServiceAccountsCollector>
 
     @OptionGroup(title: "The organization-settings collector (Atlas)")
-    var orgSettings: OrgSettingsCollectorFlags
+    var orgSettings: SwitchFlag<OrgSettingsCollector>
+
+    @OptionGroup(title: "The activity-feed collector")
+    var activityFeedSwitch: SwitchFlag<ActivityFeedCollector>
 
     @OptionGroup(title: "The activity-feed collector")
     var activityFeed: ActivityFeedCollectorFlags
 
     @OptionGroup(title: "The global-keys collector (Ops Manager)")
-    var globalKeys: GlobalKeysCollectorFlags
+    var globalKeys: SwitchFlag<GlobalKeysCollector>
 
     @OptionGroup(title: "The agent-keys collector (Cloud Manager, Ops Manager)")
-    var agentKeys: AgentKeysCollectorFlags
+    var agentKeys: SwitchFlag<AgentKeysCollector>
 
     public init() {}
 
-    private var sets: [any CollectorFlagSet] { [accessList, serviceAccounts, orgSettings, activityFeed, globalKeys, agentKeys] }
+    private var sets: [any CollectorFlagSet] {
+        [accessList, serviceAccounts, orgSettings, activityFeedSwitch, activityFeed, globalKeys, agentKeys]
+    }
 
     /// Every collector's settings from its flags.
     public func settings(context: FlagContext) throws(ConfigError) -> CollectorSettings {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Polls one target (one API base URL and credential): discovers its orgs, then polls them `orgConcurrency` at a
 /// time (keys, changes, names, access lists), and keeps the resulting state.
@@ -20,6 +21,9 @@ public final class TargetPoller {
     public private(set) var state: TargetState
     /// The `collector` label of an org whose id from `GET /orgs` is refused (no collector runs for it).
     static let discovery = "discovery"
+    /// Collectors this target's API or credential turned out not to support (`Collector.unsupported(by:)`): never
+    /// run again, no series. Written by the org workers.
+    private let unsupported = Mutex<Set<String>>([])
 
     /// `makeClient` builds one client (one connection) for each org worker and collector worker; the clients
     /// must share `requestCounter` and `retryBudget`. `collectors` are the flags' settings, `overrides` the
@@ -107,9 +111,15 @@ public final class TargetPoller {
         state.requestsByCode = requestCounter.snapshot()
         state.rateLimitRemaining = requestCounter.rateLimitRemaining
         state.rateLimitWaitSeconds = requestCounter.rateLimitWaitSeconds
+        let off = unsupported.withLock { $0 }
         state.collectorOutcomes = Self.summarize(polled: state.orgs.values.map(\.collectorOutcomes),
-                                                 collectors: collectors.map { type(of: $0).name })
+                                                 collectors: collectors.map { type(of: $0).name }.filter { !off.contains($0) })
             .merging(targetOutcomes) { _, target in target }
+        // An unsupported collector leaves no series: what it recorded before it turned out so goes too.
+        for name in off {
+            state.collectorHealth[name] = nil
+            for id in state.orgs.keys { state.orgs[id]?.collectorHealth[name] = nil }
+        }
         state.connectionsOpened = requestCounter.connectionsOpened
         state.completedCycles += 1
         if let store, !store.save(state) {
@@ -164,6 +174,7 @@ public final class TargetPoller {
         let clock = ContinuousClock()
         for collector in collectors {
             let kind = type(of: collector)
+            guard !isUnsupported(kind.name) else { continue }
             var health = status.collectorHealth[kind.name] ?? CollectorHealth(since: status.trackedSince)
             let failedProducer = kind.needs.contains { product in
                 collectors.contains { type(of: $0).produces.contains(product) && outcomes[type(of: $0).name]?.succeeded == false }
@@ -180,6 +191,10 @@ public final class TargetPoller {
             do throws(APIError) {
                 try collector.collect(&status, context: context)
             } catch {
+                if let reason = collector.unsupported(by: error) {
+                    markUnsupported(kind.name, reason: reason, error: error)
+                    continue
+                }
                 succeeded = false
                 collector.recordFailure(error, in: &status, context: context)
                 status.lastErrors[kind.name] = OrgError(collector: kind.name, error: error)
@@ -205,6 +220,7 @@ public final class TargetPoller {
         var outcomes: [String: CollectorOutcome] = [:]
         for collector in targetCollectors {
             let name = type(of: collector).name
+            guard !isUnsupported(name) else { continue }
             var health = state.collectorHealth[name] ?? CollectorHealth(since: state.startedAt)
             let started = clock.now
             let mismatchesBefore = discoveryClient.listingCountMismatches
@@ -212,6 +228,10 @@ public final class TargetPoller {
             do throws(APIError) {
                 try collector.collect(&state, context: context)
             } catch {
+                if let reason = collector.unsupported(by: error) {
+                    markUnsupported(name, reason: reason, error: error)
+                    continue
+                }
                 succeeded = false
                 collector.recordFailure(error, in: &state, context: context)
                 state.lastErrors[name] = OrgError(collector: name, error: error)
@@ -224,6 +244,17 @@ public final class TargetPoller {
             state.collectorHealth[name] = health
         }
         return outcomes
+    }
+
+    private func isUnsupported(_ name: String) -> Bool {
+        unsupported.withLock { $0.contains(name) }
+    }
+
+    /// Turns a collector off for this target, with one warning line the first time.
+    private func markUnsupported(_ name: String, reason: String, error: APIError) {
+        guard unsupported.withLock({ $0.insert(name).inserted }) else { return }
+        logger.warning("\(reason); the \(name) collector is off for this target",
+                       metadata: ["target": "\(self.name)", "collector": "\(name)", "err": "\(error)"])
     }
 
     /// Per collector, for the target: succeeded if every org's run succeeded, and the time spent over all orgs.

@@ -7,16 +7,16 @@ import Foundation
 /// Where it is on by default, a first read refused (401, 403) or not found (404) before any project's read ever
 /// succeeded marks it unsupported for the target, logged once: not a failure. After that (or switched on
 /// explicitly), a refused project fails that project's read only; its last known keys stay.
-final class AgentKeysCollector: OrgCollector {
+final class AgentKeysCollector: OrgCollector, SwitchableCollector {
     static let name = "agent_keys"
+    static let onByDefault: Set<APIFlavor> = [.publicV1]
+    static let switchHelp = "Inventory each project's agent API keys (Cloud Manager, Ops Manager). Default: on for /api/public/v1.0 base URLs."
     /// Asked after a good key listing only, so that a failing API is asked less; its projects come from `names`.
     static let needs: Set<SeamProduct> = [.keyInventory]
     static let reads: Set<SeamProduct> = [.projectNames]
-    static let targetKeys = ["agent_keys"]
     static let statusColumns = ["Agent keys"]
 
     private let explicit: Bool
-    private let unsupported = OnceFlag()
     private let readOnce = OnceFlag()
 
     init(explicit: Bool) {
@@ -24,13 +24,11 @@ final class AgentKeysCollector: OrgCollector {
     }
 
     static func make(_ target: CollectorTarget) -> AgentKeysCollector? {
-        let enabled = target.setting(AgentKeysSetting.self).enabled
-        guard enabled ?? (target.flavor == .publicV1) else { return nil }
-        return AgentKeysCollector(explicit: enabled == true)
+        let state = target.switchState(Self.self)
+        return state.on ? AgentKeysCollector(explicit: state.explicit) : nil
     }
 
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
-        guard !unsupported.isSet else { return }
         var read: [String: [AgentAPIKey]] = [:]
         var failure: APIError?
         for projectID in org.projectNames.keys.sorted() {
@@ -38,15 +36,7 @@ final class AgentKeysCollector: OrgCollector {
                 read[projectID] = try context.client.listAgentAPIKeys(projectID: projectID)
                 _ = readOnce.setFirstTime()
             } catch {
-                if !explicit, !readOnce.isSet, error.meansNoAccess {
-                    if unsupported.setFirstTime() {
-                        let message = "agent API keys not readable (\(error.reason)): the agent_keys collector needs "
-                            + "read access to the projects on Cloud Manager or Ops Manager; off for this target"
-                        context.logger.warning("\(message)",
-                                               metadata: ["target": "\(context.targetName)", "err": "\(error)"])
-                    }
-                    return
-                }
+                if unsupported(by: error) != nil { throw error }
                 failure = failure ?? error
                 context.logger.error("agent API key read failed for a project; keeping its last known keys", metadata: [
                     "target": "\(context.targetName)", "org_id": "\(org.orgID)", "project_id": "\(projectID)",
@@ -68,6 +58,14 @@ final class AgentKeysCollector: OrgCollector {
         if let failure { throw failure }
     }
 
+    /// Where it is on by default, a first read refused or not found, before any project was read, means this
+    /// credential or API has none.
+    func unsupported(by error: APIError) -> String? {
+        guard !explicit, !readOnce.isSet, error.meansNoAccess else { return nil }
+        return "agent API keys not readable (\(error.reason)): the agent_keys collector needs read access to the "
+            + "projects on Cloud Manager or Ops Manager"
+    }
+
     /// Already logged per project in `collect`; the keys known stay.
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {}
 
@@ -83,33 +81,7 @@ final class AgentKeysCollector: OrgCollector {
         [StatusCell(count: org.agentKeys.map { $0.byProject.values.reduce(0) { $0 + $1.count } })]
     }
 
-    static func readTarget(_ keys: TargetKeys, into settings: inout CollectorSettings) throws(ConfigError) {
-        if let enabled = try keys.bool("agent_keys") {
-            settings[AgentKeysSetting.self] = AgentKeysSetting(enabled: enabled)
-        }
-    }
-
-    static func configLines(_ settings: CollectorSettings) -> [String] {
-        ["agent_keys: \(settings[AgentKeysSetting.self].enabled.map { "\($0)" } ?? "auto  # on for /api/public/v1.0 base URLs")"]
-    }
-
-    static func targetConfigLines(_ settings: CollectorSettings) -> [String] {
-        settings.value(AgentKeysSetting.self)?.enabled.map { ["agent_keys: \($0)"] } ?? []
-    }
-
     static func families(_ scope: RenderScope, options: InventoryRenderer.Options) -> [MetricFamily] {
         AgentKeyFamilies.counts(scope) + (options.keyInfo ? AgentKeyFamilies.perKey(scope) : [])
-    }
-}
-
-/// The `agent_keys` collector's setting and flag.
-public struct AgentKeysSetting: CollectorSetting {
-    /// nil: on for `/api/public/v1.0` base URLs (Cloud Manager, Ops Manager) only.
-    public var enabled: Bool?
-
-    public init() {}
-
-    public init(enabled: Bool?) {
-        self.enabled = enabled
     }
 }

@@ -7,45 +7,19 @@ import Foundation
 ///
 /// An API without the resource (Cloud and Ops Manager answer 404) marks the collector unsupported for the target,
 /// logged once and no longer asked; a 403 (a key below Organization Member) fails this collector only.
-final class OrgSettingsCollector: OrgCollector {
+final class OrgSettingsCollector: OrgCollector, SwitchableCollector {
     static let name = "org_settings"
-    static let targetKeys = ["org_settings"]
+    static let onByDefault: Set<APIFlavor> = [.atlasV2, .atlasV1]
+    static let switchHelp = "Read each organization's security settings (API access list and MFA required, employee access, service account secret validity). Default: on for Atlas base URLs."
     static let statusColumns = ["API access list required", "MFA required", "Employee access restricted",
                                 "Max secret validity (h)"]
 
-    private let unsupported = OnceFlag()
-
     static func make(_ target: CollectorTarget) -> OrgSettingsCollector? {
-        let isAtlas = target.flavor == .atlasV2 || target.flavor == .atlasV1
-        return (target.setting(OrgSettingsSetting.self).enabled ?? isAtlas) ? OrgSettingsCollector() : nil
-    }
-
-    static func readTarget(_ keys: TargetKeys, into settings: inout CollectorSettings) throws(ConfigError) {
-        if let enabled = try keys.bool("org_settings") {
-            settings[OrgSettingsSetting.self] = OrgSettingsSetting(enabled: enabled)
-        }
-    }
-
-    static func configLines(_ settings: CollectorSettings) -> [String] {
-        ["org_settings: \(settings[OrgSettingsSetting.self].enabled.map { "\($0)" } ?? "auto  # on for Atlas base URLs")"]
-    }
-
-    static func targetConfigLines(_ settings: CollectorSettings) -> [String] {
-        settings.value(OrgSettingsSetting.self)?.enabled.map { ["org_settings: \($0)"] } ?? []
+        target.switchState(Self.self).on ? OrgSettingsCollector() : nil
     }
 
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
-        guard !unsupported.isSet else { return }
-        let settings: OrgSettings
-        do throws(APIError) {
-            settings = try context.client.getOrgSettings(orgID: org.orgID)
-        } catch .http(404, _, _) {
-            if unsupported.setFirstTime() {
-                context.logger.warning("this API has no organization settings (404); the org_settings collector is off for this target",
-                                       metadata: ["target": "\(context.targetName)"])
-            }
-            return
-        }
+        let settings = try context.client.getOrgSettings(orgID: org.orgID)
         if let before = org.orgSettings?.settings {
             for (old, new) in zip(before.fields, settings.fields) where old.value != new.value {
                 context.logger.info("org setting change", metadata: [
@@ -54,6 +28,11 @@ final class OrgSettingsCollector: OrgCollector {
             }
         }
         org.orgSettings = OrgSettingsState(settings: settings)
+    }
+
+    func unsupported(by error: APIError) -> String? {
+        if case .http(404, _, _) = error { return "this API has no organization settings (404)" }
+        return nil
     }
 
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {

@@ -8,16 +8,16 @@ import Logging
 ///
 /// An API without service accounts (Cloud Manager, Ops Manager, or a v1.0 base URL) answers 404: the collector is
 /// then marked unsupported for the target, logged once, and no longer asked (not a failure every cycle).
-final class ServiceAccountsCollector: OrgCollector {
+final class ServiceAccountsCollector: OrgCollector, SwitchableCollector {
     static let name = "service_accounts"
+    static let onByDefault: Set<APIFlavor> = [.atlasV2]
+    static let switchHelp = "Inventory the organizations' service accounts and their secrets. Default: on for Atlas v2 base URLs."
     /// Runs after `names` (registry order) to use the project ids it found, but does not need it to succeed.
     static let produces: Set<SeamProduct> = [.credentialKinds]
     static let reads: Set<SeamProduct> = [.projectNames]
-    static let targetKeys = ["service_accounts"]
 
     private let accessLists: Bool
     private let ownerLabels: OwnerLabels
-    private let unsupported = OnceFlag()
 
     init(accessLists: Bool, ownerLabels: OwnerLabels = OwnerLabels()) {
         self.accessLists = accessLists
@@ -26,42 +26,15 @@ final class ServiceAccountsCollector: OrgCollector {
 
     static func make(_ target: CollectorTarget) -> ServiceAccountsCollector? {
         let reading = target.settings[AccessListReading.self]
-        return applies(to: target)
+        return target.switchState(Self.self).on
             ? ServiceAccountsCollector(accessLists: reading.enabled, ownerLabels: target.setting(OwnerLabels.self)) : nil
-    }
-
-    /// Whether the target has service accounts: as its `service_accounts` key or `--[no-]collector.service-accounts`
-    /// says, else for Atlas v2 base URLs only (Cloud and Ops Manager, and v1.0, have none).
-    static func applies(to target: CollectorTarget) -> Bool {
-        target.setting(ServiceAccountsSetting.self).enabled ?? (target.flavor == .atlasV2)
-    }
-
-    static func readTarget(_ keys: TargetKeys, into settings: inout CollectorSettings) throws(ConfigError) {
-        if let enabled = try keys.bool("service_accounts") {
-            settings[ServiceAccountsSetting.self] = ServiceAccountsSetting(enabled: enabled)
-        }
-    }
-
-    static func configLines(_ settings: CollectorSettings) -> [String] {
-        ["service_accounts: \(settings[ServiceAccountsSetting.self].enabled.map { "\($0)" } ?? "auto  # on for Atlas v2 base URLs")"]
-    }
-
-    static func targetConfigLines(_ settings: CollectorSettings) -> [String] {
-        settings.value(ServiceAccountsSetting.self)?.enabled.map { ["service_accounts: \($0)"] } ?? []
     }
 
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
         // Where the collector is on, service accounts apply: their event types are exported at 0 (see
         // `OrgStatus.inventoried`), even where the API turns out to have none.
         org.inventoried.insert(.serviceAccount)
-        guard !unsupported.isSet else { return }
-        let listed: [ServiceAccount]
-        do throws(APIError) {
-            listed = try context.client.listServiceAccounts(orgID: org.orgID)
-        } catch .http(404, _, _) {
-            markUnsupported(context: context)
-            return
-        }
+        let listed = try context.client.listServiceAccounts(orgID: org.orgID)
         var accounts: [String: ServiceAccountRecord] = [:]
         let redactor = SecretRedactor.shared
         for account in listed {
@@ -122,11 +95,9 @@ final class ServiceAccountsCollector: OrgCollector {
         }
     }
 
-    private func markUnsupported(context: OrgCollectionContext) {
-        if unsupported.setFirstTime() {
-            context.logger.warning("this API has no service accounts (404); the service_accounts collector is off for this target",
-                                   metadata: ["target": "\(context.targetName)"])
-        }
+    func unsupported(by error: APIError) -> String? {
+        if case .http(404, _, _) = error { return "this API has no service accounts (404)" }
+        return nil
     }
 
     static func families(_ scope: RenderScope, options: InventoryRenderer.Options) -> [MetricFamily] {
