@@ -44,6 +44,9 @@ public struct SimulatorFaults: Sendable, Equatable {
     /// Every 4xx and 5xx answer (token endpoint included) carries the request's headers in its `detail`,
     /// `Authorization` too, as an API that echoes requests in its errors would.
     public var echoRequestHeadersInErrors = false
+    /// Appended to every free-text field of every 2xx body (names, descriptions, addresses, usernames), as an API
+    /// echoing whatever a user typed would: a credential put there must not leave the exporter.
+    public var textSuffix: String?
     /// `GET /orgs/{id}/events` answers 403 `USER_UNAUTHORIZED` to every credential, as to one without the
     /// Organization Member role.
     public var refuseEvents = false

@@ -104,6 +104,16 @@ public final class SecretRedactor: Sendable {
         return result
     }
 
+    /// `body` with every known secret replaced by the placeholder; the same bytes (no copy) when it holds none, as
+    /// almost every body does. Secrets are matched as they stand in JSON: API keys, client secrets and tokens have
+    /// no character JSON escapes.
+    public func redacting(body: [UInt8]) -> [UInt8] {
+        let secrets = knownSecretBytes().sorted { $0.count > $1.count }
+        let found = body.withUnsafeBytes { Self.contains(anyOf: secrets, in: $0) }
+        guard found else { return body }
+        return Array(redactKnownSecrets(String(decoding: body, as: UTF8.self)).utf8)
+    }
+
     /// `text` with every known secret and credential-shaped value replaced by `<redacted>`.
     public func redact(_ text: String) -> String {
         Self.redactCredentialShapes(redactKnownSecrets(text))

@@ -60,9 +60,9 @@ struct Pagination {
 
     /// Fetches one page: a 2xx answer to the listing's URL with `query` (its page number and size) no larger than
     /// `maxBodyBytes`, and the URL it came from.
-    typealias FetchPage = (_ query: [(String, String)], _ maxBodyBytes: Int) throws(APIError) -> (CurlResponse, String)
+    typealias FetchPage = (_ query: [(String, String)], _ maxBodyBytes: Int) throws(APIError) -> (RedactedResponse, String)
     /// Decodes one fetched page.
-    typealias DecodePage<Element: Decodable & Sendable> = (CurlResponse, String) throws(APIError) -> ListPage<Element>
+    typealias DecodePage<Element: Decodable & Sendable> = (RedactedResponse, String) throws(APIError) -> ListPage<Element>
 
     /// Every element of the listing at `url` (named in errors).
     func readListing<Element: Decodable & Sendable>(
@@ -79,7 +79,7 @@ struct Pagination {
     /// `readListing`.
     func readTable<Builder: ListingBuilder>(
         url: String, countMismatches: inout Int, fetch: FetchPage,
-        decode: (CurlResponse, String, inout Builder) throws(APIError) -> PageSummary
+        decode: (RedactedResponse, String, inout Builder) throws(APIError) -> PageSummary
     ) throws(APIError) -> Builder.Listing {
         try readConfirmingCount(url: url, countMismatches: &countMismatches, read: { () throws(APIError) in
             var builder = Builder()
@@ -157,7 +157,7 @@ struct Pagination {
     /// limit and a constant `totalCount`; `read` takes each page in (under the CPU gate) and says what it held.
     private func readPages(
         url: String, fetch: FetchPage,
-        read: (CurlResponse, String, _ pageNum: Int) throws(APIError) -> PageSummary
+        read: (RedactedResponse, String, _ pageNum: Int) throws(APIError) -> PageSummary
     ) throws(APIError) -> Int? {
         var totalCount: Int?
         var bytesRead = 0

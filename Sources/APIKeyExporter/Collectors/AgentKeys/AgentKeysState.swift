@@ -21,11 +21,7 @@ struct AgentKeysState: Sendable {
         -> [(kind: AgentKeyChange, projectID: String, key: AgentAPIKey)] {
         var next = byProject.filter { projects.contains($0.key) }
         for (projectID, keys) in read {
-            next[projectID] = keys.map { key in
-                var key = key
-                key.desc = SecretRedactor.shared.redactKnownSecrets(key.desc)
-                return key
-            }.sorted { $0.id < $1.id }
+            next[projectID] = keys.sorted { $0.id < $1.id }
         }
         var changes: [(kind: AgentKeyChange, projectID: String, key: AgentAPIKey)] = []
         if self.changes.hasBaseline {

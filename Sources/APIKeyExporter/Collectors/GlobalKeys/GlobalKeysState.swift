@@ -19,12 +19,8 @@ struct GlobalKeysState: Sendable {
     /// key before and after.
     mutating func record(keys listed: [GlobalAPIKey], accessList: [GlobalAccessListEntry], at time: Double)
         -> [(kind: GlobalKeyChange, before: GlobalAPIKey?, after: GlobalAPIKey?)] {
-        let redactor = SecretRedactor.shared
         var current: [String: GlobalAPIKey] = [:]
-        for var key in listed {
-            key.desc = redactor.redactKnownSecrets(key.desc)
-            current[key.id] = key
-        }
+        for key in listed { current[key.id] = key }
         var changes: [(kind: GlobalKeyChange, before: GlobalAPIKey?, after: GlobalAPIKey?)] = []
         if self.changes.hasBaseline {
             for id in Set(keys.keys).union(current.keys).sorted() {
@@ -43,11 +39,7 @@ struct GlobalKeysState: Sendable {
         }
         self.changes.record(changes.map(\.kind), at: time)
         keys = current
-        self.accessList = accessList.map { entry in
-            var entry = entry
-            entry.description = redactor.redactKnownSecrets(entry.description)
-            return entry
-        }
+        self.accessList = accessList
         lastReadSucceeded = true
         return changes
     }

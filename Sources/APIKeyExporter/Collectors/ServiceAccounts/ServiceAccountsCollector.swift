@@ -36,10 +36,8 @@ final class ServiceAccountsCollector: OrgCollector, SwitchableCollector {
         org.inventoried.insert(.serviceAccount)
         let listed = try context.client.listServiceAccounts(orgID: org.orgID)
         var accounts: [String: ServiceAccountRecord] = [:]
-        let redactor = SecretRedactor.shared
         for account in listed {
-            let name = redactor.redactKnownSecrets(account.name)
-            let description = redactor.redactKnownSecrets(account.description)
+            let (name, description) = (account.name, account.description)
             accounts[account.clientId] = ServiceAccountRecord(
                 clientID: account.clientId, name: name, description: description, createdAt: account.createdAt,
                 orgRoles: Set(account.roles), projectRoles: [:],
