@@ -63,7 +63,7 @@ struct HealthCheckTests {
         }
         let basic = "Authorization: Basic " + Data("prometheus:\(password)".utf8).base64EncodedString()
         #expect(try await httpGet(base + "/metrics", headers: [basic]).status == 200)
-        #expect(try await exporter.terminate() == 0)
+        #expect(try await exporter.terminate() == 0, "\(exporter.stderr)")
         #expect(try await Self.healthcheck(port: port, webConfig: webConfig) != 0, "nothing listens any more")
     }
 
@@ -104,7 +104,16 @@ struct HealthCheckTests {
         #expect((try? withoutCertificate.get()) == nil, "a client without a certificate got an answer")
         // Another server's key on the port does not pass: the check pins its own cert_file's.
         #expect(try await Self.healthcheck(port: port, webConfig: try webConfig(stranger)) != 0)
-        #expect(try await exporter.terminate() == 0)
+        var trusted = TransportOptions()
+        trusted.caFile = directory.appendingPathComponent("ca.crt").path
+        trusted.clientCertificateFile = directory.appendingPathComponent("client.crt").path
+        trusted.clientKeyFile = directory.appendingPathComponent("client.key").path
+        let client = trusted
+        let withCertificate = try await offPool {
+            try CurlEasyHandle(options: client).get("https://127.0.0.1:\(port)/-/healthy", headers: [])
+        }
+        #expect(withCertificate.status == 200, "with a certificate, /-/healthy needs no password")
+        #expect(try await exporter.terminate() == 0, "\(exporter.stderr)")
         #expect(try await Self.healthcheck(port: port, webConfig: config) != 0, "nothing listens any more")
 
         // TLS without client certificates: the check's GET itself, pinned the same way.
@@ -120,6 +129,11 @@ struct HealthCheckTests {
         let plainPort = try await plain.waitForListeningPort()
         #expect(try await Self.healthcheck(port: plainPort, webConfig: try tlsOnly(directory)) == 0)
         #expect(try await Self.healthcheck(port: plainPort, webConfig: try tlsOnly(stranger)) != 0)
-        #expect(try await plain.terminate() == 0)
+        var anyCertificate = TransportOptions()
+        anyCertificate.verifyPeer = false
+        let options = anyCertificate
+        let healthy = try await offPool { try CurlEasyHandle(options: options).get("https://127.0.0.1:\(plainPort)/-/healthy", headers: []) }
+        #expect(healthy.status == 200)
+        #expect(try await plain.terminate() == 0, "\(plain.stderr)")
     }
 }

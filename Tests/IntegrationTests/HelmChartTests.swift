@@ -183,6 +183,11 @@ struct HelmChartTests {
         let exporter = try ExporterProcess(
             arguments: ["--demo", "--web.listen-address", "127.0.0.1:0", "--web.config.file", webConfig.path], environment: [:])
         let port = try await exporter.waitForListeningPort()
+        // The TCP probe first: a connection accepted just before SIGTERM can trap in NIO at shutdown
+        // (apple/swift-nio#3481), which the requests below give the server time to settle.
+        let socket = connectLoopback(port: port)
+        #expect(socket != nil, "the TCP probe connects")
+        if let socket { close(socket) }
 
         let (health, _) = try await timedHTTPGet("http://127.0.0.1:\(port)/-/healthy")
         #expect(health.status == 200, "/-/healthy is left out of basic auth")
@@ -191,10 +196,7 @@ struct HelmChartTests {
         let (check, checkOutput) = try await ExporterProcess.run(
             arguments: ["--healthcheck", "--web.listen-address", "127.0.0.1:\(port)", "--web.config.file", webConfig.path], environment: [:])
         #expect(check == 0, "an exec probe with --healthcheck passes: \(checkOutput)")
-        let socket = connectLoopback(port: port)
-        #expect(socket != nil, "the TCP probe connects")
-        if let socket { close(socket) }
         #expect(exporter.isRunning)
-        #expect(try await exporter.terminate() == 0)
+        #expect(try await exporter.terminate() == 0, "\(exporter.stderr)")
     }
 }
