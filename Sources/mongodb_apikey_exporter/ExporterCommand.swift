@@ -89,7 +89,7 @@ struct ExporterCommand: AsyncParsableCommand {
     @Flag(name: .customLong("demo.ops-manager"), help: "With --demo: the simulator plays an Ops Manager (global and agent API keys) instead of Atlas.")
     var demoOpsManager = false
 
-    @Flag(name: .customLong("healthcheck"), help: "Ask the exporter on --web.listen-address for /-/healthy, exit 0 if healthy (for container health checks).")
+    @Flag(name: .customLong("healthcheck"), help: "Ask the exporter on --web.listen-address for /-/healthy (a TLS handshake when --web.config.file requires client certificates), exit 0 if healthy (for container health checks).")
     var healthcheck = false
 
     /// Parses the command line and runs. Every bad setting, including one ArgumentParser refuses (a value that is
@@ -138,7 +138,7 @@ struct ExporterCommand: AsyncParsableCommand {
     func run() async throws {
         if healthcheck {
             guard let address = ListenAddress(parsing: listenAddress) else { throw ExitCode(2) }
-            let tls = webConfigFile.flatMap { try? WebConfig.load(path: $0) }?.tls != nil
+            let tls = webConfigFile.flatMap { try? WebConfig.load(path: $0) }?.tls
             throw await HealthCheck.isHealthy(listenAddress: address, tls: tls) ? ExitCode.success : ExitCode.failure
         }
         if demoOpsManager, !demo {

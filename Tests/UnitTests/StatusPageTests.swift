@@ -143,7 +143,7 @@ struct ConfigReloadPageTests {
             ExporterAssembly.makeTargetPoller(target, settings: CollectorSettings(), poll: PollOptions(), cpuGate: CPUGate(width: 1),
                                               logger: Logger(label: "test"))
         }
-        applier.apply(config.targets) { _ in }
+        try applier.apply(config.targets) { _ in }
         // A new secret, never registered before, that also stands in a field shown in clear (a path of the URL).
         let secret = "reloaded-secret-\(UUID().uuidString)"
         try Data(("targets:\n" + target("first", secret: "start-secret-2", path: "") + target("second", secret: secret, path: "\(secret)/")).utf8)

@@ -62,6 +62,9 @@ protocol OrgCollector: Collector {
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext)
     /// Called once every collector has run for the org, e.g. to log the changes found with who made them.
     func orgFinished(_ org: inout OrgStatus, context: OrgCollectionContext)
+    /// Called once for each org restored from `--storage.path`, before the first cycle: derives from this
+    /// target's settings what the saved state does not hold (owner labels), so that it shows from the start.
+    func restored(_ org: inout OrgStatus)
 }
 
 extension OrgCollector {
@@ -71,6 +74,7 @@ extension OrgCollector {
     static var statusColumns: [String] { [] }
     static func statusCells(_ org: OrgStatus) -> [StatusCell] { [] }
     func orgFinished(_ org: inout OrgStatus, context: OrgCollectionContext) {}
+    func restored(_ org: inout OrgStatus) {}
 }
 
 /// A collector polled once per target and cycle, for what belongs to the whole installation rather than to an

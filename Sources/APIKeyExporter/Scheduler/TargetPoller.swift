@@ -46,7 +46,7 @@ public final class TargetPoller {
         state.identity = identity
         store = poll.storagePath.map { TargetStateStore(directory: $0, target: name, logger: logger) }
         if let store {
-            store.restore(into: &state)
+            store.restore(into: &state, collectors: self.collectors)
             state.stateWriteErrors = 0
         }
     }

@@ -15,11 +15,16 @@ struct StateFile {
 
     /// `<directory>/<target>.state.jsonl`, the target's name escaped so that it is one safe file name.
     init(directory: String, target: String) {
+        path = Self.path(directory: directory, target: target, suffix: ".state.jsonl")
+    }
+
+    /// `<directory>/<target><suffix>`, the target's name escaped to letters, digits, `-`, `_` and `%XX`.
+    static func path(directory: String, target: String, suffix: String) -> String {
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
         let escaped = target.unicodeScalars.map { scalar in
             allowed.contains(scalar) ? String(scalar) : String(scalar.utf8Bytes.map { String(format: "%%%02X", $0) }.joined())
         }.joined()
-        path = (directory as NSString).appendingPathComponent((escaped.isEmpty ? "%" : escaped) + ".state.jsonl")
+        return (directory as NSString).appendingPathComponent((escaped.isEmpty ? "%" : escaped) + suffix)
     }
 
     struct Header: Codable {

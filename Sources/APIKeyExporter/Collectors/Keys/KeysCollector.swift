@@ -38,6 +38,13 @@ final class KeysCollector: OrgCollector {
         org.inventoried.insert(.apiKey)
     }
 
+    /// The restored listing's owner labels, from this target's `owner_labels` (they are not saved: the config file
+    /// may have changed them since).
+    func restored(_ org: inout OrgStatus) {
+        guard let snapshot = org.lastGood else { return }
+        org.keyOwners = ownerLabels.isEmpty ? nil : KeyOwners(ownerLabels, keys: snapshot.keys)
+    }
+
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {
         org.recordFailure(error)
         context.logger.error("poll of organization failed; keeping its last good inventory", metadata: [

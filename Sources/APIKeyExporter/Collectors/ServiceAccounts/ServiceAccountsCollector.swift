@@ -43,7 +43,7 @@ final class ServiceAccountsCollector: OrgCollector, SwitchableCollector {
                 orgRoles: Set(account.roles), projectRoles: [:],
                 secrets: Dictionary(account.secrets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
                 accessListEntries: nil, accessListUsage: nil,
-                owners: ownerLabels.isEmpty ? [] : ownerLabels.logMetadata(ownerLabels.values(searching: [name, description])))
+                owners: owners(name: name, description: description))
         }
         // Roles in each project the org is known to have (`projectNames`); accounts created in a project are org
         // members too, so the org listing decides which accounts exist (each counted once per org).
@@ -71,6 +71,20 @@ final class ServiceAccountsCollector: OrgCollector, SwitchableCollector {
             for (label, value) in account.owners where metadata[label] == nil { metadata[label] = "\(value)" }
             context.logger.info("service account change", metadata: metadata)
         }
+    }
+
+    /// An account's owner label values: from its name, then its description.
+    private func owners(name: String, description: String) -> [(String, String)] {
+        ownerLabels.isEmpty ? [] : ownerLabels.logMetadata(ownerLabels.values(searching: [name, description]))
+    }
+
+    /// The restored accounts' owner labels, from this target's `owner_labels` (not saved: they may have changed).
+    func restored(_ org: inout OrgStatus) {
+        guard var state = org.serviceAccounts else { return }
+        for (clientID, account) in state.accounts {
+            state.accounts[clientID]?.owners = owners(name: account.name, description: account.description)
+        }
+        org.serviceAccounts = state
     }
 
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {
