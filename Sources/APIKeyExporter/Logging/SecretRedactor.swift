@@ -70,7 +70,7 @@ public final class SecretRedactor: Sendable {
         return text.withUTF8 { contains(anyOf: secrets, in: UnsafeRawBufferPointer($0)) }
     }
 
-    /// The same in UTF-8 bytes (a description where a `KeyTable` holds it).
+    /// The same in UTF-8 bytes (a description where a compact listing holds it).
     public static func contains(anyOf secrets: [[UInt8]], in text: UnsafeRawBufferPointer) -> Bool {
         let haystack = text.bindMemory(to: UInt8.self)
         return secrets.contains { needle in find(needle, in: haystack) }

@@ -33,13 +33,6 @@ struct RenderScope {
             for row in rows { body(target.name, row.collector, row.orgID, row.health) }
         }
     }
-
-    /// Calls `body` for every org that has a good snapshot.
-    func eachSnapshot(_ body: (String, OrgStatus, OrgSnapshot) -> Void) {
-        eachOrg { target, org in
-            if let snapshot = org.lastGood { body(target, org, snapshot) }
-        }
-    }
 }
 
 extension Dictionary where Key: Comparable {

@@ -1,6 +1,7 @@
 import Foundation
 
-/// What the exporter knows about one organization: its last good snapshot and how the latest poll went.
+/// What the exporter knows about one organization: each collector's state (`collected`), what the seam shares
+/// between collectors, and how each collector's runs went.
 public struct OrgStatus: Sendable {
     public let orgID: String
     /// The state of each collector, by its type; see each collector's folder.
@@ -17,12 +18,6 @@ public struct OrgStatus: Sendable {
     /// The changes the last cycle counted, for the status page; the target's poller moves them into its bounded
     /// recent changes after the cycle.
     public var recentChanges: [RecentChange] = []
-    /// The last complete listing; kept when a later poll fails, so the numbers never drop to nothing.
-    public var lastGood: OrgSnapshot?
-    /// Whether the latest poll of this org completed. False marks `lastGood` as stale.
-    public var lastPollSucceeded = false
-    /// Key changes counted since the first successful poll, which is the baseline.
-    public var keyChanges = ChangeCounter<ChangeKind>()
     /// Unix time this exporter started to track the org, from which the error counters count.
     public let trackedSince: Double
     /// How each of the org's collectors has gone since start, by collector name (kept by the seam).
@@ -33,28 +28,11 @@ public struct OrgStatus: Sendable {
     /// The last failure of each of the org's collectors, by collector name; kept after later successes (the status
     /// page tells the last cycle's from older ones by their time).
     public var lastErrors: [String: OrgError] = [:]
-    /// The key changes the last successful listing counted, logged once every collector ran for the org (with who
-    /// made each, when the activity feed says).
-    public var lastCycleChanges: [KeyChange] = []
 
     public init(orgID: String, orgName: String? = nil, trackedSince: Double = Date().timeIntervalSince1970) {
         self.orgID = orgID
         self.trackedSince = trackedSince
         if let orgName { self.orgName = orgName }
-    }
-
-    /// Records a complete listing and the changes found against the previous one. The first success only
-    /// sets the baseline: every change counter starts at 0.
-    public mutating func recordSuccess(_ snapshot: OrgSnapshot, changes: [KeyChange]) {
-        if keyChanges.hasBaseline { lastCycleChanges = changes }
-        keyChanges.record(changes.map(\.kind), at: snapshot.completedAt)
-        lastGood = snapshot
-        lastPollSucceeded = true
-    }
-
-    /// Records a failed poll: the previous snapshot stays, and no change is counted.
-    public mutating func recordFailure(_ error: APIError) {
-        lastPollSucceeded = false
     }
 }
 

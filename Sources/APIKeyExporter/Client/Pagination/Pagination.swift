@@ -16,7 +16,7 @@ public struct ListingLimits: Sendable, Equatable {
     }
 }
 
-/// A listing read page by page into a compact form (see `KeyTableBuilder`) instead of one value per item.
+/// A listing read page by page into a compact form (the key listing's table) instead of one value per item.
 protocol ListingBuilder {
     associatedtype Listing
     init()
@@ -75,7 +75,7 @@ struct Pagination {
         }, ids: { Set($0.map { $0[keyPath: id] }) })
     }
 
-    /// Every item of the listing at `url` read into a `Builder` (see `KeyTableBuilder`), under the same rules as
+    /// Every item of the listing at `url` read into a `Builder` (a compact form), under the same rules as
     /// `readListing`.
     func readTable<Builder: ListingBuilder>(
         url: String, countMismatches: inout Int, fetch: FetchPage,
