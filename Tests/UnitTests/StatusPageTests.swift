@@ -107,7 +107,7 @@ struct StatusPageTests {
 
     @Test("/config shows the running configuration with the private key replaced")
     func configPage() throws {
-        var raw = RawSettings()
+        var raw = RawSettings.defaults()
         raw.baseURL = "https://cloud.mongodb.com/api/atlas/v2"
         raw.orgIDs = [Self.orgID]
         let secret = "config-page-private-key-0001"
@@ -133,7 +133,7 @@ struct ConfigReloadPageTests {
             "  - name: \(name)\n    base_url: http://127.0.0.1:1/\(path)api/atlas/v2\n    public_key: pub\(name)\n    private_key: \(secret)\n"
         }
         try Data(("targets:\n" + target("first", secret: "start-secret-\(UUID().uuidString)", path: "")).utf8).write(to: file)
-        var raw = RawSettings()
+        var raw = RawSettings.defaults()
         raw.configFile = file.path
         let config = try ExporterConfig(raw, environment: [:])
         let page = ConfigPageSource(config)

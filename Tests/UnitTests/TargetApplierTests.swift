@@ -15,7 +15,7 @@ struct TargetApplierTests {
     }
 
     static func config(_ targets: [TargetConfig]) throws -> ExporterConfig {
-        var raw = RawSettings()
+        var raw = RawSettings.defaults()
         raw.publicKey = "p"
         var config = try ExporterConfig(raw, environment: ["MONGODB_ATLAS_PRIVATE_KEY": "unused-\(UUID().uuidString)"])
         config.targets = targets

@@ -556,13 +556,18 @@ def check_storage(r: Results, case: str, load: dict, by_kind: dict[str, list[dic
 
 
 def exporter_target_keys() -> set[str]:
-    """The keys the exporter accepts in a config file's target, read from its sources (ConfigFile's targetKeys and
-    each collector's)."""
+    """The keys the exporter accepts in a config file's target, read from its sources (ConfigFile's targetKeys, each
+    collector's, and each switchable collector's name)."""
     keys: set[str] = set()
     for path in (ROOT / "Sources" / "APIKeyExporter").rglob("*.swift"):
         for match in re.finditer(r"static let targetKeys(?:: Set<String>)? = \[(.*?)\]", path.read_text(), re.S):
             keys |= set(re.findall(r'"([a-z_]+)"', match.group(1)))
-    if "public_key" not in keys:
+    # A switchable collector's key is its name (`SwitchableCollector`): read the name of each one.
+    for path in (ROOT / "Sources" / "APIKeyExporter" / "Collectors").rglob("*.swift"):
+        text = path.read_text()
+        if re.search(r"class \w+: [^{]*\bSwitchableCollector\b", text):
+            keys |= set(re.findall(r'static let name = "([a-z_]+)"', text))
+    if "public_key" not in keys or "service_accounts" not in keys:
         raise RuntimeError("cannot find the config file's target keys in Sources/APIKeyExporter")
     return keys
 
