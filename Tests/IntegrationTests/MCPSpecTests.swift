@@ -179,6 +179,20 @@ struct MCPSpecTests {
             let check = try await promtoolCheckMetrics(Array(text.utf8))
             #expect(check.status == 0, "\(check.output)")
         }
+        // The server holds a client to the spec: system-managed accounts only when asked, the versions it names only.
+        let listed = try await offPool {
+            let client = AtlasClient(baseURL: baseURL, credentials: testCredentials)
+            return (try client.listServiceAccounts(orgID: Self.orgID).count,
+                    try client.listServiceAccounts(orgID: Self.orgID, includeSystemManaged: true).count)
+        }
+        #expect(listed.0 == 1 && listed.1 == 3, "\(listed)")
+        let refused = await offPoolResult { () throws -> DelegationSettings in
+            try AtlasClient(baseURL: baseURL, credentials: testCredentials).get(path: "/orgs/\(Self.orgID)/delegationSettings")
+        }
+        guard case .failure(.http(406, _, _)) = refused else {
+            Issue.record("the default media type was not refused: \(refused)")
+            return
+        }
         let logs = sink.captured.joined(separator: "\n")
         #expect(logs.components(separatedBy: "setting=delegatedMcpAccess").count == 2, "the widening is logged once: \(logs)")
         #expect(logs.components(separatedBy: "msg=\"mcp configuration change\"").count == 5, "\(logs)")

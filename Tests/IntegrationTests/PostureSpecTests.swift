@@ -134,7 +134,7 @@ struct PostureSpecTests {
         #expect(lines.contains("mongodb_apikey_exporter_collector_success{target=\"default\",collector=\"org_settings\",org_id=\"\(Self.partial)\"} 0"))
         #expect(lines.contains("mongodb_apikey_exporter_collector_success{target=\"default\",collector=\"org_settings\",org_id=\"\(Self.full)\"} 1"))
         #expect(Self.settingsLines(lines).allSatisfy { $0.contains(Self.full) })
-        #expect(Self.settingsLines(lines).count == 4)
+        #expect(Self.settingsLines(lines).count == 6)
         #expect(log.contains { $0.contains("organization settings read failed") && $0.contains(Self.partial) })
     }
 }

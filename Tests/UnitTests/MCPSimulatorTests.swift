@@ -171,6 +171,63 @@ struct MCPSimulatorTests {
         }
     }
 
+    @Test("404 on delegation settings alone: that part off once, the settings unaffected; 404 on MCP everywhere: unsupported")
+    func notFound() async throws {
+        let inventory = InventoryGenerator(seed: 5, keysPerOrg: [3, 2], projectsPerOrg: 1, serviceAccountsPerOrg: [10, 2],
+                                           secretClock: UInt32(Date().timeIntervalSince1970)).generate()
+        try await withSimulator(inventory) { simulator, running in
+            simulator.faults.delegationSettingsNotFound = true
+            simulator.faults.mcpConfigsNotFound = true
+            let sink = LogSink.capturing()
+            let handle = PollerHandle(poller: TestTargets.make(
+                running.baseURL(), orgs: .configured(inventory.orgs.map(\.id).sorted()), sink: sink,
+                collectors: CollectorOptions(orgSettings: true, mcpConfigs: nil)))
+            _ = try await handle.poll()
+            // In the first cycle each org may have asked before another's answer turned the part off; never after.
+            let asked = (simulator.stats.delegationSettingsRequests, simulator.stats.mcpConfigRequests)
+            #expect((1...2).contains(asked.0) && (1...2).contains(asked.1), "\(asked)")
+            _ = try await handle.poll()
+            let (ok, state) = try await handle.poll()
+            #expect(ok)
+            #expect(state.orgs.values.allSatisfy { $0.collectorOutcomes["org_settings"]?.succeeded == true })
+            #expect(state.collectorOutcomes["mcp_configs"] == nil, "unsupported: no outcome, no series")
+            let text = String(decoding: InventoryRenderer().render([state]), as: UTF8.self)
+            #expect(text.contains("mongodb_org_api_access_list_required{"))
+            #expect(!text.contains("mongodb_org_delegated_mcp_access{") && !text.contains("mongodb_mcp_configs{"))
+            #expect(sink.captured.filter { $0.contains("no delegation settings") }.count == 1)
+            #expect(sink.captured.filter { $0.contains("no remote MCP configurations") }.count == 1)
+            #expect(!sink.captured.contains { $0.contains("level=error") })
+            #expect(simulator.stats.delegationSettingsRequests == asked.0 && simulator.stats.mcpConfigRequests == asked.1,
+                    "not asked again")
+        }
+    }
+
+    @Test("a setting changed while the exporter was down is logged once after the restart (--storage.path)")
+    func changedWhileDown() async throws {
+        let inventory = InventoryGenerator(seed: 6, keysPerOrg: [3], projectsPerOrg: 1).generate()
+        let storage = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-restart-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: storage) }
+        var collectors = CollectorOptions(activityFeed: false, orgSettings: true, mcpConfigs: false)
+        collectors.storagePath = storage.path
+        try await withSimulator(inventory) { simulator, running in
+            let orgs = OrgSelection.configured(inventory.orgs.map(\.id))
+            _ = try await PollerHandle(poller: TestTargets.make(running.baseURL(), orgs: orgs, collectors: collectors)).poll()
+            simulator.mutate { inventory in
+                inventory.orgs[0].delegation.delegatedMcpAccess = "READ_WRITE"
+                inventory.orgs[0].settings.securityContact = ""
+            }
+            let sink = LogSink.capturing()
+            let restarted = PollerHandle(poller: TestTargets.make(running.baseURL(), orgs: orgs, sink: sink, collectors: collectors))
+            for _ in 0..<2 { _ = try await restarted.poll() }
+            let changes = sink.captured.filter { $0.contains("msg=\"org setting change\"") }
+            #expect(changes.count == 2, "\(changes)")
+            #expect(changes.contains { $0.contains("setting=delegatedMcpAccess") && $0.contains("after=READ_WRITE") })
+            #expect(changes.contains { $0.contains("setting=securityContact") && $0.contains("before=defined") && $0.contains("after=empty") })
+            #expect(!sink.captured.joined().contains("@example.com"), "the contact's address is never logged")
+        }
+    }
+
     @Test("Ops Manager: no request to the MCP, delegation or service-account paths")
     func opsManagerAsksNothing() async throws {
         let inventory = InventoryGenerator(seed: 3, keysPerOrg: [3], projectsPerOrg: 1, flavor: .opsManager).generate()
