@@ -202,6 +202,25 @@ struct MCPSimulatorTests {
         }
     }
 
+    @Test("a 403 on the MCP listings fails mcp_configs for each org, every cycle; the other collectors are unaffected")
+    func refused() async throws {
+        let inventory = InventoryGenerator(seed: 8, keysPerOrg: [3, 2], projectsPerOrg: 1).generate()
+        try await withSimulator(inventory) { simulator, running in
+            simulator.faults.statusForPathSuffix = ["/mcpConfigs": 403]
+            let handle = PollerHandle(poller: TestTargets.make(
+                running.baseURL(), orgs: .configured(inventory.orgs.map(\.id).sorted()),
+                collectors: CollectorOptions(activityFeed: false, orgSettings: true, mcpConfigs: true)))
+            for _ in 0..<2 {
+                let (ok, state) = try await handle.poll()
+                #expect(ok, "the key inventory is unaffected")
+                #expect(state.orgs.values.allSatisfy {
+                    $0.collectorOutcomes["mcp_configs"]?.succeeded == false && $0.collectorOutcomes["org_settings"]?.succeeded == true
+                })
+            }
+            #expect(simulator.stats.recentPaths.filter { $0.hasSuffix("/mcpConfigs") }.count >= 4, "asked again: not unsupported")
+        }
+    }
+
     @Test("a setting changed while the exporter was down is logged once after the restart (--storage.path)")
     func changedWhileDown() async throws {
         let inventory = InventoryGenerator(seed: 6, keysPerOrg: [3], projectsPerOrg: 1).generate()
