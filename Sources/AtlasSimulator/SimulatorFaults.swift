@@ -62,6 +62,10 @@ public struct SimulatorFaults: Sendable, Equatable {
     public var cloudManagerAdminStatus = 404
     /// `GET /orgs/{id}/settings` answers 404 for every org, as an API without the resource would.
     public var settingsNotFound = false
+    /// Every org answers 404 to `/delegationSettings` alone (an API with settings but no delegated access).
+    public var delegationSettingsNotFound = false
+    /// Every MCP configuration endpoint answers 404 (an Atlas without the feature).
+    public var mcpConfigsNotFound = false
     /// `GET /orgs/{id}/settings` answers 403 `USER_UNAUTHORIZED` to these Digest users (public keys) only.
     public var usersWithoutSettingsAccess: Set<String> = []
 
@@ -83,6 +87,10 @@ public struct SimulatorStats: Sendable, Equatable {
     public var serviceAccountRequests = 0
     /// Requests to `/orgs/{id}/settings`, under every prefix, whatever the answer.
     public var settingsRequests = 0
+    /// Requests to `/orgs/{id}/delegationSettings`, under every prefix, whatever the answer.
+    public var delegationSettingsRequests = 0
+    /// Requests to any MCP configuration endpoint, under every prefix.
+    public var mcpConfigRequests = 0
     /// Requests to an Ops Manager credential path (`AtlasSimulator.isOpsManagerPath`) under any prefix, routed or
     /// not, counted before authentication: never forgotten, unlike `recentRequests`.
     public var opsManagerPathRequests = 0

@@ -81,9 +81,9 @@ struct EndToEndTests {
             let exporter = try ExporterProcess(
                 arguments: ["--atlas.base-url", running.baseURL(), "--web.listen-address", "127.0.0.1:0",
                             "--poll.interval", "1h", "--log.level", "debug", "--collector.access-list",
-                            // Its request count is of the key inventory; service accounts and the activity feed
-                            // have their own tests.
-                            "--no-collector.service-accounts", "--no-collector.activity-feed"],
+                            // Its request count is of the key inventory; service accounts, the activity feed
+                            // and MCP configurations have their own tests.
+                            "--no-collector.service-accounts", "--no-collector.activity-feed", "--no-collector.mcp-configs"],
                 environment: ["MONGODB_ATLAS_PUBLIC_KEY": testPublicKey, "MONGODB_ATLAS_PRIVATE_KEY": testPrivateKey])
             let port = try await exporter.waitForListeningPort()
             let base = "http://127.0.0.1:\(port)"
@@ -107,10 +107,11 @@ struct EndToEndTests {
             #expect(expected.subtracting(compared).isEmpty, "missing: \(expected.subtracting(compared).prefix(5))")
             #expect(samples.contains { $0.name == "mongodb_apikey_exporter_build_info" && $0.value == 1 })
             #expect(samples.contains { $0.name == "process_resident_memory_bytes" && $0.value > 0 })
-            // 1 org page, 1+1+2 key pages, 3 project pages, 3 orgs' settings and 780 access lists: one request each,
+            // 1 org page, 1+1+2 key pages, 3 project pages, 3 orgs' settings and delegation settings and 780 access
+            // lists: one request each,
             // plus one Digest challenge per connection: discovery's, up to 3 org workers' (one per org) and up to 4
             // access-list workers'.
-            #expect(samples.first { $0.name == "mongodb_apikey_exporter_api_requests_total" && $0.labels["code"] == "200" }?.value == 791)
+            #expect(samples.first { $0.name == "mongodb_apikey_exporter_api_requests_total" && $0.labels["code"] == "200" }?.value == 794)
             let challenges = samples.first { $0.name == "mongodb_apikey_exporter_api_requests_total" && $0.labels["code"] == "401" }?.value ?? 0
             #expect((2...8).contains(challenges))
             #expect(simulator.stats.keyPages == 4)

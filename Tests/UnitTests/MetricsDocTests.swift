@@ -51,7 +51,7 @@ struct MetricsDocTests {
     @Test("every declared family is rendered by polls with every collector on, each sample with its declared labels")
     func declarationsMatchSamples() async throws {
         let atlas = InventoryGenerator(seed: 11, keysPerOrg: [30, 12], projectsPerOrg: 3,
-                                       serviceAccountsPerOrg: [3, 2], secretClock: 1_800_000_000).generate()
+                                       serviceAccountsPerOrg: [10, 2], secretClock: 1_800_000_000).generate()
         let opsManager = InventoryGenerator(seed: 12, keysPerOrg: [8], projectsPerOrg: 2, flavor: .opsManager, globalKeyCount: 5,
                                             globalAccessListCount: 2, agentKeysPerProject: 1...2).generate()
         var collectors = CollectorOptions(accessLists: true, accessListConcurrency: 2, orgConcurrency: 2,

@@ -9,6 +9,7 @@ enum CollectorRegistry {
         NamesCollector.self,
         AccessListCollector.self,
         ServiceAccountsCollector.self,
+        MCPConfigsCollector.self,
         OrgSettingsCollector.self,
         ActivityFeedCollector.self,
         GlobalKeysCollector.self,
@@ -55,6 +56,9 @@ public struct CollectorFlags: ParsableArguments, Sendable {
     @OptionGroup(title: "The service-account collector")
     var serviceAccounts: SwitchFlag<ServiceAccountsCollector>
 
+    @OptionGroup(title: "The remote-MCP-configuration collector (Atlas v2)")
+    var mcpConfigs: SwitchFlag<MCPConfigsCollector>
+
     @OptionGroup(title: "The organization-settings collector (Atlas)")
     var orgSettings: SwitchFlag<OrgSettingsCollector>
 
@@ -73,7 +77,7 @@ public struct CollectorFlags: ParsableArguments, Sendable {
     public init() {}
 
     private var sets: [any CollectorFlagSet] {
-        [accessList, serviceAccounts, orgSettings, activityFeedSwitch, activityFeed, globalKeys, agentKeys]
+        [accessList, serviceAccounts, mcpConfigs, orgSettings, activityFeedSwitch, activityFeed, globalKeys, agentKeys]
     }
 
     /// Every collector's settings from its flags.

@@ -148,9 +148,9 @@ public final class AtlasClient {
         try decoder.decode(response, url: url)
     }
 
-    /// One resource at `path`.
-    func get<Body: Decodable>(path: String, query: [(String, String)] = []) throws(APIError) -> Body {
-        let (response, url) = try getSuccessful(path: path, query: query)
+    /// One resource at `path`; `accept` replaces the base URL's media type (for endpoints with their own version).
+    func get<Body: Decodable>(path: String, query: [(String, String)] = [], accept: String? = nil) throws(APIError) -> Body {
+        let (response, url) = try getSuccessful(path: path, query: query, accept: accept)
         return try pagination.cpuGate.run { () throws(APIError) -> Body in try decoder.decode(response, url: url) }
     }
 

@@ -85,6 +85,10 @@ final class ActivityFeedCollector: OrgCollector, SwitchableCollector {
             context.logger.info("org security event", metadata: metadata)
             return
         }
+        if OAuthEventType.all.contains(event.eventTypeName) {
+            context.logger.info("oauth event", metadata: metadata)
+            return
+        }
         guard event.eventTypeName.hasPrefix(APIKeyEventType.prefix) else {
             if let groupID = event.groupID { metadata["group_id"] = "\(groupID)" }
             context.logger.info("service account event", metadata: metadata)

@@ -13,6 +13,10 @@ enum ActivityFeedFamilies {
                          help: "Organization events that change how API access is guarded (access list or employee "
                              + "access required, UI access list, service account secret validity and expiry) read from "
                              + "the activity feed since start, by type, as of the last poll."),
+            countsByType("mongodb_org_oauth_events_total", \.oauthEventCounts, scope,
+                         help: "OAuth audit events (OAuth clients such as remote MCP agents, their secrets, "
+                             + "authorizations, tokens and user consents) read from the organization's activity feed "
+                             + "since start, by type, as of the last poll."),
             MetricFamily(name: "mongodb_api_keys_transient_total", type: .counter, labels: ["target", "org_id"],
                          help: "API keys created and deleted between two successful listings (seen in the activity feed, "
                              + "never in a listing), as of the last poll.") { writer, name in

@@ -14,15 +14,26 @@ struct ServiceAccountRecord: Sendable, Equatable {
     var accessListEntries: Int?
     /// Requests through its access list and the address of the latest; nil unless access lists are read.
     var accessListUsage: AccessListUsage?
+    /// Its access list in each project it has roles in, by project id; empty unless access lists are read.
+    var projectAccessLists: [String: ProjectAccessList] = [:]
     /// Owner label values (see `OwnerLabels`), from its name, then its description; empty when none is configured.
     var owners: [(String, String)] = []
+    /// Whether Atlas manages it (listed only with `includeSystemManaged=true`).
+    var systemManaged = false
 
     static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.clientID == rhs.clientID && lhs.name == rhs.name && lhs.description == rhs.description
             && lhs.createdAt == rhs.createdAt && lhs.orgRoles == rhs.orgRoles && lhs.projectRoles == rhs.projectRoles
             && lhs.secrets == rhs.secrets && lhs.accessListEntries == rhs.accessListEntries
             && lhs.accessListUsage == rhs.accessListUsage && lhs.owners.elementsEqual(rhs.owners, by: ==)
+            && lhs.systemManaged == rhs.systemManaged && lhs.projectAccessLists == rhs.projectAccessLists
     }
+}
+
+/// A service account's access list in one project: its entries and their use.
+struct ProjectAccessList: Sendable, Equatable {
+    var entries: Int
+    var usage: AccessListUsage
 }
 
 /// What a service account collection can change, as `mongodb_service_account_changes_total{change}` counts it.

@@ -3,7 +3,8 @@ import Logging
 
 /// `service_accounts` (`--[no-]collector.service-accounts`, on by default for Atlas v2 base URLs): the org's service
 /// accounts (Atlas' successor of API keys) with their org roles, their roles in each project, and their secrets,
-/// whose expiry is the slow time bomb the alerts watch. Where access lists are read (`AccessListReading`), each account's access list
+/// whose expiry is the slow time bomb the alerts watch. Accounts Atlas manages itself (remote MCP configurations'
+/// ingress and egress accounts) are included and marked `system_managed`: their secrets act on the org too. Where access lists are read (`AccessListReading`), each account's access list
 /// too. Changes are counted by account as for keys: baseline first, nothing counted from a failed collection.
 ///
 /// An API without service accounts (Cloud Manager, Ops Manager, or a v1.0 base URL) answers 404: the collector is
@@ -34,7 +35,11 @@ final class ServiceAccountsCollector: OrgCollector, SwitchableCollector {
         // Where the collector is on, service accounts apply: their event types are exported at 0 (see
         // `OrgStatus.inventoried`), even where the API turns out to have none.
         org.inventoried.insert(.serviceAccount)
-        let listed = try context.client.listServiceAccounts(orgID: org.orgID)
+        // No field marks an account Atlas manages: it is one the listing shows only when asked for them. The full
+        // listing comes first, so an account created between the two reads is not in it (it shows next cycle), and
+        // only one deleted between them can be taken for system-managed, for the one cycle until it is gone.
+        let listed = try context.client.listServiceAccounts(orgID: org.orgID, includeSystemManaged: true)
+        let ownAccounts = Set(try context.client.listServiceAccounts(orgID: org.orgID).map(\.clientId))
         var accounts: [String: ServiceAccountRecord] = [:]
         for account in listed {
             let (name, description) = (account.name, account.description)
@@ -43,12 +48,13 @@ final class ServiceAccountsCollector: OrgCollector, SwitchableCollector {
                 orgRoles: Set(account.roles), projectRoles: [:],
                 secrets: Dictionary(account.secrets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
                 accessListEntries: nil, accessListUsage: nil,
-                owners: owners(name: name, description: description))
+                owners: owners(name: name, description: description),
+                systemManaged: !ownAccounts.contains(account.clientId))
         }
         // Roles in each project the org is known to have (`projectNames`); accounts created in a project are org
         // members too, so the org listing decides which accounts exist (each counted once per org).
         for projectID in org.projectNames.keys.sorted() {
-            for account in try context.client.listProjectServiceAccounts(projectID: projectID) where !account.roles.isEmpty {
+            for account in try context.client.listProjectServiceAccounts(projectID: projectID, includeSystemManaged: true) where !account.roles.isEmpty {
                 accounts[account.clientId]?.projectRoles[projectID] = Set(account.roles)
             }
         }
@@ -58,6 +64,7 @@ final class ServiceAccountsCollector: OrgCollector, SwitchableCollector {
                 accounts[clientID]?.accessListEntries = entries.count
                 accounts[clientID]?.accessListUsage = AccessListUsage(entries)
             }
+            try readProjectAccessLists(into: &accounts, client: context.client)
         }
         var state = org.serviceAccounts ?? ServiceAccountsState()
         if state.hasCollected { logNewAddresses(before: state.accounts, after: accounts, orgID: org.orgID, context: context) }
@@ -67,9 +74,27 @@ final class ServiceAccountsCollector: OrgCollector, SwitchableCollector {
             var metadata: Logger.Metadata = [
                 "target": "\(context.targetName)", "org_id": "\(org.orgID)", "change": "\(change.rawValue)",
                 "client_id": "\(account.clientID)", "name": "\(account.name)",
-                "roles": "\(account.orgRoles.sorted().joined(separator: ","))"]
+                "roles": "\(account.orgRoles.sorted().joined(separator: ","))",
+                "system_managed": "\(account.systemManaged)"]
             for (label, value) in account.owners where metadata[label] == nil { metadata[label] = "\(value)" }
             context.logger.info("service account change", metadata: metadata)
+        }
+    }
+
+    /// Each account's own access list in every project it has roles in (`GET /groups/{id}/serviceAccounts/{clientId}/
+    /// accessList`). A 404 there (the project or the account went since they were listed) leaves that list out.
+    private func readProjectAccessLists(into accounts: inout [String: ServiceAccountRecord], client: AtlasClient) throws(APIError) {
+        for (clientID, account) in accounts.sortedByKey {
+            for projectID in account.projectRoles.keys.sorted() {
+                let entries: [AccessListEntry]
+                do {
+                    entries = try client.listProjectServiceAccountAccessList(projectID: projectID, clientID: clientID)
+                } catch .http(404, _, _) {
+                    continue
+                }
+                accounts[clientID]?.projectAccessLists[projectID] = ProjectAccessList(entries: entries.count,
+                                                                                      usage: AccessListUsage(entries))
+            }
         }
     }
 
