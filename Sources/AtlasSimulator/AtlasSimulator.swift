@@ -142,6 +142,10 @@ public final class AtlasSimulator: Sendable {
             }
             addServiceAccountRoutes(group, prefix: prefix)
             addSettingsRoutes(group, prefix: prefix)
+            addAIModelKeyRoutes(group, prefix: prefix)
+            group.get("groups/:groupID/events") { request, context in
+                self.listProjectEvents(request, prefix: prefix, projectID: context.parameters.get("groupID") ?? "")
+            }
             addOpsManagerRoutes(group, prefix: prefix)
         }
         return router

@@ -47,6 +47,7 @@ extension AtlasSimulator {
     /// The media type a request to `path` must accept, or nil if any will do (v1.0, Cloud and Ops Manager).
     static func requiredMediaType(forPath path: String) -> String? {
         guard path.hasPrefix(serviceAccountPrefix + "/") else { return nil }
+        if path.split(separator: "/").contains("aiModelApiKeys") { return aiModelKeyMediaType }
         return path.split(separator: "/").contains("serviceAccounts") ? APIBody.serviceAccountMediaType : versionedMediaType
     }
 
