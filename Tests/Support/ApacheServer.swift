@@ -17,8 +17,10 @@ public final class ApacheServer: @unchecked Sendable {
     /// be both a file and the parent of others (`/orgs` and `/orgs/ID/groups`), and query strings are ignored.
     /// `refusals` maps path prefixes to 401 or 403, answered after a correct Digest response: 401 with a fresh
     /// challenge (a user the section does not admit, as Ops Manager refuses a key without a global role), 403 as
-    /// a resource the user may not read.
-    public init(realm: String, users: [String: String], files: [String: String], refusals: [String: Int] = [:]) throws {
+    /// a resource the user may not read. `requiredAccept` maps path prefixes to the one media type accepted there
+    /// (anything else answers 406, as Atlas does for a version an endpoint lacks).
+    public init(realm: String, users: [String: String], files: [String: String], refusals: [String: Int] = [:],
+                requiredAccept: [String: String] = [:]) throws {
         let binary = try which("apache2")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("apache-\(UUID().uuidString)")
         // Apache drops to an unprivileged user when started as root: the tree must be world-readable.
@@ -45,7 +47,7 @@ public final class ApacheServer: @unchecked Sendable {
         var lastError: (any Error)?
         for _ in 0..<5 {
             let port = try freeLoopbackPort()
-            let config = Self.config(root: root, port: port, realm: realm, refusals: refusals)
+            let config = Self.config(root: root, port: port, realm: realm, refusals: refusals, requiredAccept: requiredAccept)
             let configFile = root.appendingPathComponent("httpd.conf")
             try Data(config.utf8).write(to: configFile)
             let process = Process()
@@ -79,9 +81,10 @@ public final class ApacheServer: @unchecked Sendable {
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    static let bodyFile = "body.json"
+    public static let bodyFile = "body.json"
 
-    private static func config(root: URL, port: Int, realm: String, refusals: [String: Int]) -> String {
+    private static func config(root: URL, port: Int, realm: String, refusals: [String: Int],
+                               requiredAccept: [String: String]) -> String {
         // Authorization fails for a user no section admits: Apache then answers 401 with a new challenge.
         let unauthorized = refusals.filter { $0.value == 401 }.keys.sorted().map { prefix in
             "<Location \"\(prefix)\">\n  Require user no-such-user-\(UUID().uuidString)\n</Location>\n"
@@ -89,6 +92,10 @@ public final class ApacheServer: @unchecked Sendable {
         // Per-directory rewriting runs after authentication: a 403 only once the Digest answer was right.
         let forbidden = refusals.filter { $0.value == 403 }.keys.sorted().map { prefix in
             "  RewriteCond %{REQUEST_URI} ^\(NSRegularExpression.escapedPattern(for: prefix))\n  RewriteRule ^ - [F]\n"
+        }.joined()
+        let versioned = requiredAccept.sorted { $0.key < $1.key }.map { prefix, mediaType in
+            "  RewriteCond %{REQUEST_URI} ^\(NSRegularExpression.escapedPattern(for: prefix))\n"
+                + "  RewriteCond %{HTTP:Accept} !^\(NSRegularExpression.escapedPattern(for: mediaType))$\n  RewriteRule ^ - [R=406]\n"
         }.joined()
         return """
         ServerRoot "\(root.path)"
@@ -122,7 +129,7 @@ public final class ApacheServer: @unchecked Sendable {
           ForceType application/json
           Options FollowSymLinks
           RewriteEngine On
-        \(forbidden)</Directory>
+        \(forbidden)\(versioned)</Directory>
         \(unauthorized)
         """
     }
