@@ -55,6 +55,7 @@ extension InventoryGenerator {
         return SimulatedAIModelKey(id: id, name: "embeddings-\(["search", "rag", "rerank", "batch"][index % 4])-\(index + 1)",
                                    projectID: projectID, created: created,
                                    createdBy: ["alice@example.com", "Bob Builder", "5f1e0a000000000000000a01"][index % 3],
-                                   lastUsed: lastUsed, status: aiModelKeyStatuses[index % aiModelKeyStatuses.count])
+                                   lastUsed: lastUsed,
+                                   status: aiModelKeyStatuses[Int.random(in: 0..<aiModelKeyStatuses.count, using: &random)])
     }
 }
