@@ -83,7 +83,8 @@ struct EndToEndTests {
                             "--poll.interval", "1h", "--log.level", "debug", "--collector.access-list",
                             // Its request count is of the key inventory; service accounts and the activity feed
                             // have their own tests.
-                            "--no-collector.service-accounts", "--no-collector.activity-feed"],
+                            "--no-collector.service-accounts", "--no-collector.activity-feed",
+                            "--no-collector.ai-model-keys", "--no-collector.project-feed"],
                 environment: ["MONGODB_ATLAS_PUBLIC_KEY": testPublicKey, "MONGODB_ATLAS_PRIVATE_KEY": testPrivateKey])
             let port = try await exporter.waitForListeningPort()
             let base = "http://127.0.0.1:\(port)"

@@ -75,4 +75,25 @@ struct ProjectFeedStateTests {
         #expect(state.settle(AIModelKeyTally(since: 100, listedAt: 300, added: ["p": 1], removed: ["p": 1])).isEmpty)
         #expect(state.transientCount == 0)
     }
+
+    @Test("a restart keeps each project's position, ids and balances: nothing counted twice, a damaged count bounded")
+    func storage() throws {
+        var org = OrgStatus(orgID: "o")
+        var state = ProjectFeedState()
+        var project = ProjectFeedProject()
+        _ = project.record([Self.event("1", Self.created, at: 150)], readStartedAt: 200)
+        state.projects["p"] = project
+        _ = state.settle(AIModelKeyTally(since: 100, listedAt: 120))
+        org.projectFeed = state
+        var saved = try #require(ProjectFeedCollector.saved(org))
+        saved.projects["p"]?.unmatchedAdded = Int.max
+        let data = try JSONEncoder().encode(saved)
+        var restored = OrgStatus(orgID: "o")
+        ProjectFeedCollector.restore(try JSONDecoder().decode(ProjectFeedCollector.Saved.self, from: data), into: &restored,
+                                     restoredAt: 300)
+        var again = try #require(restored.projectFeed?.projects["p"])
+        #expect(again.cursor.readFrom == 200 && again.deferred.count == 1 && again.unmatchedAdded == 1 << 40)
+        #expect(again.record([Self.event("1", Self.created, at: 150)], readStartedAt: 400).isEmpty)
+        #expect(restored.projectFeed?.lastTally == AIModelKeyTally(since: 100, listedAt: 120))
+    }
 }

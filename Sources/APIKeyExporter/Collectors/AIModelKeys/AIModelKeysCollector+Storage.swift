@@ -45,6 +45,12 @@ extension AIModelKeysCollector: PersistentOrgCollector {
         org.aiModelKeys = state
         // Counting goes on from the save: the first listing's changes explain the feed's events since then.
         org.aiModelKeyTally = AIModelKeyTally(since: saved.since, listedAt: saved.listedAt ?? saved.since,
-                                              added: saved.added ?? [:], removed: saved.removed ?? [:])
+                                              added: (saved.added ?? [:]).mapValues(bounded),
+                                              removed: (saved.removed ?? [:]).mapValues(bounded))
+    }
+
+    /// A saved count within what counting can reach, so that a damaged file can never make an addition overflow.
+    static func bounded(_ count: Int) -> Int {
+        min(max(0, count), 1 << 40)
     }
 }

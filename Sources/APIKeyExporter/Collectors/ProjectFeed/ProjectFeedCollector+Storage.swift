@@ -40,16 +40,22 @@ extension ProjectFeedCollector: PersistentOrgCollector {
             let deferred = project.deferredCreated.map { (time: $0, created: true) }
                 + project.deferredDeleted.map { (time: $0, created: false) }
             restored.deferred = Array(deferred.sorted { $0.time < $1.time }.suffix(EventFeedCursor.seenLimit))
-            restored.unexplainedCreated = max(0, project.unexplainedCreated)
-            restored.unexplainedDeleted = max(0, project.unexplainedDeleted)
-            restored.unmatchedAdded = max(0, project.unmatchedAdded)
-            restored.unmatchedRemoved = max(0, project.unmatchedRemoved)
+            restored.unexplainedCreated = bounded(project.unexplainedCreated)
+            restored.unexplainedDeleted = bounded(project.unexplainedDeleted)
+            restored.unmatchedAdded = bounded(project.unmatchedAdded)
+            restored.unmatchedRemoved = bounded(project.unmatchedRemoved)
             state.projects[id] = restored
         }
         if let since = saved.tallySince {
-            state.lastTally = AIModelKeyTally(since: since, listedAt: saved.tallyListedAt, added: saved.tallyAdded,
-                                              removed: saved.tallyRemoved)
+            state.lastTally = AIModelKeyTally(since: since, listedAt: saved.tallyListedAt,
+                                              added: saved.tallyAdded.mapValues(bounded),
+                                              removed: saved.tallyRemoved.mapValues(bounded))
         }
         org.projectFeed = state
+    }
+
+    /// A saved count within what counting can reach, so that a damaged file can never make an addition overflow.
+    static func bounded(_ count: Int) -> Int {
+        min(max(0, count), 1 << 40)
     }
 }
