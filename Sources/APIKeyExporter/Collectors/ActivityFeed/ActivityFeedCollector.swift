@@ -56,7 +56,8 @@ final class ActivityFeedCollector: OrgCollector, SwitchableCollector {
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
         let now = Date().timeIntervalSince1970
         var state = org.activityFeed ?? ActivityFeedState()
-        let from = state.readFrom.map { max($0 - Self.overlap, now - maxCatchUp.secondsDouble) } ?? now - lookback.secondsDouble
+        let from = state.cursor.readStart(now: now, lookback: lookback.secondsDouble, maxCatchUp: maxCatchUp.secondsDouble,
+                                          overlap: Self.overlap)
         let events = try context.client.listEvents(orgID: org.orgID, since: from)
         let listed = Set(org.lastGood?.keys.publicKeys ?? [])
         let (new, transient) = state.record(events, listed: listed, at: now,
