@@ -57,7 +57,6 @@ struct ActivityFeedState: Sendable {
     var transientCount = 0
     /// Unix time counting started (OpenMetrics `_created`).
     var countedSince: Double?
-    var lastReadSucceeded = false
     /// Public keys ever seen in a listing of the org (a key seen there was not transient).
     var listedPublicKeys: Set<String> = []
     /// Public key → when it was created, for keys created and not (yet) seen in a listing or deleted.
@@ -130,7 +129,6 @@ struct ActivityFeedState: Sendable {
         serviceAccountEventCounts = accountCounts
         orgSecurityEventCounts = securityCounts
         oauthEventCounts = oauthCounts
-        lastReadSucceeded = true
         pruneSeen()
         return (new, transient)
     }

@@ -8,13 +8,11 @@ import Logging
 /// per project and poll at least, paced by the target's shared rate limit and 429 pause. Events are counted once by
 /// id under the org feed's rules (overlap, lookback, catch-up: `EventFeedCursor`).
 ///
-/// The events name who acted, never the model key they are about; so a transient key (created and deleted between
-/// two listings) is counted per project by setting the feed's creations and deletions against the listing's new
-/// and gone keys (`AIModelKeyTally`): creations no new key explains, matched with deletions no gone key explains.
+/// The events never name the model key; a transient key is counted per project from the feed's creations and
+/// deletions that the listing's new and gone keys do not explain (`AIModelKeyTally`).
 ///
-/// A project whose feed fails (a 403 where the credential may not read that project, say) keeps its counts and is shown
-/// on the status page; the others are counted, and the collector counts as failed for the org with that error. A
-/// 404 from every project (an API without project feeds) turns the collector off for the target.
+/// A project whose feed fails (a 403, say) keeps its counts and shows on the status page; the others are counted and
+/// the collector fails for the org. A 404 from every project turns it off for the target (unsupported).
 final class ProjectFeedCollector: OrgCollector, SwitchableCollector {
     static let name = "project_feed"
     static let onByDefault: Set<APIFlavor> = [.atlasV2]
