@@ -112,3 +112,32 @@ public struct AccessListUsage: Sendable, Equatable {
         lastUsedAddress = latest?.address.map { String($0.prefix(Self.addressLimit)) }
     }
 }
+
+/// One secret of a service account, or of a remote MCP configuration (the spec's `ServiceAccountSecret` for both):
+/// when it was made, when it expires, when it was last used. `maskedSecretValue` and `secret` are never decoded.
+public struct ServiceAccountSecret: Decodable, Sendable, Equatable {
+    public var id: String
+    public var createdAt: Double?
+    public var expiresAt: Double?
+    /// Nil while the secret was never used.
+    public var lastUsedAt: Double?
+
+    public init(id: String, createdAt: Double?, expiresAt: Double?, lastUsedAt: Double?) {
+        self.id = id
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, createdAt, expiresAt, lastUsedAt
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        createdAt = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .createdAt))
+        expiresAt = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .expiresAt))
+        lastUsedAt = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .lastUsedAt))
+    }
+}

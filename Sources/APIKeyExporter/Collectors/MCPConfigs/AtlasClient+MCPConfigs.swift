@@ -14,9 +14,9 @@ extension AtlasClient {
     }
 
     /// A configuration's secrets; `projectID` nil for an org-level one.
-    public func listMCPConfigSecrets(orgID: String, projectID: String?, configID: String) throws(APIError) -> [MCPConfigSecret] {
+    public func listMCPConfigSecrets(orgID: String, projectID: String?, configID: String) throws(APIError) -> [ServiceAccountSecret] {
         let owner = projectID.map { "/groups/\(Self.escapePathSegment($0))" } ?? "/orgs/\(Self.escapePathSegment(orgID))"
-        return try listMCP(owner + "/mcpConfigs/\(Self.escapePathSegment(configID))/secrets", id: \MCPConfigSecret.id)
+        return try listMCP(owner + "/mcpConfigs/\(Self.escapePathSegment(configID))/secrets", id: \ServiceAccountSecret.id)
     }
 
     private func listMCP<Element: Decodable & Sendable>(_ path: String, id: KeyPath<Element, String>) throws(APIError) -> [Element] {

@@ -72,7 +72,7 @@ enum MCPConfigFamilies {
     }
 
     private static func secretFamily(_ scope: RenderScope, _ name: String, _ help: String,
-                                     _ time: KeyPath<MCPConfigSecret, Double?>) -> MetricFamily {
+                                     _ time: KeyPath<ServiceAccountSecret, Double?>) -> MetricFamily {
         MetricFamily(name: name, type: .gauge, labels: ["target", "org_id", "project_id", "mcp_config_id", "secret_id"],
                      help: help + ", as of the last successful collection.") { writer, name in
             eachConfig(scope) { labels, config in

@@ -39,32 +39,3 @@ public struct MCPConfig: Decodable, Sendable, Equatable {
         accessListEntries = try container.decodeIfPresent([Entry].self, forKey: .ipAccessList)?.count ?? 0
     }
 }
-
-/// One secret of a configuration (the spec's service-account secret schema): its times only. `maskedSecretValue` (and `secret`) are
-/// not decoded, so no part of a secret value can be kept, logged or exported.
-public struct MCPConfigSecret: Decodable, Sendable, Equatable {
-    public var id: String
-    public var createdAt: Double?
-    public var expiresAt: Double?
-    /// Nil while never used.
-    public var lastUsedAt: Double?
-
-    public init(id: String, createdAt: Double?, expiresAt: Double?, lastUsedAt: Double?) {
-        self.id = id
-        self.createdAt = createdAt
-        self.expiresAt = expiresAt
-        self.lastUsedAt = lastUsedAt
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, createdAt, expiresAt, lastUsedAt
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decode(String.self, forKey: .id)
-        createdAt = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .createdAt))
-        expiresAt = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .expiresAt))
-        lastUsedAt = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .lastUsedAt))
-    }
-}

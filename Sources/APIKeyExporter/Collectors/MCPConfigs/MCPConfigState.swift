@@ -10,7 +10,7 @@ struct MCPConfigRecord: Sendable, Equatable {
     /// Nil when restored (not saved: it has no change of its own to count).
     var accessListEntries: Int?
     /// By secret id.
-    var secrets: [String: MCPConfigSecret]
+    var secrets: [String: ServiceAccountSecret]
 }
 
 /// What an MCP configuration collection can change, as `mongodb_mcp_config_changes_total{change}` counts it.

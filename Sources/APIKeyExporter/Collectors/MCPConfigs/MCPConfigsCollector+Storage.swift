@@ -40,7 +40,7 @@ extension MCPConfigsCollector: PersistentOrgCollector {
                 id: config.id, projectID: config.projectID, name: config.name, clientID: config.clientID,
                 egressClientID: config.egressClientID, roles: Set(config.roles), accessListEntries: nil,
                 secrets: Dictionary(config.secrets.map { secret in
-                    (secret.id, MCPConfigSecret(id: secret.id, createdAt: secret.createdAt, expiresAt: secret.expiresAt,
+                    (secret.id, ServiceAccountSecret(id: secret.id, createdAt: secret.createdAt, expiresAt: secret.expiresAt,
                                                 lastUsedAt: secret.lastUsedAt))
                 }, uniquingKeysWith: { first, _ in first }))
         }

@@ -37,30 +37,3 @@ public struct ServiceAccount: Decodable, Sendable, Equatable {
     }
 }
 
-/// One secret of a service account: when it was made, when it expires, when it was last used.
-public struct ServiceAccountSecret: Decodable, Sendable, Equatable {
-    public var id: String
-    public var createdAt: Double?
-    public var expiresAt: Double?
-    /// Nil while the secret was never used.
-    public var lastUsedAt: Double?
-
-    public init(id: String, createdAt: Double?, expiresAt: Double?, lastUsedAt: Double?) {
-        self.id = id
-        self.createdAt = createdAt
-        self.expiresAt = expiresAt
-        self.lastUsedAt = lastUsedAt
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, createdAt, expiresAt, lastUsedAt
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decode(String.self, forKey: .id)
-        createdAt = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .createdAt))
-        expiresAt = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .expiresAt))
-        lastUsedAt = ISOTime.seconds(try container.decodeIfPresent(String.self, forKey: .lastUsedAt))
-    }
-}
