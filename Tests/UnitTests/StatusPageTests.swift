@@ -156,3 +156,37 @@ struct ConfigReloadPageTests {
         #expect(!text.contains(secret), "the new secret is shown in clear")
     }
 }
+
+@Suite("Status page: target collectors and the changes' target")
+struct StatusPageTargetTests {
+    @Test("a failing target collector marks its target's row failing, with its name and error; a healthy one does not")
+    func failingTargetCollector() {
+        var failing = TargetState(name: "om")
+        failing.completedCycles = 1
+        failing.lastCycleStart = 1_000
+        var health = CollectorHealth(since: 900)
+        let error = APIError.http(status: 403, body: nil, url: "https://om.example.test/api/public/v1.0/admin/apiKeys")
+        health.recordError(error)
+        health.recordRun(CollectorOutcome(succeeded: false, seconds: 0.1), endedAt: 1_001)
+        failing.collectorHealth["global_keys"] = health
+        failing.lastErrors["global_keys"] = OrgError(collector: "global_keys", error: error, at: 1_001)
+        var healthy = TargetState(name: "atlas")
+        healthy.completedCycles = 1
+        healthy.lastCycleStart = 1_000
+        healthy.recentChanges.append(contentsOf: [RecentChange(
+            at: 1_002, target: "atlas", orgID: "5f0000000000000000000001", orgName: "Org", kind: "added",
+            keyID: "6a0000000000000000000001", publicKey: "abcdefgh", description: "ci", rolesBefore: "", rolesAfter: "ORG_OWNER")])
+
+        let model = StatusPageModel([failing, healthy], pollInterval: .seconds(60), publishedAt: 1_010)
+        #expect(model.targets.first { $0.name == "om" }?.failing == true)
+        #expect(model.targets.first { $0.name == "atlas" }?.failing == false)
+        let page = StatusPage.render(model, telemetryPath: "/metrics", now: 1_020)
+        let rows = page.components(separatedBy: "<tr class=\"target")
+        let omRow = rows.first { $0.contains("data-target=\"om\"") } ?? ""
+        #expect(omRow.hasPrefix(" failing"), "the target row is marked failing")
+        #expect(omRow.contains("global_keys failed") && omRow.contains("403"), "the collector and its error are named")
+        #expect(page.contains("1 of 2 targets had failures"))
+        let changes = page.components(separatedBy: "<table id=\"changes\">").last ?? ""
+        #expect(changes.contains("<th>Target</th>") && changes.contains("<td class=\"target\">atlas</td>"))
+    }
+}
