@@ -46,9 +46,11 @@ let package = Package(
             cSettings: [.define("EXPORTER_REVISION", to: "\"\(revision)\"")]
         ),
         .target(name: "CMalloc"),
+        // String helpers in place of Foundation's ICU-backed ones (the image links FoundationEssentials only).
+        .target(name: "TextSupport"),
         .target(
             name: "DigestHeader",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["TextSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "APIKeyExporter",
@@ -60,6 +62,7 @@ let package = Package(
                 "CBuildInfo",
                 "CMalloc",
                 "DigestHeader",
+                "TextSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -79,6 +82,7 @@ let package = Package(
             name: "AtlasSimulator",
             dependencies: [
                 "DigestHeader",
+                "TextSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Settings as the command line and the environment give them, before validation.
 public struct RawSettings: Sendable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 /// Polls one target (one API base URL and credential): discovers its orgs, then polls them `orgConcurrency` at a

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What the exporter knows about one organization: its last good snapshot and how the latest poll went.
 public struct OrgStatus: Sendable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What the `global_keys` collector knows of a target: the last complete read of the global keys and their access
 /// list (kept, marked stale, when a later read fails), and the changes counted since the first read.

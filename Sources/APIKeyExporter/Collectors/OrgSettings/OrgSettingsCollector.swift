@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `org_settings` (`--[no-]collector.org-settings`, on by default for Atlas base URLs): how each organization guards
 /// API access, from `GET /orgs/{orgId}/settings`: whether it requires an IP access list for the API and MFA for its
