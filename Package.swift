@@ -37,6 +37,12 @@ let package = Package(
             name: "CIsal",
             providers: [.apt(["libisal-dev"])]
         ),
+        // libyaml for the config files (Debian's libyaml-0-2), read by Config/YAMLNode.swift.
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         .systemLibrary(
             name: "CCrypt",
             providers: [.apt(["libcrypt-dev"])]
@@ -59,6 +65,7 @@ let package = Package(
                 "CCrypt",
                 "CZlib",
                 "CIsal",
+                "CLibYAML",
                 "CBuildInfo",
                 "CMalloc",
                 "DigestHeader",
@@ -75,7 +82,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
