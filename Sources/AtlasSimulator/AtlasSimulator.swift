@@ -147,6 +147,8 @@ public final class AtlasSimulator: Sendable {
             }
             addServiceAccountRoutes(group, prefix: prefix)
             addSettingsRoutes(group, prefix: prefix)
+            addDelegationRoutes(group, prefix: prefix)
+            addMCPConfigRoutes(group, prefix: prefix)
             addOpsManagerRoutes(group, prefix: prefix)
         }
         return router

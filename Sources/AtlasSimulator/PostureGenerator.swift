@@ -12,6 +12,7 @@ extension InventoryGenerator {
         var settingsRandom = SeededGenerator(seed: seed ^ Self.settingsSeedSalt)
         for index in inventory.orgs.indices {
             inventory.orgs[index].settings = makeSettings(orgIndex: index, using: &settingsRandom)
+            inventory.orgs[index].delegation = .generated(orgIndex: index)
         }
         var keyRandom = SeededGenerator(seed: seed ^ Self.keyUsageSeedSalt)
         for org in inventory.orgs.indices {

@@ -23,6 +23,12 @@ extension AtlasSimulator {
                                                 clientID: context.parameters.get("clientID") ?? "")
             }
         }
+        group.get("groups/:groupID/serviceAccounts/:clientID/accessList") { request, context in
+            self.serviceAccountEndpoint(prefix) {
+                self.listProjectServiceAccountAccessList(request, prefix: prefix, groupID: context.parameters.get("groupID") ?? "",
+                                                         clientID: context.parameters.get("clientID") ?? "")
+            }
+        }
         group.get("orgs/:orgID/serviceAccounts/:clientID/accessList") { request, context in
             self.serviceAccountEndpoint(prefix) {
                 self.listServiceAccountAccessList(request, prefix: prefix, orgID: context.parameters.get("orgID") ?? "",
@@ -47,6 +53,8 @@ extension AtlasSimulator {
     /// The media type a request to `path` must accept, or nil if any will do (v1.0, Cloud and Ops Manager).
     static func requiredMediaType(forPath path: String) -> String? {
         guard path.hasPrefix(serviceAccountPrefix + "/") else { return nil }
+        if path.hasSuffix("/delegationSettings") { return APIBody.delegationSettingsMediaType }
+        if path.split(separator: "/").contains("mcpConfigs") { return mcpConfigMediaType }
         return path.split(separator: "/").contains("serviceAccounts") ? APIBody.serviceAccountMediaType : versionedMediaType
     }
 

@@ -77,15 +77,21 @@ public struct SimulatedOrg: Sendable, Equatable {
     public var serviceAccounts: [SimulatedServiceAccount]
     /// What `GET /orgs/{id}/settings` answers, and the security state the feed's org events follow.
     public var settings: SimulatedOrgSettings
+    /// What `GET /orgs/{id}/delegationSettings` answers (Atlas' defaults for a new org unless set).
+    public var delegation: SimulatedDelegationSettings
+    /// Remote MCP configurations, org-level and of its projects, in the order the API lists them.
+    public var mcpConfigs: [SimulatedMCPConfig] = []
 
     public init(id: String, name: String, projects: [SimulatedProject] = [], keys: [SimulatedKey] = [],
-                serviceAccounts: [SimulatedServiceAccount] = [], settings: SimulatedOrgSettings = .atlasDefaults) {
+                serviceAccounts: [SimulatedServiceAccount] = [], settings: SimulatedOrgSettings = .atlasDefaults,
+                delegation: SimulatedDelegationSettings = SimulatedDelegationSettings()) {
         self.id = id
         self.name = name
         self.projects = projects
         self.keys = keys
         self.serviceAccounts = serviceAccounts
         self.settings = settings
+        self.delegation = delegation
     }
 }
 
@@ -208,8 +214,11 @@ public struct InventoryGenerator: Sendable {
             let accounts = (0..<accountCount).map { index in
                 makeServiceAccount(index: index, projects: projects, now: secretClock, using: &accountRandom)
             }
-            orgs.append(SimulatedOrg(id: orgID, name: "Org \(orgIndex + 1)", projects: projects, keys: keys,
-                                     serviceAccounts: accounts))
+            var org = SimulatedOrg(id: orgID, name: "Org \(orgIndex + 1)", projects: projects, keys: keys,
+                                   serviceAccounts: accounts)
+            org.mcpConfigs = Self.mcpConfigs(orgIndex: orgIndex, accounts: accounts, projects: projects)
+            Self.addProjectAccessLists(to: &org.serviceAccounts)
+            orgs.append(org)
         }
         var inventory = SimulatedInventory(orgs: orgs, flavor: flavor)
         addOpsManagerParts(to: &inventory)

@@ -45,6 +45,8 @@ public struct SimulatedServiceAccount: Sendable, Equatable {
     public var accessList: [SimulatedAccessEntry]
     /// Accounts Atlas manages itself; listings omit them unless asked with `includeSystemManaged=true`.
     public var isSystemManaged: Bool
+    /// Its own access list in each project it has roles in, by project id (empty: usable from any address there).
+    public var projectAccessLists: [String: [SimulatedAccessEntry]] = [:]
 
     public init(clientID: String, name: String, description: String = "", created: UInt32, milliseconds: UInt16? = nil,
                 orgRoles: [String], projectRoles: [String: [String]] = [:], secrets: [SimulatedSecret] = [],

@@ -44,6 +44,9 @@ public struct SimulatorFaults: Sendable, Equatable {
     /// Every 4xx and 5xx answer (token endpoint included) carries the request's headers in its `detail`,
     /// `Authorization` too, as an API that echoes requests in its errors would.
     public var echoRequestHeadersInErrors = false
+    /// Appended to every free-text field of every 2xx body (names, descriptions, addresses, usernames), as an API
+    /// echoing whatever a user typed would: a credential put there must not leave the exporter.
+    public var textSuffix: String?
     /// `GET /orgs/{id}/events` answers 403 `USER_UNAUTHORIZED` to every credential, as to one without the
     /// Organization Member role.
     public var refuseEvents = false
@@ -59,6 +62,10 @@ public struct SimulatorFaults: Sendable, Equatable {
     public var cloudManagerAdminStatus = 404
     /// `GET /orgs/{id}/settings` answers 404 for every org, as an API without the resource would.
     public var settingsNotFound = false
+    /// Every org answers 404 to `/delegationSettings` alone (an API with settings but no delegated access).
+    public var delegationSettingsNotFound = false
+    /// Every MCP configuration endpoint answers 404 (an Atlas without the feature).
+    public var mcpConfigsNotFound = false
     /// `GET /orgs/{id}/settings` answers 403 `USER_UNAUTHORIZED` to these Digest users (public keys) only.
     public var usersWithoutSettingsAccess: Set<String> = []
 
@@ -80,6 +87,10 @@ public struct SimulatorStats: Sendable, Equatable {
     public var serviceAccountRequests = 0
     /// Requests to `/orgs/{id}/settings`, under every prefix, whatever the answer.
     public var settingsRequests = 0
+    /// Requests to `/orgs/{id}/delegationSettings`, under every prefix, whatever the answer.
+    public var delegationSettingsRequests = 0
+    /// Requests to any MCP configuration endpoint, under every prefix.
+    public var mcpConfigRequests = 0
     /// Requests to an Ops Manager credential path (`AtlasSimulator.isOpsManagerPath`) under any prefix, routed or
     /// not, counted before authentication: never forgotten, unlike `recentRequests`.
     public var opsManagerPathRequests = 0

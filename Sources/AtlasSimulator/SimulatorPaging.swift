@@ -67,7 +67,8 @@ extension AtlasSimulator {
     func json(_ body: some Encodable, prefix: String, damage: BodyDamage? = nil,
                       cache: (key: String, generation: Int)? = nil) -> Response {
         let contentType = contentType(prefix: prefix)
-        let data = APIBody.encode(body)
+        var data = APIBody.encode(body)
+        if let suffix = faults.textSuffix { data = TextPoisoning.appending(suffix, toTextIn: data) }
         let responseBody: ResponseBody
         switch damage {
         case nil:

@@ -7,7 +7,8 @@ import Foundation
 #endif
 
 /// The simulator `--demo` polls: a few organizations with a realistic spread of keys, roles and service accounts
-/// (secrets expired, expiring soon and later, relative to the real time of the start), one of which changes
+/// (secrets expired, expiring soon and later, relative to the real time of the start; remote MCP configurations of
+/// an org and of a project, with their system-managed accounts; delegation settings; OAuth events), one of which changes
 /// every 20 seconds, and now and then an org's security settings or who uses a credential. With `--demo.ops-manager` it plays an Ops Manager instead: global keys with their access list,
 /// and agent keys in every project, which change too.
 struct DemoSimulator {
@@ -30,15 +31,27 @@ struct DemoSimulator {
             ? InventoryGenerator(seed: 7, keysPerOrg: [240, 35, 730], projectsPerOrg: 6, flavor: .opsManager,
                                  globalKeyCount: 9, globalAccessListCount: 3, agentKeysPerProject: 0...3)
             : InventoryGenerator(seed: 7, keysPerOrg: [240, 35, 730], projectsPerOrg: 6,
-                                 serviceAccountsPerOrg: [6, 2, 9], secretClock: unixNow())
+                                 serviceAccountsPerOrg: [12, 10, 2], secretClock: unixNow())
         let simulator = AtlasSimulator(inventory: generator.generate(), users: [credentials.username: credentials.password])
         let running = try await simulator.start(host: "127.0.0.1", port: 0)
+        if !opsManager { recordOAuthEvents(simulator) }
         // One step in three also changes an org's security posture: a setting and its event, a key or account used
         // from a new address (Ops Manager has none of that).
         let churn = InventoryChurn(simulator: simulator, generator: generator, seed: 7, clock: unixNow,
                                    postureOneIn: opsManager ? 0 : 3)
         churn.start(every: .seconds(20))
         return DemoSimulator(running: running, credentials: credentials, churn: churn, opsManager: opsManager)
+    }
+
+    /// A remote MCP agent's OAuth trail in the first org's feed (a client registered, consent and authorization
+    /// granted, tokens issued, one denied), so that the OAuth event counters show something from the start.
+    private static func recordOAuthEvents(_ simulator: AtlasSimulator) {
+        guard let orgID = simulator.mutate({ $0.orgs.first?.id }) else { return }
+        let user = SimulatedActor.user(userID: "5f1e0a000000000000000a01", username: "alice@example.com")
+        for type in ["OAUTH_CLIENT_CREATED", "OAUTH_USER_CONSENT_GRANTED", "OAUTH_AUTHORIZATION_GRANTED",
+                     "OAUTH_TOKEN_ISSUED", "OAUTH_TOKEN_ISSUED", "OAUTH_AUTHORIZATION_DENIED"] {
+            simulator.recordEvent(orgID: orgID, type: type, actor: user, address: "203.0.113.7")
+        }
     }
 
     func stop() async {

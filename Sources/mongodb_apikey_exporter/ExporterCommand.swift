@@ -22,78 +22,14 @@ struct ExporterCommand: AsyncParsableCommand {
         version: "\(BuildInfo.version) (revision \(BuildInfo.revision))"
     )
 
-    @Option(name: .customLong("atlas.base-url"), help: "Admin API base URL (Atlas v2 or v1.0, Cloud Manager or Ops Manager /api/public/v1.0).")
-    var baseURL = RawSettings().baseURL
-
-    @Option(name: .customLong("atlas.org-id"), help: "Organization id to poll (repeatable). Default: every org GET /orgs lists.")
-    var orgIDs: [String] = []
-
-    @Option(name: .customLong("atlas.public-key"), help: "API public key (Digest user). Default: $\(ExporterConfig.publicKeyVariable).")
-    var publicKey: String?
-
-    @Option(name: .customLong("atlas.private-key-file"), help: "File holding the API private key. Default: $\(ExporterConfig.privateKeyVariable).")
-    var privateKeyFile: String?
-
-    @Option(name: .customLong("atlas.client-id"), help: "Service account client id, instead of an API key. Default: $\(ExporterConfig.clientIDVariable).")
-    var clientID: String?
-
-    @Option(name: .customLong("atlas.client-secret-file"), help: "File holding the service account's secret. Default: $\(ExporterConfig.clientSecretVariable).")
-    var clientSecretFile: String?
-
-    @Option(name: .customLong("config.file"), help: "YAML file of targets to poll (several APIs or credentials); replaces the --atlas.* flags.")
-    var configFile: String?
-
-    @Option(name: .customLong("atlas.ca-file"), help: "PEM CA bundle to verify the API's TLS certificate with (replaces the system CAs).")
-    var caFile: String?
-
-    @Option(name: .customLong("atlas.connect-timeout"), help: "Timeout to connect to the API.")
-    var connectTimeout = RawSettings().connectTimeout
-
-    @Option(name: .customLong("atlas.timeout"), help: "Timeout of one API request.")
-    var requestTimeout = RawSettings().requestTimeout
-
-    @Option(name: .customLong("poll.interval"), help: "Time between poll cycles (default 5m; 30s with --demo).")
-    var pollInterval: String?
-
-    @Option(name: .customLong("poll.concurrency"), help: "Organizations polled at once, each over its own connection (1-32).")
-    var pollConcurrency = RawSettings().pollConcurrency
-
-    @Option(name: .customLong("shard.count"), help: "Replicas sharing the organizations (each org is polled by exactly one).")
-    var shardCount = RawSettings().shardCount
-
-    @Option(name: .customLong("shard.index"), help: "This replica's shard, 0-based, or from-hostname (a StatefulSet pod's ordinal).")
-    var shardIndex = RawSettings().shardIndex
-
-    @Option(name: .customLong("storage.path"),
-            help: "Directory to save each target's state in after every cycle, so that a restart counts what changed while the exporter was down. Default: none (a restart starts a fresh baseline).")
-    var storagePath: String?
-
-    @Option(name: .customLong("web.listen-address"), help: "Address to serve metrics on.")
-    var listenAddress = RawSettings().listenAddress
-
-    @Option(name: .customLong("web.telemetry-path"), help: "Path under which to expose metrics.")
-    var telemetryPath = RawSettings().telemetryPath
-
-    @Option(name: .customLong("web.config.file"), help: "YAML file with TLS and basic auth settings for the web server (exporter-toolkit format).")
-    var webConfigFile: String?
-
-    /// Every collector's flags, as the collectors declare them.
+    /// Every setting the command line gives, declared once (`RawSettings`).
     @OptionGroup
-    var collectors: CollectorFlags
-
-    @Option(name: .customLong("log.level"), help: "debug, info, warn or error.")
-    var logLevel = RawSettings().logLevel
-
-    @Option(name: .customLong("log.format"), help: "logfmt or json.")
-    var logFormat = RawSettings().logFormat
-
-    @Flag(name: .customLong("demo"), help: "Poll a built-in API simulator with a generated inventory; needs no credentials.")
-    var demo = false
+    var settings: RawSettings
 
     @Flag(name: .customLong("demo.ops-manager"), help: "With --demo: the simulator plays an Ops Manager (global and agent API keys) instead of Atlas.")
     var demoOpsManager = false
 
-    @Flag(name: .customLong("healthcheck"), help: "Ask the exporter on --web.listen-address for /-/healthy, exit 0 if healthy (for container health checks).")
+    @Flag(name: .customLong("healthcheck"), help: "Ask the exporter on --web.listen-address for /-/healthy (a TLS handshake when --web.config.file requires client certificates), exit 0 if healthy (for container health checks).")
     var healthcheck = false
 
     /// Parses the command line and runs. Every bad setting, including one ArgumentParser refuses (a value that is
@@ -141,41 +77,19 @@ struct ExporterCommand: AsyncParsableCommand {
 
     func run() async throws {
         if healthcheck {
-            guard let address = ListenAddress(parsing: listenAddress) else { throw ExitCode(2) }
-            let tls = webConfigFile.flatMap { try? WebConfig.load(path: $0) }?.tls != nil
+            guard let address = ListenAddress(parsing: settings.listenAddress) else { throw ExitCode(2) }
+            let tls = settings.webConfigFile.flatMap { try? WebConfig.load(path: $0) }?.tls
             throw await HealthCheck.isHealthy(listenAddress: address, tls: tls) ? ExitCode.success : ExitCode.failure
         }
-        if demoOpsManager, !demo {
+        if demoOpsManager, !settings.demo {
             Self.fail("invalid configuration: --demo.ops-manager: only with --demo")
         }
-        var raw = RawSettings()
-        raw.baseURL = baseURL
-        raw.orgIDs = orgIDs
-        raw.publicKey = publicKey
-        raw.privateKeyFile = privateKeyFile
-        raw.clientID = clientID
-        raw.clientSecretFile = clientSecretFile
-        raw.configFile = configFile
-        raw.caFile = caFile
-        raw.connectTimeout = connectTimeout
-        raw.requestTimeout = requestTimeout
-        raw.pollInterval = pollInterval ?? (demo ? "30s" : "5m")
-        raw.listenAddress = listenAddress
-        raw.telemetryPath = telemetryPath
-        raw.webConfigFile = webConfigFile
-        raw.collectorFlags = collectors
-        raw.demo = demo
-        raw.pollConcurrency = pollConcurrency
-        raw.shardCount = shardCount
-        raw.shardIndex = shardIndex
-        raw.storagePath = storagePath
-        raw.logLevel = logLevel
-        raw.logFormat = logFormat
+        let raw = settings
 
         var simulator: DemoSimulator?
         let config: ExporterConfig
         do {
-            if demo {
+            if raw.demo {
                 let demo = try await DemoSimulator.start(opsManager: demoOpsManager)
                 simulator = demo
                 config = try ExporterConfig(demoBaseURL: demo.baseURL, credentials: demo.credentials, from: raw)

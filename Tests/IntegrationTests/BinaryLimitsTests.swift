@@ -56,7 +56,7 @@ struct BinaryLimitsTests {
                 try await Task.sleep(for: .milliseconds(250))
                 page = String(decoding: try await httpGet("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)
                 let line = page.split(separator: "\n").first {
-                    $0.hasPrefix("mongodb_api_keys_poll_errors_total{") && $0.contains("reason=\"too_large\"")
+                    $0.hasPrefix("mongodb_apikey_exporter_collector_errors_total{") && $0.contains("collector=\"keys\"") && $0.contains("reason=\"too_large\"")
                 }
                 failures = line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
             }

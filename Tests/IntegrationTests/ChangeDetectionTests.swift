@@ -82,7 +82,7 @@ struct ChangeDetectionTests {
             let (baselineOK, baseline) = try await handle.poll()
             #expect(baselineOK)
             for org in inventory.orgs {
-                #expect(baseline.orgs[org.id]?.changeCounts == Self.zeroCounts(), "the first poll is only a baseline")
+                #expect(baseline.orgs[org.id]?.keyChanges.counts == Self.zeroCounts(), "the first poll is only a baseline")
             }
 
             var random = SeededGenerator(seed: 2024)
@@ -102,7 +102,7 @@ struct ChangeDetectionTests {
                 let (ok, state) = try await handle.poll()
                 #expect(ok)
                 for (id, counts) in expected {
-                    #expect(state.orgs[id]?.changeCounts == counts, "after \(applied) mutations in \(cycles) cycles")
+                    #expect(state.orgs[id]?.keyChanges.counts == counts, "after \(applied) mutations in \(cycles) cycles")
                 }
                 // The listing the exporter keeps is the simulator's, key for key.
                 let current = simulator.inventory.orgs[orgIndex].keys
@@ -145,7 +145,7 @@ struct ChangeDetectionTests {
             for _ in 0..<3 {
                 let (ok, state) = try await handle.poll()
                 #expect(!ok)
-                #expect(state.orgs[orgID]?.changeCounts == Self.zeroCounts())
+                #expect(state.orgs[orgID]?.keyChanges.counts == Self.zeroCounts())
                 #expect(state.orgs[orgID]?.lastGood?.keys.count == 30)
                 expected.merge(Self.mutate(simulator, orgIndex: 0, count: 2, random: &random, generator: generator,
                                            nextIndex: &nextIndex), uniquingKeysWith: +)
@@ -153,9 +153,9 @@ struct ChangeDetectionTests {
             simulator.faults = SimulatorFaults()
             let (ok, recovered) = try await handle.poll()
             #expect(ok)
-            #expect(recovered.orgs[orgID]?.changeCounts == expected)
+            #expect(recovered.orgs[orgID]?.keyChanges.counts == expected)
             let (_, again) = try await handle.poll()
-            #expect(again.orgs[orgID]?.changeCounts == expected, "nothing is counted twice")
+            #expect(again.orgs[orgID]?.keyChanges.counts == expected, "nothing is counted twice")
         }
     }
 
@@ -173,7 +173,7 @@ struct ChangeDetectionTests {
             faults.staleListing = [stale.id: stale]
             simulator.faults = faults
             let (_, first) = try await handle.poll()
-            #expect(first.orgs[org.id]?.changeCounts == Self.zeroCounts())
+            #expect(first.orgs[org.id]?.keyChanges.counts == Self.zeroCounts())
             #expect(simulator.stats.singleKeyRequests == 1)
             let kept = first.orgs[org.id]?.lastGood?.keys.first { $0.id == stale.id }
             #expect(kept?.roles.count == org.keys[0].roles.count, "the confirmed key replaces the stale listing")
@@ -183,7 +183,7 @@ struct ChangeDetectionTests {
             let (_, second) = try await handle.poll()
             var expected = Self.zeroCounts()
             expected[.removed] = 1
-            #expect(second.orgs[org.id]?.changeCounts == expected)
+            #expect(second.orgs[org.id]?.keyChanges.counts == expected)
             #expect(second.orgs[org.id]?.lastGood?.keys.contains { $0.id == stale.id } == false)
         }
     }

@@ -9,13 +9,13 @@ struct DashboardTests {
     static let dashboards = Repository.root.appendingPathComponent("dashboards")
     /// promtool unit tests; the key-age alerts sit in their own file, evaluated hourly.
     static let testFiles = ["alerts_test.yml", "alerts_age_test.yml", "alerts_service_accounts_test.yml", "alerts_feed_test.yml",
-                             "alerts_ops_manager_test.yml", "alerts_posture_test.yml"]
+                             "alerts_ops_manager_test.yml", "alerts_posture_test.yml", "alerts_mcp_test.yml"]
 
     @Test("promtool check rules accepts the alert rules")
     func checkRules() async throws {
         let (status, output) = try await runTool("promtool", ["check", "rules", Self.dashboards.appendingPathComponent("alerts.yml").path])
         #expect(status == 0, "\(output)")
-        #expect(output.contains("SUCCESS: 25 rules found"), "\(output)")
+        #expect(output.contains("SUCCESS: 29 rules found"), "\(output)")
     }
 
     @Test("promtool test rules: every alert fires when it should and not when it should not")
@@ -36,7 +36,7 @@ struct DashboardTests {
             guard let range = line.range(of: "- alert: ") else { return nil }
             return String(line[range.upperBound...])
         }
-        #expect(alerts.count == 25)
+        #expect(alerts.count == 29)
         for alert in alerts {
             #expect(tests.contains("alertname: \(alert)\n        exp_alerts:\n          - exp_labels"), "\(alert) has no firing test")
         }
@@ -99,9 +99,10 @@ struct DashboardTests {
     @Test("every dashboard query returns data from a live exporter; the alert rules load and an alert fires")
     func liveQueries() async throws {
         // Service accounts with secrets relative to now: expired, expiring within 3 and 14 days, later, never used.
-        let generator = InventoryGenerator(seed: 31, keysPerOrg: [60, 140], projectsPerOrg: 4, serviceAccountsPerOrg: [5, 9],
+        let generator = InventoryGenerator(seed: 31, keysPerOrg: [60, 140], projectsPerOrg: 4, serviceAccountsPerOrg: [10, 9],
                                            secretClock: UInt32(Date().timeIntervalSince1970))
         var inventory = generator.generate()
+        // Ten accounts in the first org: two system-managed, one remote MCP configuration (the MCP row).
         // One account whose secrets were never used, for the panel that lists them (the generator's bands vary).
         if !inventory.orgs[0].serviceAccounts.isEmpty {
             inventory.orgs[0].serviceAccounts[0].isSystemManaged = false

@@ -12,7 +12,8 @@ struct EndToEndTests {
         for org in inventory.orgs {
             let base = ["target": "default", "org_id": org.id]
             expected.insert(Sample(name: "mongodb_api_keys", labels: base, value: Double(org.keys.count)))
-            expected.insert(Sample(name: "mongodb_api_keys_poll_success", labels: base, value: 1))
+            expected.insert(Sample(name: "mongodb_apikey_exporter_collector_success",
+                                   labels: base.merging(["collector": "keys"]) { $1 }, value: 1))
             var orgRoles: [String: Int] = [:]
             var projectRoles: [[String]: Int] = [:]
             var projects: [String: Int] = [:]
@@ -67,7 +68,7 @@ struct EndToEndTests {
     }
 
     static let comparedFamilies: Set<String> = [
-        "mongodb_api_keys", "mongodb_api_keys_poll_success", "mongodb_api_key_info", "mongodb_api_keys_by_org_role",
+        "mongodb_api_keys", "mongodb_apikey_exporter_collector_success", "mongodb_api_key_info", "mongodb_api_keys_by_org_role",
         "mongodb_api_keys_by_project_role", "mongodb_api_keys_by_project", "mongodb_org_info", "mongodb_project_info",
         "mongodb_api_key_changes_total", "mongodb_api_keys_without_access_list", "mongodb_api_key_created_timestamp_seconds",
         "mongodb_api_key_access_list_entries", "mongodb_api_key_last_used_timestamp_seconds", "mongodb_api_key_role_info",
@@ -80,9 +81,9 @@ struct EndToEndTests {
             let exporter = try ExporterProcess(
                 arguments: ["--atlas.base-url", running.baseURL(), "--web.listen-address", "127.0.0.1:0",
                             "--poll.interval", "1h", "--log.level", "debug", "--collector.access-list",
-                            // Its request count is of the key inventory; service accounts and the activity feed
-                            // have their own tests.
-                            "--no-collector.service-accounts", "--no-collector.activity-feed"],
+                            // Its request count is of the key inventory; service accounts, the activity feed
+                            // and MCP configurations have their own tests.
+                            "--no-collector.service-accounts", "--no-collector.activity-feed", "--no-collector.mcp-configs"],
                 environment: ["MONGODB_ATLAS_PUBLIC_KEY": testPublicKey, "MONGODB_ATLAS_PRIVATE_KEY": testPrivateKey])
             let port = try await exporter.waitForListeningPort()
             let base = "http://127.0.0.1:\(port)"
@@ -96,17 +97,22 @@ struct EndToEndTests {
             #expect(check.status == 0 && check.output.isEmpty, "promtool: \(check.output)")
 
             let samples = try ExpositionParser.parse(String(decoding: response.body, as: UTF8.self))
-            let compared = Set(samples.filter { Self.comparedFamilies.contains($0.name) })
+            // Of the collectors' success, the keys' rows (the others' have their own tests).
+            let compared = Set(samples.filter {
+                Self.comparedFamilies.contains($0.name)
+                    && ($0.name != "mongodb_apikey_exporter_collector_success" || $0.labels["collector"] == "keys")
+            })
             let expected = Self.expectedSeries(inventory)
             #expect(compared.subtracting(expected).isEmpty, "unexpected: \(compared.subtracting(expected).prefix(5))")
             #expect(expected.subtracting(compared).isEmpty, "missing: \(expected.subtracting(compared).prefix(5))")
             #expect(samples.contains { $0.name == "mongodb_apikey_exporter_build_info" && $0.value == 1 })
             #expect(samples.contains { $0.name == "process_resident_memory_bytes" && $0.value > 0 })
-            // 1 org page, 1+1+2 key pages, 3 project pages, 3 orgs' settings and 780 access lists: one request each,
+            // 1 org page, 1+1+2 key pages, 3 project pages, 3 orgs' settings and delegation settings and 780 access
+            // lists: one request each,
             // plus one Digest challenge per connection: discovery's, up to 3 org workers' (one per org) and up to 4
             // access-list workers'.
-            #expect(samples.first { $0.name == "mongodb_api_keys_api_requests_total" && $0.labels["code"] == "200" }?.value == 791)
-            let challenges = samples.first { $0.name == "mongodb_api_keys_api_requests_total" && $0.labels["code"] == "401" }?.value ?? 0
+            #expect(samples.first { $0.name == "mongodb_apikey_exporter_api_requests_total" && $0.labels["code"] == "200" }?.value == 794)
+            let challenges = samples.first { $0.name == "mongodb_apikey_exporter_api_requests_total" && $0.labels["code"] == "401" }?.value ?? 0
             #expect((2...8).contains(challenges))
             #expect(simulator.stats.keyPages == 4)
 
@@ -132,7 +138,8 @@ struct EndToEndTests {
         // The demo changes a key every 20 s, so a slow start may see a change or two: each org within 3 of the seed's.
         let counts = samples.filter { $0.name == "mongodb_api_keys" }.map(\.value).sorted()
         #expect(counts.count == 3 && zip(counts, [35.0, 240, 730]).allSatisfy { abs($0 - $1) <= 3 }, "\(counts)")
-        #expect(samples.filter { $0.name == "mongodb_api_keys_poll_success" }.allSatisfy { $0.value == 1 })
+        #expect(samples.filter { $0.name == "mongodb_apikey_exporter_collector_success" && $0.labels["collector"] == "keys" }
+            .allSatisfy { $0.value == 1 })
         #expect(try await exporter.terminate() == 0)
     }
 

@@ -58,13 +58,13 @@ struct FaultTests {
             #expect(!status.lastPollSucceeded)
             #expect(status.lastGood?.keys.map(\.id) == goodSnapshot.keys.map(\.id), "the last good inventory stays")
             #expect(status.lastGood?.completedAt == goodSnapshot.completedAt)
-            #expect(status.errorCounts[fault.reason] == 1, "\(status.errorCounts)")
-            #expect(status.errorCounts.values.reduce(0, +) == 1)
-            #expect(status.changeCounts?.values.reduce(0, +) == 0, "a failed poll counts no change")
+            #expect(status.collectorHealth["keys"]?.errorCounts[fault.reason] == 1, "\(String(describing: status.collectorHealth["keys"]))")
+            #expect(status.collectorHealth["keys"]?.errorCounts.values.reduce(0, +) == 1)
+            #expect(status.keyChanges.counts?.values.reduce(0, +) == 0, "a failed poll counts no change")
             let text = String(decoding: InventoryRenderer().render([failed]), as: UTF8.self)
-            #expect(text.contains("mongodb_api_keys_poll_success{target=\"default\",org_id=\"\(orgID)\"} 0"))
+            #expect(text.contains("mongodb_apikey_exporter_collector_success{target=\"default\",collector=\"keys\",org_id=\"\(orgID)\"} 0"))
             #expect(text.contains("mongodb_api_keys{target=\"default\",org_id=\"\(orgID)\"} 700"))
-            #expect(text.contains("mongodb_api_keys_poll_errors_total{target=\"default\",org_id=\"\(orgID)\",reason=\"\(fault.reason)\"} 1"))
+            #expect(text.contains("mongodb_apikey_exporter_collector_errors_total{target=\"default\",collector=\"keys\",org_id=\"\(orgID)\",reason=\"\(fault.reason)\"} 1"))
             let errorLines = sink.captured.filter { $0.contains("level=error") }
             #expect(errorLines.count == 1, "one clear line per failed org poll")
             #expect(errorLines.first?.contains("reason=\(fault.reason)") == true)
@@ -74,7 +74,7 @@ struct FaultTests {
             let (recovered, after) = try await handle.poll()
             #expect(recovered)
             #expect(after.orgs[orgID]?.lastGood?.keys.count == 690)
-            #expect(after.orgs[orgID]?.changeCounts?[.removed] == 10, "changes made during the fault count once")
+            #expect(after.orgs[orgID]?.keyChanges.counts?[.removed] == 10, "changes made during the fault count once")
         }
     }
 
@@ -91,7 +91,7 @@ struct FaultTests {
             simulator.faults = faults
             let (ok, state) = try await handle.poll()
             #expect(ok)
-            #expect(state.orgs[inventory.orgs[0].id]?.errorCounts.values.reduce(0, +) == 0)
+            #expect(state.orgs[inventory.orgs[0].id]?.collectorHealth["keys"]?.errorCounts.values.reduce(0, +) == 0)
             #expect(counter.snapshot()["503"] == 2)
         }
     }
@@ -145,7 +145,7 @@ struct FaultTests {
             let (ok, state) = try await offPool { (handle.poller.pollOnce(deadline: .now + .seconds(25)), handle.poller.state) }
             #expect(!ok)
             #expect(ContinuousClock.now - started < .seconds(20))
-            #expect(state.orgs[inventory.orgs[0].id]?.errorCounts["rate_limited"] == 1)
+            #expect(state.orgs[inventory.orgs[0].id]?.collectorHealth["keys"]?.errorCounts["rate_limited"] == 1)
         }
     }
 
@@ -154,6 +154,6 @@ struct FaultTests {
         var state = TargetState(name: "default")
         state.rateLimitRemaining = 17
         let text = String(decoding: InventoryRenderer().render([state]), as: UTF8.self)
-        #expect(text.contains("mongodb_api_keys_api_rate_limit_remaining{target=\"default\"} 17"))
+        #expect(text.contains("mongodb_apikey_exporter_api_rate_limit_remaining{target=\"default\"} 17"))
     }
 }

@@ -51,7 +51,7 @@ struct HardeningTests {
                     let page = String(decoding: response.body, as: UTF8.self)
                     pages.append(page)
                     counted = page.split(separator: "\n").contains {
-                        $0.hasPrefix("mongodb_api_keys_poll_errors_total{") && $0.contains("reason=\"\(reason)\"") && !$0.hasSuffix(" 0")
+                        $0.hasPrefix("mongodb_apikey_exporter_collector_errors_total{") && $0.contains("reason=\"\(reason)\"") && !$0.hasSuffix(" 0")
                     }
                     if !counted { try await Task.sleep(for: .milliseconds(250)) }
                 }

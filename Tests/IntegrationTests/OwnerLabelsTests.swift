@@ -84,6 +84,68 @@ struct OwnerLabelsTests {
         }
     }
 
+    @Test("a listing restored from --storage.path carries the target's owner labels before a first cycle succeeds")
+    func restoredListing() async throws {
+        var inventory = InventoryGenerator(seed: 62, keysPerOrg: [5], projectsPerOrg: 1, serviceAccountsPerOrg: [3]).generate()
+        for (index, description) in ["team=payments", "[infra] backup", "nothing", "team=search [x]", ""].enumerated() {
+            inventory.orgs[0].keys[index].desc = description
+        }
+        for (index, name) in ["[data] etl", "team=robots", "svc"].enumerated() {
+            inventory.orgs[0].serviceAccounts[index].name = name
+            inventory.orgs[0].serviceAccounts[index].isSystemManaged = false
+        }
+        let orgID = inventory.orgs[0].id
+        let storage = FileManager.default.temporaryDirectory.appendingPathComponent("owners-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: storage) }
+        var collectors = CollectorOptions(activityFeed: false)
+        collectors.storagePath = storage.path
+        collectors.ownerLabels = try OwnerLabels(Self.patterns.map { (label: $0.0, regex: $0.1) })
+        let served = try await withSimulator(inventory) { simulator, running in
+            let saving = PollerHandle(poller: TestTargets.make(running.baseURL(), orgs: .configured([orgID]), collectors: collectors))
+            let saved = try await saving.poll().0
+            #expect(saved)
+            return simulator.inventory.orgs[0]
+        }
+
+        // Restarted against an API that is down: the first cycle fails, and the restored listing shows, labelled.
+        let down = try closedLoopbackPort()
+        defer { close(down.socket) }
+        let restarted = PollerHandle(poller: TestTargets.make("http://127.0.0.1:\(down.port)/api/atlas/v2",
+                                                              orgs: .configured([orgID]), collectors: collectors))
+        for cycle in 0..<2 {
+            var state = restarted.poller.state
+            if cycle == 1 {
+                let (succeeded, polled) = try await restarted.poll()
+                #expect(!succeeded, "the API is down")
+                state = polled
+            }
+            let samples = try ExpositionParser.parse(String(decoding: InventoryRenderer().render([state]), as: UTF8.self))
+            let keyInfo = samples.filter { $0.name == "mongodb_api_key_info" }
+            #expect(keyInfo.count == served.keys.count, "cycle \(cycle)")
+            for key in served.keys {
+                let sample = try #require(keyInfo.first { $0.labels["key_id"] == key.id })
+                for (label, pattern) in Self.patterns {
+                    #expect(sample.labels[label] == (try Self.expected(pattern, in: [key.desc])), "\(label) of \"\(key.desc)\"")
+                }
+            }
+            #expect(keyInfo.contains { $0.labels["team"] == "payments" } && keyInfo.contains { $0.labels["owner"] == "infra" })
+            let accountInfo = samples.filter { $0.name == "mongodb_service_account_info" }
+            #expect(accountInfo.count == 3)
+            #expect(accountInfo.contains { $0.labels["owner"] == "data" } && accountInfo.contains { $0.labels["team"] == "robots" })
+        }
+
+        // Labels come from the running configuration, not the file: a target restarted with other owner labels has those.
+        var other = collectors
+        other.ownerLabels = try OwnerLabels([(label: "squad", regex: #"team=([a-z]+)"#)])
+        let relabelled = TestTargets.make("http://127.0.0.1:\(down.port)/api/atlas/v2", orgs: .configured([orgID]), collectors: other)
+        let samples = try ExpositionParser.parse(String(decoding: InventoryRenderer().render([relabelled.state]), as: UTF8.self))
+        let keyInfo = samples.filter { $0.name == "mongodb_api_key_info" }
+        #expect(keyInfo.count == served.keys.count)
+        #expect(keyInfo.allSatisfy { $0.labels["squad"] != nil && $0.labels["team"] == nil })
+        #expect(keyInfo.contains { $0.labels["squad"] == "search" })
+    }
+
     @Test("a bad owner_labels list: exit 2 and one line naming the entry", arguments: [
         ("label: \"__reserved\"\n    regex: \"(x)\"", "exporter.yml:2: owner_labels[0].label"),
         ("label: org_id\n    regex: \"(x)\"", "exporter.yml:2: owner_labels[0].label"),

@@ -76,8 +76,8 @@ struct PostureChurnTests {
                 let accountAddresses = samples.filter {
                     $0.name == "mongodb_service_account_last_used_address_info" && $0.labels["org_id"] == org.id
                 }.reduce(into: [String: String]()) { $0[$1.labels["client_id"] ?? ""] = $1.labels["address"] }
-                // System-managed accounts are left out of the listing, as the API does by default.
-                let listed = org.serviceAccounts.filter { !$0.isSystemManaged }
+                // System-managed accounts too: the exporter asks for them.
+                let listed = org.serviceAccounts
                 #expect(accountRequests == Dictionary(uniqueKeysWithValues: listed.compactMap { account in
                     account.accessListRequests.map { (account.clientID, Double($0)) } }))
                 #expect(accountAddresses == Dictionary(uniqueKeysWithValues: listed.compactMap { account in

@@ -41,7 +41,8 @@ struct PostureSpecTests {
     static func settingsLines(_ lines: [String]) -> Set<String> {
         Set(lines.filter {
             ["mongodb_org_api_access_list_required{", "mongodb_org_multi_factor_auth_required{",
-             "mongodb_org_restrict_employee_access{", "mongodb_org_service_account_secret_max_validity_seconds{"]
+             "mongodb_org_restrict_employee_access{", "mongodb_org_service_account_secret_max_validity_seconds{",
+             "mongodb_org_security_contact_defined{", "mongodb_org_gen_ai_features_enabled{"]
                 .contains(where: $0.hasPrefix)
         })
     }
@@ -55,6 +56,8 @@ struct PostureSpecTests {
             "mongodb_org_api_access_list_required{\(full)} 1", "mongodb_org_multi_factor_auth_required{\(full)} 1",
             "mongodb_org_restrict_employee_access{\(full)} 1", "mongodb_org_service_account_secret_max_validity_seconds{\(full)} 2592000",
             "mongodb_org_api_access_list_required{\(partial)} 0", "mongodb_org_multi_factor_auth_required{\(partial)} 0",
+            "mongodb_org_security_contact_defined{\(full)} 1", "mongodb_org_gen_ai_features_enabled{\(full)} 0",
+            "mongodb_org_security_contact_defined{\(partial)} 0", "mongodb_org_gen_ai_features_enabled{\(partial)} 1",
         ])
         let security = Set(lines.filter { $0.hasPrefix("mongodb_org_security_events_total{") })
         let expected = Set(Self.securityTypes.map { "mongodb_org_security_events_total{\(full),event_type=\"\($0)\"} 1" }
@@ -117,7 +120,8 @@ struct PostureSpecTests {
         let (state, lines, log) = try await Self.poll(withoutSettings: true, polls: 2)
         #expect(Self.settingsLines(lines).isEmpty)
         #expect(log.filter { $0.contains("no organization settings (404)") }.count == 1)
-        #expect(state.collectorOutcomes["org_settings"]?.succeeded == true)
+        #expect(state.collectorOutcomes["org_settings"] == nil, "unsupported: no outcome")
+        #expect(!lines.contains { $0.contains("collector=\"org_settings\"") }, "unsupported: no series")
         #expect(state.orgs.values.allSatisfy { $0.lastPollSucceeded })
     }
 
@@ -127,9 +131,10 @@ struct PostureSpecTests {
         #expect(state.orgs[Self.partial]?.collectorOutcomes["org_settings"]?.succeeded == false)
         #expect(state.orgs[Self.full]?.collectorOutcomes["org_settings"]?.succeeded == true)
         #expect(state.orgs.values.allSatisfy { $0.lastPollSucceeded }, "the key inventory is unaffected")
-        #expect(lines.contains("mongodb_apikey_exporter_collector_success{target=\"default\",collector=\"org_settings\"} 0"))
+        #expect(lines.contains("mongodb_apikey_exporter_collector_success{target=\"default\",collector=\"org_settings\",org_id=\"\(Self.partial)\"} 0"))
+        #expect(lines.contains("mongodb_apikey_exporter_collector_success{target=\"default\",collector=\"org_settings\",org_id=\"\(Self.full)\"} 1"))
         #expect(Self.settingsLines(lines).allSatisfy { $0.contains(Self.full) })
-        #expect(Self.settingsLines(lines).count == 4)
+        #expect(Self.settingsLines(lines).count == 6)
         #expect(log.contains { $0.contains("organization settings read failed") && $0.contains(Self.partial) })
     }
 }

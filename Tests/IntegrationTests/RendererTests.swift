@@ -9,9 +9,13 @@ struct RendererTests {
         var state = TargetState(name: "default")
         var org = OrgStatus(orgID: "5980cfc70b6d97029d82e3f6")
         org.recordSuccess(OrgSnapshot(orgID: org.orgID, keys: keys, completedAt: 1_700_000_000.5), changes: [])
+        var health = CollectorHealth(since: 1_700_000_000)
+        health.recordRun(CollectorOutcome(succeeded: true, seconds: 0.1), endedAt: 1_700_000_000.5)
         if !succeeded {
             org.recordFailure(.transport(code: 28, message: "Timeout was reached", url: "u"))
+            health.recordRun(CollectorOutcome(succeeded: false, seconds: 0.1), endedAt: 1_700_000_300)
         }
+        org.collectorHealth["keys"] = health
         state.orgs[org.orgID] = org
         state.lastCycleDuration = 0.25
         state.requestsByCode = ["200": 3, "401": 3]
@@ -77,8 +81,8 @@ struct RendererTests {
             [Self.state(keys: SampleKeys.keys, succeeded: false)]), as: UTF8.self))
         func value(_ name: String) -> Double? { samples.first { $0.name == name }?.value }
         #expect(value("mongodb_api_keys") == 4)
-        #expect(value("mongodb_api_keys_poll_success") == 0)
-        #expect(value("mongodb_api_keys_last_success_timestamp_seconds") == 1_700_000_000.5)
+        #expect(value("mongodb_apikey_exporter_collector_success") == 0)
+        #expect(value("mongodb_apikey_exporter_collector_last_success_timestamp_seconds") == 1_700_000_000.5)
     }
 
     @Test("--no-collector.key-info drops the per-key family only")

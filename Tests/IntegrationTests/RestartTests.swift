@@ -30,7 +30,9 @@ struct RestartTests {
             let read = try await eventually(timeout: .seconds(60), interval: .milliseconds(200)) { () async throws -> [Sample]? in
                 let samples = try ExpositionParser.parse(
                     String(decoding: try await httpGet("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self))
-                let successes = samples.filter { $0.name == "mongodb_api_keys_last_success_timestamp_seconds" }.map(\.value)
+                let successes = samples.filter {
+                    $0.name == "mongodb_apikey_exporter_collector_last_success_timestamp_seconds" && $0.labels["collector"] == "keys"
+                }.map(\.value)
                 return !successes.isEmpty && successes.allSatisfy { $0 > since } ? samples : nil
             }
             samples = try #require(read, "a cycle polled every org")

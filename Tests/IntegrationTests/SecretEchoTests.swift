@@ -44,7 +44,7 @@ struct SecretEchoTests {
                 let page = String(decoding: try await httpGet("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)
                 pages += page
                 counted = page.split(separator: "\n").contains {
-                    $0.hasPrefix("mongodb_api_keys_poll_errors_total{") && $0.contains("reason=\"\(reason)\"") && !$0.hasSuffix(" 0")
+                    $0.hasPrefix("mongodb_apikey_exporter_collector_errors_total{") && $0.contains("reason=\"\(reason)\"") && !$0.hasSuffix(" 0")
                 }
             }
             #expect(counted, "\(name): no poll failed with reason \(reason)")

@@ -141,7 +141,9 @@ struct ServiceAccountEventTests {
             var polls: Set<Double> = []
             for _ in 0..<120 where polls.count < 3 {
                 let samples = try await scrape()
-                polls.formUnion(samples.filter { $0.name == "mongodb_api_keys_last_success_timestamp_seconds" }.map(\.value))
+                polls.formUnion(samples.filter {
+                    $0.name == "mongodb_apikey_exporter_collector_last_success_timestamp_seconds" && $0.labels["collector"] == "keys"
+                }.map(\.value))
                 try await Task.sleep(for: .milliseconds(250))
             }
             #expect(polls.count >= 3)

@@ -40,20 +40,21 @@ struct ServiceAccountSpecTests {
         let ci = "mdb_sa_id_65f1c0a1b2c3d4e5f6a7b8c9"
         let admin = "mdb_sa_id_65f1c0a1b2c3d4e5f6a7b8ca"
         let expected: Set<String> = [
-            "mongodb_service_accounts{\(labels)} 2",
+            // Apache ignores the query: both listings say the same, so no account is system-managed.
+            "mongodb_service_accounts{\(labels),system_managed=\"false\"} 2",
+            "mongodb_service_accounts{\(labels),system_managed=\"true\"} 0",
             "mongodb_service_accounts_by_org_role{\(labels),role=\"ORG_MEMBER\"} 1",
             "mongodb_service_accounts_by_org_role{\(labels),role=\"ORG_OWNER\"} 1",
             "mongodb_service_accounts_by_org_role{\(labels),role=\"ORG_READ_ONLY\"} 1",
             "mongodb_service_accounts_by_project_role{\(labels),project_id=\"\(Self.projectID)\",role=\"GROUP_OWNER\"} 1",
             "mongodb_service_accounts_by_project_role{\(labels),project_id=\"\(Self.projectID)\",role=\"GROUP_READ_ONLY\"} 1",
-            "mongodb_service_accounts_collection_success{\(labels)} 1",
             "mongodb_service_account_changes_total{\(labels),change=\"added\"} 0",
             "mongodb_service_account_changes_total{\(labels),change=\"removed\"} 0",
             "mongodb_service_account_changes_total{\(labels),change=\"roles_changed\"} 0",
             "mongodb_service_account_changes_total{\(labels),change=\"secret_added\"} 0",
             "mongodb_service_account_changes_total{\(labels),change=\"secret_removed\"} 0",
-            "mongodb_service_account_info{\(labels),client_id=\"\(ci)\",name=\"ci-deployer\",description=\"CI deployments \\\"prod\\\"\"} 1",
-            "mongodb_service_account_info{\(labels),client_id=\"\(admin)\",name=\"org-admin\",description=\"\"} 1",
+            "mongodb_service_account_info{\(labels),client_id=\"\(ci)\",name=\"ci-deployer\",description=\"CI deployments \\\"prod\\\"\",system_managed=\"false\"} 1",
+            "mongodb_service_account_info{\(labels),client_id=\"\(admin)\",name=\"org-admin\",description=\"\",system_managed=\"false\"} 1",
             "mongodb_service_account_created_timestamp_seconds{\(labels),client_id=\"\(ci)\"} 1710331200",
             "mongodb_service_account_created_timestamp_seconds{\(labels),client_id=\"\(admin)\"} 1717200000.125",
             "mongodb_service_account_role_info{\(labels),client_id=\"\(ci)\",project_id=\"\",role=\"ORG_MEMBER\"} 1",

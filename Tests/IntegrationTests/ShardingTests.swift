@@ -73,7 +73,7 @@ struct ShardingTests {
             #expect(orgsPerShard.map(\.count).reduce(0, +) == 9, "each org in exactly one shard")
             let shardInfo = String(decoding: try await httpGet("http://127.0.0.1:\(ports[1])/metrics").body, as: UTF8.self)
             #expect(shardInfo.contains("mongodb_apikey_exporter_shard_info{shard_index=\"1\",shard_count=\"3\",version=\"\(BuildInfo.version)\"} 1"))
-            #expect(shardInfo.contains("mongodb_api_keys_shard_orgs{target=\"default\"} \(orgsPerShard[1].count)"))
+            #expect(shardInfo.contains("mongodb_apikey_exporter_shard_orgs{target=\"default\"} \(orgsPerShard[1].count)"))
 
             // Replica 0 goes away: replicas 1 and 2 still export their orgs, and only those.
             #expect(try await replicas[0].terminate() == 0)

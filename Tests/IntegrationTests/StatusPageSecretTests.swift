@@ -72,7 +72,7 @@ struct StatusPageSecretTests {
             SecretEchoTests.expectNoSecret(status, secrets)
             SecretEchoTests.expectNoSecret(configText, secrets)
 
-            // Basic auth covers the pages like every other endpoint.
+            // Basic auth covers the pages like every endpoint but /-/healthy.
             for path in ["/", "/config"] {
                 #expect(try await httpGet("http://127.0.0.1:\(port)\(path)").status == 401, "\(path) served without auth")
             }

@@ -18,7 +18,13 @@ public final class ApacheServer: @unchecked Sendable {
     /// `refusals` maps path prefixes to 401 or 403, answered after a correct Digest response: 401 with a fresh
     /// challenge (a user the section does not admit, as Ops Manager refuses a key without a global role), 403 as
     /// a resource the user may not read.
-    public init(realm: String, users: [String: String], files: [String: String], refusals: [String: Int] = [:]) throws {
+    ///
+    /// `queryFiles` maps a path and one query parameter (`/api/.../serviceAccounts?includeSystemManaged=true`) to the
+    /// body served when the request has that parameter, whatever else it has; `requiredAccept` maps path patterns
+    /// (regular expressions) to the only `Accept` they answer, 406 otherwise (before authentication, as a
+    /// server-level rule runs). Both with mod_rewrite, as an API with versioned media types would answer.
+    public init(realm: String, users: [String: String], files: [String: String], refusals: [String: Int] = [:],
+                queryFiles: [String: String] = [:], requiredAccept: [String: String] = [:]) throws {
         let binary = try which("apache2")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("apache-\(UUID().uuidString)")
         // Apache drops to an unprivileged user when started as root: the tree must be world-readable.
@@ -34,6 +40,23 @@ public final class ApacheServer: @unchecked Sendable {
             try Data(body.utf8).write(to: file)
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
         }
+        var rewrites = ""
+        for (pattern, accept) in requiredAccept.sorted(by: { $0.key < $1.key }) {
+            rewrites += "RewriteCond %{HTTP_ACCEPT} !^\(NSRegularExpression.escapedPattern(for: accept))$\n"
+                + "RewriteRule \(pattern) - [R=406,L]\n"
+        }
+        for (key, body) in queryFiles.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: "?", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            let name = "q-" + String(parts[1].map { $0.isLetter || $0.isNumber ? $0 : "_" }) + ".json"
+            let file = docs.appendingPathComponent(String(parts[0].dropFirst())).appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o755])
+            try Data(body.utf8).write(to: file)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+            rewrites += "RewriteCond %{QUERY_STRING} (^|&)\(NSRegularExpression.escapedPattern(for: parts[1]))(&|$)\n"
+                + "RewriteRule ^\(NSRegularExpression.escapedPattern(for: parts[0]))$ \(file.path) [L]\n"
+        }
         let digestLines = users.map { user, password in
             let hash = Insecure.MD5.hash(data: Data("\(user):\(realm):\(password)".utf8)).map { String(format: "%02x", $0) }.joined()
             return "\(user):\(realm):\(hash)\n"
@@ -45,7 +68,7 @@ public final class ApacheServer: @unchecked Sendable {
         var lastError: (any Error)?
         for _ in 0..<5 {
             let port = try freeLoopbackPort()
-            let config = Self.config(root: root, port: port, realm: realm, refusals: refusals)
+            let config = Self.config(root: root, port: port, realm: realm, refusals: refusals, rewrites: rewrites)
             let configFile = root.appendingPathComponent("httpd.conf")
             try Data(config.utf8).write(to: configFile)
             let process = Process()
@@ -79,9 +102,19 @@ public final class ApacheServer: @unchecked Sendable {
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
+    /// Replaces the body served at `path` (a key of `files`); Apache reads it afresh for every request.
+    public func replace(_ path: String, with body: String) throws {
+        let file = root.appendingPathComponent("htdocs").appendingPathComponent(String(path.dropFirst()))
+            .appendingPathComponent(Self.bodyFile)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+        try Data(body.utf8).write(to: file)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+    }
+
     static let bodyFile = "body.json"
 
-    private static func config(root: URL, port: Int, realm: String, refusals: [String: Int]) -> String {
+    private static func config(root: URL, port: Int, realm: String, refusals: [String: Int], rewrites: String) -> String {
         // Authorization fails for a user no section admits: Apache then answers 401 with a new challenge.
         let unauthorized = refusals.filter { $0.value == 401 }.keys.sorted().map { prefix in
             "<Location \"\(prefix)\">\n  Require user no-such-user-\(UUID().uuidString)\n</Location>\n"
@@ -109,7 +142,8 @@ public final class ApacheServer: @unchecked Sendable {
         Group nogroup
         DocumentRoot "\(root.path)/htdocs"
         AliasMatch "^(/.+)$" "\(root.path)/htdocs$1/\(bodyFile)"
-        <Directory />
+        RewriteEngine On
+        \(rewrites)        <Directory />
           AllowOverride None
         </Directory>
         <Directory "\(root.path)/htdocs">

@@ -16,14 +16,17 @@ public struct CollectorOptions: Sendable {
     public var agentKeys: Bool?
     /// nil: on for Atlas base URLs only.
     public var orgSettings: Bool?
+    /// nil: on for Atlas v2 base URLs only.
+    public var mcpConfigs: Bool?
     public var ownerLabels = OwnerLabels()
     /// `--storage.path`; nil: no state kept across restarts.
     public var storagePath: String?
 
     public init(accessLists: Bool = false, accessListConcurrency: Int = 4, orgConcurrency: Int = 4, shard: Shard = .all,
                 serviceAccounts: Bool? = nil, activityFeed: Bool = true, globalKeys: Bool? = nil, agentKeys: Bool? = nil,
-                orgSettings: Bool? = nil) {
+                orgSettings: Bool? = nil, mcpConfigs: Bool? = nil) {
         self.orgSettings = orgSettings
+        self.mcpConfigs = mcpConfigs
         self.globalKeys = globalKeys
         self.agentKeys = agentKeys
         self.accessLists = accessLists
@@ -37,11 +40,10 @@ public struct CollectorOptions: Sendable {
     public var settings: CollectorSettings {
         var settings = CollectorSettings()
         settings[AccessListReading.self] = AccessListReading(enabled: accessLists, concurrency: accessListConcurrency)
-        settings[ServiceAccountsSetting.self] = ServiceAccountsSetting(enabled: serviceAccounts)
-        settings[ActivityFeedSetting.self] = ActivityFeedSetting(enabled: activityFeed)
-        settings[GlobalKeysSetting.self] = GlobalKeysSetting(enabled: globalKeys)
-        settings[AgentKeysSetting.self] = AgentKeysSetting(enabled: agentKeys)
-        settings[OrgSettingsSetting.self] = OrgSettingsSetting(enabled: orgSettings)
+        settings[CollectorSwitches.self] = CollectorSwitches(enabled: [
+            "service_accounts": serviceAccounts, "activity_feed": activityFeed, "global_keys": globalKeys,
+            "agent_keys": agentKeys, "org_settings": orgSettings, "mcp_configs": mcpConfigs,
+        ].compactMapValues { $0 })
         settings[OwnerLabels.self] = ownerLabels
         return settings
     }

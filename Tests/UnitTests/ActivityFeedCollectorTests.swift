@@ -14,6 +14,14 @@ struct ActivityFeedCollectorTests {
             .reduce(into: [:]) { $0[$1.labels[label] ?? "", default: 0] += Int($1.value) }
     }
 
+    /// `collector_success` of one collector, by org id.
+    static func collectorSuccess(_ state: TargetState, _ collector: String) throws -> [String: Int] {
+        let text = String(decoding: InventoryRenderer().render([state]), as: UTF8.self)
+        return try ExpositionParser.parse(text)
+            .filter { $0.name == "mongodb_apikey_exporter_collector_success" && $0.labels["collector"] == collector }
+            .reduce(into: [:]) { $0[$1.labels["org_id"] ?? "", default: 0] += Int($1.value) }
+    }
+
     @Test("105 mutations with transient keys: every listing change by the diff, every transient key, every event once")
     func randomizedRun() async throws {
         let generator = InventoryGenerator(seed: 141, keysPerOrg: [25], projectsPerOrg: 2)
@@ -82,7 +90,7 @@ struct ActivityFeedCollectorTests {
             ].map { ($0, 0) })
             for event in simulator.events(orgID: orgID) { events[event.eventTypeName, default: 0] += 1 }
             #expect(try Self.values(state, "mongodb_api_key_events_total", by: "event_type") == events, "every event once")
-            #expect(try Self.values(state, "mongodb_api_key_activity_feed_success", by: "org_id") == [orgID: 1])
+            #expect(try Self.collectorSuccess(state, "activity_feed") == [orgID: 1])
             // Attribution: every change the listing diff counted names who made it and from where.
             let changeLines = sink.captured.filter { $0.contains("msg=\"api key change\"") }
             #expect(changeLines.count == expected.values.reduce(0, +))
@@ -110,7 +118,7 @@ struct ActivityFeedCollectorTests {
             #expect(state.collectorOutcomes["activity_feed"]?.succeeded == false)
             #expect(state.collectorOutcomes["keys"]?.succeeded == true)
             #expect(try Self.values(state, "mongodb_api_keys", by: "org_id") == Dictionary(uniqueKeysWithValues: inventory.orgs.map { ($0.id, $0.keys.count) }))
-            #expect(try Self.values(state, "mongodb_api_key_activity_feed_success", by: "org_id").values.allSatisfy { $0 == 0 })
+            #expect(try Self.collectorSuccess(state, "activity_feed").values.allSatisfy { $0 == 0 })
             let refusals = sink.captured.filter { $0.contains("Organization Member") }
             #expect(refusals.count == 2, "one line per cycle and target, not one per org: \(refusals.count)")
         }

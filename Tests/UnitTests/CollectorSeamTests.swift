@@ -18,9 +18,15 @@ struct CollectorSeamTests {
             let (_, state) = try await handle.poll()
             let text = String(decoding: InventoryRenderer().render([state]), as: UTF8.self)
             for (name, outcome) in state.collectorOutcomes {
-                #expect(text.contains("mongodb_apikey_exporter_collector_success{target=\"default\",collector=\"\(name)\"} "
-                                      + (outcome.succeeded ? "1" : "0")))
                 #expect(text.contains("mongodb_apikey_exporter_collector_duration_seconds{target=\"default\",collector=\"\(name)\"} "))
+                for org in state.orgs.values {
+                    let succeeded = org.collectorOutcomes[name]?.succeeded == true
+                    #expect(text.contains("mongodb_apikey_exporter_collector_success{target=\"default\",collector=\"\(name)\","
+                                          + "org_id=\"\(org.orgID)\"} " + (succeeded ? "1" : "0")))
+                    #expect(!outcome.succeeded || succeeded, "the target's summary fails when an org's run does")
+                    #expect(text.contains("mongodb_apikey_exporter_collector_errors_total{target=\"default\",collector=\"\(name)\","
+                                          + "org_id=\"\(org.orgID)\",reason=\"http_5xx\"} "))
+                }
             }
             return state.collectorOutcomes
         }
@@ -29,7 +35,7 @@ struct CollectorSeamTests {
     @Test("all collectors succeed on a healthy API, each with its time")
     func healthy() async throws {
         let outcomes = try await Self.outcomes(faults: SimulatorFaults())
-        #expect(Set(outcomes.keys) == ["keys", "names", "access_list", "org_settings"])
+        #expect(Set(outcomes.keys) == ["keys", "names", "access_list", "org_settings", "mcp_configs"])
         #expect(outcomes.values.allSatisfy { $0.succeeded })
         #expect(outcomes["keys"].map { $0.seconds > 0 } == true)
     }
@@ -55,14 +61,69 @@ struct CollectorSeamTests {
         #expect(outcomes["access_list"]?.succeeded == true)
     }
 
-    @Test("the registry: unique names, the key listing first, every collector that reads it after it")
-    func registry() {
+    @Test("the registry: unique names; every producer runs before the collectors that need or read its product")
+    func registry() throws {
         let names = CollectorRegistry.all.map { $0.name }
-        #expect(names == ["keys", "names", "access_list", "service_accounts", "org_settings", "activity_feed", "global_keys",
-                          "agent_keys"])
+        #expect(Set(names) == ["keys", "names", "access_list", "service_accounts", "org_settings", "activity_feed",
+                               "global_keys", "agent_keys", "mcp_configs"])
         #expect(Set(names).count == names.count)
-        let orgCollectors = CollectorRegistry.orgCollectors
-        #expect(orgCollectors.first?.name == "keys" && orgCollectors.first?.needsCurrentInventory == false)
+        let nodes = CollectorRegistry.orgCollectors.map(CollectorOrder.node)
+        #expect(CollectorOrder.sorted(nodes) != nil, "the declarations form no cycle")
+        for (index, node) in nodes.enumerated() {
+            for later in nodes[(index + 1)...] {
+                #expect(later.produces.isDisjoint(with: node.uses), "\(later.name) produces what \(node.name), before it, uses")
+            }
+        }
+        let keys = try #require(CollectorRegistry.orgCollectors.first { $0.name == "keys" })
+        #expect(keys.produces.contains(.keyInventory) && keys.needs.isEmpty)
         #expect(CollectorRegistry.targetCollectors.map { $0.name } == ["global_keys"])
+    }
+
+    @Test("the order follows the declarations, whatever order they are given in; a cycle is refused")
+    func ordering() {
+        typealias Node = CollectorOrder.Node
+        let producer = Node(name: "z_producer", produces: [.projectNames], uses: [])
+        let reader = Node(name: "a_reader", produces: [], uses: [.projectNames])
+        let free = Node(name: "m_free", produces: [], uses: [])
+        let expected = ["m_free", "z_producer", "a_reader"]
+        for permutation in [[producer, reader, free], [reader, free, producer], [free, reader, producer]] {
+            #expect(CollectorOrder.sorted(permutation)?.map(\.name) == expected)
+        }
+        let first = Node(name: "first", produces: [.keyInventory], uses: [.credentialKinds])
+        let second = Node(name: "second", produces: [.credentialKinds], uses: [.keyInventory])
+        #expect(CollectorOrder.sorted([first, second, free]) == nil)
+    }
+
+    @Test("no collector reads a product of the seam it does not declare (its folder's sources, read as text)")
+    func undeclaredUse() throws {
+        // The accessors through which each product is read or written.
+        let accessors: [SeamProduct: [String]] = [
+            .keyInventory: [".lastGood", ".lastPollSucceeded"],
+            .projectNames: [".projectNames"],
+            .credentialKinds: [".inventoried"],
+        ]
+        let folders = Repository.root.appendingPathComponent("Sources/APIKeyExporter/Collectors")
+        var checked = 0
+        for collector in CollectorRegistry.orgCollectors {
+            let folder = try #require(try FileManager.default.contentsOfDirectory(at: folders, includingPropertiesForKeys: nil)
+                .first { folder in
+                    let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
+                    return files.contains { file in
+                        ((try? String(contentsOf: file, encoding: .utf8)) ?? "").contains("static let name = \"\(collector.name)\"")
+                    }
+                }, "the folder of \(collector.name)")
+            let text = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+                .filter { $0.pathExtension == "swift" }
+                .map { try String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n")
+            let declared = collector.produces.union(collector.needs).union(collector.reads)
+            for (product, names) in accessors where !declared.contains(product) {
+                for accessor in names {
+                    #expect(!text.contains(accessor + " ") && !text.contains(accessor + "?") && !text.contains(accessor + "."),
+                            "\(collector.name) uses \(accessor) (\(product.rawValue)) without declaring it")
+                }
+            }
+            checked += 1
+        }
+        #expect(checked == CollectorRegistry.orgCollectors.count && checked >= 7)
     }
 }

@@ -45,7 +45,7 @@ struct CollectorTests {
             #expect(failed.orgs[org.id]?.accessLists?.lastCollectionSucceeded == false)
             #expect(failed.orgs[org.id]?.accessLists?.summaries == lists.summaries)
             let text = String(decoding: InventoryRenderer().render([failed]), as: UTF8.self)
-            #expect(text.contains("mongodb_api_keys_access_list_success{target=\"default\",org_id=\"\(org.id)\"} 0"))
+            #expect(text.contains("mongodb_apikey_exporter_collector_success{target=\"default\",collector=\"access_list\",org_id=\"\(org.id)\"} 0"))
         }
     }
 

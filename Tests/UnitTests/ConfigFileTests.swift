@@ -99,7 +99,7 @@ struct ConfigFileTests {
 
     @Test("target flags beside --config.file are refused")
     func flagsWithFile() {
-        var raw = RawSettings()
+        var raw = RawSettings.defaults()
         raw.configFile = "/nonexistent.yml"
         raw.orgIDs = ["5980cfc70b6d97029d82e3f6"]
         #expect(throws: ConfigError(field: "--atlas.org-id", "not allowed with --config.file: set it in the file's target")) {

@@ -9,7 +9,7 @@ struct ConfigTests {
 
     @Test("defaults")
     func defaults() throws {
-        let config = try ExporterConfig(RawSettings(), environment: Self.environment)
+        let config = try ExporterConfig(RawSettings.defaults(), environment: Self.environment)
         #expect(config.targets.count == 1)
         let target = config.targets[0]
         #expect(target.name == "default")
@@ -55,7 +55,7 @@ struct ConfigTests {
         ("privateKeyFile", "/nonexistent/key", "--atlas.private-key-file"),
     ])
     func badSetting(setting: String, value: String, field: String) {
-        var raw = RawSettings()
+        var raw = RawSettings.defaults()
         Self.apply(setting, value, to: &raw)
         do {
             _ = try ExporterConfig(raw, environment: Self.environment)
@@ -70,13 +70,13 @@ struct ConfigTests {
     @Test("missing credentials name the environment variables")
     func missingCredentials() {
         do {
-            _ = try ExporterConfig(RawSettings(), environment: [:])
+            _ = try ExporterConfig(RawSettings.defaults(), environment: [:])
             Issue.record("expected an error")
         } catch {
             #expect(error.field == "MONGODB_ATLAS_PUBLIC_KEY")
         }
         do {
-            _ = try ExporterConfig(RawSettings(), environment: ["MONGODB_ATLAS_PUBLIC_KEY": "pub"])
+            _ = try ExporterConfig(RawSettings.defaults(), environment: ["MONGODB_ATLAS_PUBLIC_KEY": "pub"])
             Issue.record("expected an error")
         } catch {
             #expect(error.field == "MONGODB_ATLAS_PRIVATE_KEY")
@@ -88,7 +88,7 @@ struct ConfigTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString)")
         try Data("from-file\n".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        var raw = RawSettings()
+        var raw = RawSettings.defaults()
         raw.privateKeyFile = file.path
         let config = try ExporterConfig(raw, environment: Self.environment)
         #expect(config.targets[0].credentials == .apiKey(DigestCredentials(username: "pub", password: "from-file")))
@@ -96,7 +96,7 @@ struct ConfigTests {
 
     @Test("org ids are de-duplicated and sorted")
     func orgIDs() throws {
-        var raw = RawSettings()
+        var raw = RawSettings.defaults()
         raw.orgIDs = ["5980cfc70b6d97029d82e3f7", "5980cfc70b6d97029d82e3f6", "5980cfc70b6d97029d82e3f7"]
         let config = try ExporterConfig(raw, environment: Self.environment)
         #expect(config.targets[0].orgSelection == .configured(["5980cfc70b6d97029d82e3f6", "5980cfc70b6d97029d82e3f7"]))

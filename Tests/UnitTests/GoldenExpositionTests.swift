@@ -13,7 +13,7 @@ struct GoldenExpositionTests {
 
     /// Families whose values depend on the clock, with their values replaced by `<volatile>` (and the build's git
 /// revision by `<revision>`).
-    static let volatile = ["mongodb_api_keys_last_success_timestamp_seconds", "mongodb_api_keys_poll_duration_seconds",
+    static let volatile = ["mongodb_apikey_exporter_collector_last_success_timestamp_seconds", "mongodb_apikey_exporter_poll_duration_seconds",
                            "mongodb_apikey_exporter_collector_duration_seconds"]
 
     static func normalized(_ text: String) -> String {

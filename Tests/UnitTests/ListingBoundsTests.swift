@@ -125,11 +125,11 @@ struct ListingBoundsTests {
             let handle = PollerHandle(poller: TestTargets.make(running.baseURL(), orgs: .configured([orgID]), sink: sink))
             let (ok, state) = try await handle.poll()
             #expect(ok)
-            #expect(state.orgs[orgID]?.countMismatches == 1)
+            #expect(state.orgs[orgID]?.collectorHealth["keys"]?.listingCountMismatches == 1)
             #expect(state.orgs[orgID]?.lastGood?.keys.count == 40)
             #expect(sink.captured.contains { $0.contains("totalCount (an estimate)") })
             let text = String(decoding: InventoryRenderer().render([state]), as: UTF8.self)
-            #expect(text.contains("mongodb_api_keys_listing_count_mismatch_total{target=\"default\",org_id=\"\(orgID)\"} 1"))
+            #expect(text.contains("mongodb_apikey_exporter_listing_count_mismatch_total{target=\"default\",collector=\"keys\",org_id=\"\(orgID)\"} 1"))
         }
     }
 
@@ -166,7 +166,7 @@ struct ListingBoundsTests {
             #expect(!ok)
             for id in faults.extraOrgIDs {
                 #expect(state.orgs[id]?.lastPollSucceeded == false)
-                #expect(state.orgs[id]?.errorCounts["decode"] == 1)
+                #expect(state.orgs[id]?.collectorHealth["discovery"]?.errorCounts["decode"] == 1)
             }
             for org in inventory.orgs {
                 #expect(state.orgs[org.id]?.lastPollSucceeded == true)
@@ -192,8 +192,8 @@ struct ListingBoundsTests {
             let handle = PollerHandle(poller: TestTargets.make(running.baseURL(), orgs: .configured([orgID])))
             let (ok, state) = try await handle.poll()
             #expect(!ok)
-            #expect(state.orgs[orgID]?.errorCounts["http_3xx"] == 1)
-            #expect(state.orgs[orgID]?.errorCounts["http_4xx"] == 0)
+            #expect(state.orgs[orgID]?.collectorHealth["keys"]?.errorCounts["http_3xx"] == 1)
+            #expect(state.orgs[orgID]?.collectorHealth["keys"]?.errorCounts["http_4xx"] == 0)
         }
     }
 
@@ -203,8 +203,8 @@ struct ListingBoundsTests {
             + "    max_listing_size: 2GiB\n    service_accounts: false\n    activity_feed: false\n"
         let targets = try ConfigFile.parse(yaml, file: "l.yml", environment: [:])
         #expect(targets[0].transport.listingLimits == ListingLimits(maxItems: 5000, maxBytes: 2 << 30))
-        #expect(targets[0].collectors.value(ServiceAccountsSetting.self)?.enabled == false
-                && targets[0].collectors.value(ActivityFeedSetting.self)?.enabled == false)
+        #expect(targets[0].collectors.value(CollectorSwitches.self)?["service_accounts"] == false
+                && targets[0].collectors.value(CollectorSwitches.self)?["activity_feed"] == false)
         for bad in ["max_listing_items: 0", "max_listing_items: lots", "max_listing_size: 10", "max_listing_size: 99999999999999999999GiB"] {
             do {
                 _ = try ConfigFile.parse("targets:\n  - name: t\n    public_key: p\n    private_key: s3cret-value\n    \(bad)\n",

@@ -16,7 +16,13 @@ struct MetricsDocTests {
 
             Every metric family the exporter declares, generated from the declarations in the code
             (`UPDATE_METRICS_DOC=1 swift test --filter MetricsDocTests`; a test fails when this file differs). Values
-            come from the last poll, never from the scrape. Per-credential families (`*_info`, `*_role_info`,
+            come from the last poll, never from the scrape (the `process_*` families and
+            `mongodb_apikey_exporter_log_write_errors_total` are read at the scrape). Names are public API from 1.0: a
+            rename needs a CHANGELOG entry and a release note (the rule is in [ARCHITECTURE.md](ARCHITECTURE.md#metric-names)).
+            `collector_success`, `collector_errors_total`, `collector_last_success_timestamp_seconds` and
+            `listing_count_mismatch_total` have one series per collector and organization (`org_id` empty for a
+            collector that runs once per target; `collector="discovery"` for an organization whose id `GET /orgs`
+            returned malformed, never polled). Per-credential families (`*_info`, `*_role_info`,
             `*_created_timestamp_seconds`) go with `--no-collector.key-info`; a collector that is off exports none of
             its families.
 
@@ -45,7 +51,7 @@ struct MetricsDocTests {
     @Test("every declared family is rendered by polls with every collector on, each sample with its declared labels")
     func declarationsMatchSamples() async throws {
         let atlas = InventoryGenerator(seed: 11, keysPerOrg: [30, 12], projectsPerOrg: 3,
-                                       serviceAccountsPerOrg: [3, 2], secretClock: 1_800_000_000).generate()
+                                       serviceAccountsPerOrg: [10, 2], secretClock: 1_800_000_000).generate()
         let opsManager = InventoryGenerator(seed: 12, keysPerOrg: [8], projectsPerOrg: 2, flavor: .opsManager, globalKeyCount: 5,
                                             globalAccessListCount: 2, agentKeysPerProject: 1...2).generate()
         var collectors = CollectorOptions(accessLists: true, accessListConcurrency: 2, orgConcurrency: 2,
@@ -68,6 +74,7 @@ struct MetricsDocTests {
         let text = String(decoding: renderer.render([atlasState.1, opsManagerState.1],
                                                     reload: ReloadStatus(lastReloadSucceeded: true, lastSuccessTime: 1)),
                           as: UTF8.self)
+            + String(decoding: ProcessMetrics().render(), as: UTF8.self)
         let declared = Dictionary(uniqueKeysWithValues: InventoryRenderer.declaredFamilies().map { ($0.name, $0) })
         var rendered = Set<String>()
         for sample in try ExpositionParser.parse(text) {

@@ -77,7 +77,7 @@ struct PollerTests {
         #expect(state.orgs[inventory.orgs[0].id]?.lastGood?.keys.count == 3)
         // GET /orgs and the known org's listing, each tried three times (connection refused is retried).
         #expect((state.requestsByCode["error"] ?? 0) - errorsBefore == 6)
-        #expect(state.orgs[inventory.orgs[0].id]?.errorCounts["transport"] == 1)
+        #expect(state.orgs[inventory.orgs[0].id]?.collectorHealth["keys"]?.errorCounts["transport"] == 1)
         _ = simulator
     }
 
@@ -101,7 +101,7 @@ struct PollerTests {
             #expect(cache.isReady)
             let text = String(decoding: Array(buffer: cache.plainText()), as: UTF8.self)
             #expect(text.contains("mongodb_api_keys{target=\"default\",org_id=\"\(inventory.orgs[0].id)\"} 2"))
-            #expect(text.contains("mongodb_api_keys_poll_success{target=\"default\",org_id=\"\(missing)\"} 0"))
+            #expect(text.contains("mongodb_apikey_exporter_collector_success{target=\"default\",collector=\"keys\",org_id=\"\(missing)\"} 0"))
             _ = simulator
         }
     }

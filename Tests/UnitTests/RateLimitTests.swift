@@ -42,7 +42,7 @@ struct RateLimitTests {
             #expect(elapsed >= .seconds(6))
             #expect(state.rateLimitWaitSeconds >= 6 * 0.8, "the waits are counted: \(state.rateLimitWaitSeconds)")
             let text = String(decoding: InventoryRenderer().render([state]), as: UTF8.self)
-            #expect(text.contains("mongodb_api_keys_rate_limit_wait_seconds_total{target=\"default\"}"))
+            #expect(text.contains("mongodb_apikey_exporter_api_rate_limit_wait_seconds_total{target=\"default\"}"))
         }
     }
 
@@ -87,7 +87,7 @@ struct RateLimitTests {
             }
             #expect(!ok)
             #expect(took < .seconds(60), "\(took)")
-            #expect(state.orgs.values.contains { $0.errorCounts["rate_limited"] == 1 })
+            #expect(state.orgs.values.contains { $0.collectorHealth["keys"]?.errorCounts["rate_limited"] == 1 })
         }
     }
 }

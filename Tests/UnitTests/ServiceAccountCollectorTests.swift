@@ -13,12 +13,15 @@ struct ServiceAccountCollectorTests {
         try ExpositionParser.parse(String(decoding: InventoryRenderer().render([state]), as: UTF8.self)).filter { $0.name == name }
     }
 
-    /// What the families must say of one org, from the simulator's inventory (system-managed accounts left out).
+    /// What the families must say of one org, from the simulator's inventory (system-managed accounts included,
+    /// counted apart).
     static func expectMatches(_ state: TargetState, _ org: SimulatedOrg, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let visible = org.serviceAccounts.filter { !$0.isSystemManaged }
+        let visible = org.serviceAccounts
         let orgLabel = { (sample: Sample) in sample.labels["org_id"] == org.id }
-        #expect(try samples(state, "mongodb_service_accounts").first(where: orgLabel)?.value == Double(visible.count),
-                sourceLocation: sourceLocation)
+        let counts = try samples(state, "mongodb_service_accounts").filter(orgLabel)
+        let managed = visible.filter(\.isSystemManaged).count
+        #expect(Dictionary(uniqueKeysWithValues: counts.map { ($0.labels["system_managed"] ?? "", $0.value) })
+                == ["true": Double(managed), "false": Double(visible.count - managed)], sourceLocation: sourceLocation)
         let expiries = try samples(state, "mongodb_service_account_secret_expiry_timestamp_seconds").filter(orgLabel)
         var expected: [String: Double] = [:]
         for account in visible {
@@ -62,7 +65,7 @@ struct ServiceAccountCollectorTests {
             let entries = try Self.samples(state, "mongodb_service_account_access_list_entries")
             var expectedEntries: [String: Double] = [:]
             for org in inventory.orgs {
-                for account in org.serviceAccounts where !account.isSystemManaged {
+                for account in org.serviceAccounts {
                     expectedEntries[account.clientID] = Double(account.accessList.count)
                 }
             }
@@ -151,7 +154,8 @@ struct ServiceAccountCollectorTests {
             for _ in 0..<3 { _ = try await handle.poll() }
             let (ok, state) = try await handle.poll()
             #expect(ok)
-            #expect(state.collectorOutcomes["service_accounts"]?.succeeded == true)
+            #expect(state.collectorOutcomes["service_accounts"] == nil, "unsupported: no outcome, no series")
+            #expect(state.orgs.values.allSatisfy { $0.collectorHealth["service_accounts"] == nil })
             #expect(sink.captured.filter { $0.contains("no service accounts") }.count == 1)
             #expect(!sink.captured.contains { $0.contains("level=error") })
             #expect(try Self.samples(state, "mongodb_service_accounts").isEmpty)

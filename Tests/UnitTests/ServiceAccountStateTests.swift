@@ -18,20 +18,20 @@ struct ServiceAccountStateTests {
     func counting() {
         var state = ServiceAccountsState()
         #expect(state.record(["a": Self.account("a"), "b": Self.account("b")], at: 10).isEmpty)
-        #expect(state.changeCounts == [.added: 0, .removed: 0, .rolesChanged: 0, .secretAdded: 0, .secretRemoved: 0])
-        #expect(state.countedSince == 10)
+        #expect(state.changes.counts == [.added: 0, .removed: 0, .rolesChanged: 0, .secretAdded: 0, .secretRemoved: 0])
+        #expect(state.changes.countedSince == 10)
         let changes = state.record([
             "a": Self.account("a", roles: ["ORG_OWNER"], secrets: ["s1", "s2"]),    // roles changed, secret added
             "c": Self.account("c", secrets: ["s9", "s8"]),                          // added only (its secrets are part of it)
         ], at: 20)
         #expect(changes.count == 4)
-        #expect(state.changeCounts == [.added: 1, .removed: 1, .rolesChanged: 1, .secretAdded: 1, .secretRemoved: 0])
+        #expect(state.changes.counts == [.added: 1, .removed: 1, .rolesChanged: 1, .secretAdded: 1, .secretRemoved: 0])
         _ = state.record([
             "a": Self.account("a", roles: ["ORG_OWNER"], projects: ["p": ["GROUP_OWNER"]], secrets: ["s2"]),
             "c": Self.account("c", secrets: ["s9", "s8"]),
         ], at: 30)
-        #expect(state.changeCounts == [.added: 1, .removed: 1, .rolesChanged: 2, .secretAdded: 1, .secretRemoved: 1])
-        #expect(state.countedSince == 10)
+        #expect(state.changes.counts == [.added: 1, .removed: 1, .rolesChanged: 2, .secretAdded: 1, .secretRemoved: 1])
+        #expect(state.changes.countedSince == 10)
     }
 
     @Test("a randomized run of 200 mutations and rotations is counted exactly")
@@ -71,6 +71,6 @@ struct ServiceAccountStateTests {
             }
             _ = state.record(current, at: Double(round))
         }
-        #expect(state.changeCounts == expected)
+        #expect(state.changes.counts == expected)
     }
 }

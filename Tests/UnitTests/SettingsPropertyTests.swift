@@ -25,7 +25,7 @@ struct SettingsPropertyTests {
     func randomFlags() {
         var random = SeededGenerator(seed: 20261130)
         for round in 0..<3000 {
-            var raw = RawSettings()
+            var raw = RawSettings.defaults()
             let text = Self.randomText(&random)
             let integer = [Int.min, Int.max, -1, 0, 1, 32, 33, Int.random(in: Int.min...Int.max, using: &random)]
                 .randomElement(using: &random) ?? 0
@@ -39,7 +39,7 @@ struct SettingsPropertyTests {
             case 5: raw.orgIDs = [text]
             case 6: raw.telemetryPath = text
             case 7: raw.pollConcurrency = integer
-            case 8: raw.collectorFlags = try? CollectorFlags.parse(["--collector.access-list.concurrency", "\(integer)"])
+            case 8: if let flags = try? CollectorFlags.parse(["--collector.access-list.concurrency", "\(integer)"]) { raw.collectors = flags }
             case 9: raw.shardCount = integer
             case 10: raw.shardIndex = text
             default: raw.logLevel = text

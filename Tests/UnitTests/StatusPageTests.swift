@@ -107,7 +107,7 @@ struct StatusPageTests {
 
     @Test("/config shows the running configuration with the private key replaced")
     func configPage() throws {
-        var raw = RawSettings()
+        var raw = RawSettings.defaults()
         raw.baseURL = "https://cloud.mongodb.com/api/atlas/v2"
         raw.orgIDs = [Self.orgID]
         let secret = "config-page-private-key-0001"
@@ -133,7 +133,7 @@ struct ConfigReloadPageTests {
             "  - name: \(name)\n    base_url: http://127.0.0.1:1/\(path)api/atlas/v2\n    public_key: pub\(name)\n    private_key: \(secret)\n"
         }
         try Data(("targets:\n" + target("first", secret: "start-secret-\(UUID().uuidString)", path: "")).utf8).write(to: file)
-        var raw = RawSettings()
+        var raw = RawSettings.defaults()
         raw.configFile = file.path
         let config = try ExporterConfig(raw, environment: [:])
         let page = ConfigPageSource(config)
@@ -143,7 +143,7 @@ struct ConfigReloadPageTests {
             ExporterAssembly.makeTargetPoller(target, settings: CollectorSettings(), poll: PollOptions(), cpuGate: CPUGate(width: 1),
                                               logger: Logger(label: "test"))
         }
-        applier.apply(config.targets) { _ in }
+        try applier.apply(config.targets) { _ in }
         // A new secret, never registered before, that also stands in a field shown in clear (a path of the URL).
         let secret = "reloaded-secret-\(UUID().uuidString)"
         try Data(("targets:\n" + target("first", secret: "start-secret-2", path: "") + target("second", secret: secret, path: "\(secret)/")).utf8)

@@ -15,7 +15,7 @@ struct TargetApplierTests {
     }
 
     static func config(_ targets: [TargetConfig]) throws -> ExporterConfig {
-        var raw = RawSettings()
+        var raw = RawSettings.defaults()
         raw.publicKey = "p"
         var config = try ExporterConfig(raw, environment: ["MONGODB_ATLAS_PRIVATE_KEY": "unused-\(UUID().uuidString)"])
         config.targets = targets
@@ -34,16 +34,16 @@ struct TargetApplierTests {
                                                      cpuGate: CPUGate(width: 1), logger: Logger(label: "test"))
         }
         var pollers: [TargetPoller] = []
-        #expect(applier.apply([first]) { swap in pollers = swap(pollers) })
+        #expect(try applier.apply([first]) { swap in pollers = swap(pollers) })
         let start = String(buffer: page.current)
         #expect(start.contains("name: &quot;first&quot;"))
         // The secret stands in the base URL's path, a field shown in clear: registered first, it is redacted there.
         #expect(!start.contains(first.credentials.secretForTests))
         let firstPoller = try #require(pollers.first)
 
-        #expect(!applier.apply([first]) { _ in Issue.record("an unchanged set swapped pollers") })
+        #expect(try !applier.apply([first]) { _ in Issue.record("an unchanged set swapped pollers") })
 
-        #expect(applier.apply([first, second]) { swap in pollers = swap(pollers) })
+        #expect(try applier.apply([first, second]) { swap in pollers = swap(pollers) })
         #expect(pollers.map(\.name) == ["first", "second"])
         #expect(pollers.first === firstPoller, "an unchanged target lost its poller")
         #expect(built.withLock { $0 } == ["first", "second"])

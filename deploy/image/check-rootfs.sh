@@ -226,7 +226,7 @@ echo "  ready after $(( ($(date +%s%N) - ready_started) / 1000000 )) ms"
 step "scrape checked by promtool"
 curl -fsS --max-time 10 --compressed "http://127.0.0.1:$port/metrics" -o "$work/scrape.txt" || fail "scrape"
 promtool check metrics <"$work/scrape.txt" || fail "promtool check metrics"
-grep -q '^mongodb_api_keys_poll_success{.*} 1$' "$work/scrape.txt" || fail "no successful poll in the scrape"
+grep -Eq '^mongodb_apikey_exporter_collector_success\{.*collector="keys".*\} 1$' "$work/scrape.txt" || fail "no successful poll in the scrape"
 echo "  $(grep -vc '^#' "$work/scrape.txt") samples"
 
 step "HEALTHCHECK ($healthcheck) while up"

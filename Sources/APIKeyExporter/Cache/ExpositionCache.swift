@@ -4,17 +4,17 @@ import Synchronization
 /// The exposition of the last poll cycle, rendered once and shared by every scrape without copying; held deflated
 /// (`DeflatedExposition`), as nearly every scrape asks for gzip.
 ///
-/// Text format 0.0.4, what Prometheus asks for by default, is rendered by the poller after each cycle. OpenMetrics
-/// is rendered by the first scrape that asks for it after a cycle, then served from here like the text: an
-/// exporter nobody scrapes in OpenMetrics never pays for it.
+/// Text format 0.0.4, what Prometheus asks for by default, is rendered by the publisher after each cycle. So is
+/// OpenMetrics, once a scraper has asked for it (`wantsOpenMetrics`): an exporter nobody scrapes in OpenMetrics
+/// never pays for it, and one that is never renders in a scrape's handler. Only the first OpenMetrics scrape may
+/// render, once, from the inventory of the cycle published before anyone asked.
 ///
-/// Rendering OpenMetrics later needs the cycle's inventory, and holding it into the next cycle would keep two
-/// inventories in memory. So when a cycle starts (`settle()`), the inventory is let go: OpenMetrics is rendered
-/// first if any scraper has asked for it, and otherwise a scrape asking for it before the next cycle ends gets
-/// text 0.0.4, which its `Accept` header also allows, and marks OpenMetrics as wanted from then on.
+/// That inventory must not outlive the cycle: holding it into the next would keep two inventories in memory. So
+/// when a cycle starts (`settle()`), it is let go, and a first OpenMetrics scrape after that gets text 0.0.4, which
+/// its `Accept` header also allows; the next publication has OpenMetrics.
 public final class ExpositionCache: Sendable {
     private struct State {
-        var generation = Generation(text: DeflatedExposition([]), renderOpenMetrics: nil)
+        var generation = Generation(text: DeflatedExposition([]), openMetrics: .unavailable)
         var ready = false
         /// What the status page shows, summarised from the same states as the exposition.
         var statusPage = StatusPageModel([], pollInterval: nil)
@@ -22,16 +22,37 @@ public final class ExpositionCache: Sendable {
 
     private let state = Mutex(State())
     private let openMetricsWanted = Atomic(false)
+    private let scrapeRenders = Atomic(0)
 
     public init() {}
 
-    /// Replaces what scrapes see. `ready` turns true once every target has finished a cycle.
+    /// Replaces what scrapes see, before any scraper asked for OpenMetrics: `openMetrics` renders it for the first
+    /// scrape that does. `ready` turns true once every target has finished a cycle.
     public func publish(text: DeflatedExposition, openMetrics: @escaping @Sendable () -> DeflatedExposition, ready: Bool) {
-        let generation = Generation(text: text, renderOpenMetrics: openMetrics)
+        publish(Generation(text: text, openMetrics: .pending(openMetrics)), ready: ready)
+    }
+
+    /// Replaces what scrapes see with both formats rendered.
+    public func publish(text: DeflatedExposition, openMetrics: DeflatedExposition, ready: Bool) {
+        publish(Generation(text: text, openMetrics: .rendered(openMetrics)), ready: ready)
+    }
+
+    private func publish(_ generation: Generation, ready: Bool) {
         state.withLock {
             $0.generation = generation
             $0.ready = $0.ready || ready
         }
+    }
+
+    /// Whether a scraper has asked for OpenMetrics: the publisher then renders it with the text after each cycle.
+    public var wantsOpenMetrics: Bool {
+        openMetricsWanted.load(ordering: .relaxed)
+    }
+
+    /// How many OpenMetrics renders ran in a scrape's handler (at most the first scrape's, save for a scrape racing
+    /// the publication it comes after).
+    public var openMetricsRendersInScrapes: Int {
+        scrapeRenders.load(ordering: .relaxed)
     }
 
     /// Replaces what the status page shows; published with each exposition.
@@ -44,10 +65,11 @@ public final class ExpositionCache: Sendable {
         state.withLock { $0.statusPage }
     }
 
-    /// Lets go of the last cycle's inventory before the next cycle replaces it (see the type's comment).
+    /// Lets go of the last cycle's inventory before the next cycle replaces it (see the type's comment). A
+    /// generation published as the first scraper asked is rendered here, on the poller's queue, not by a scrape.
     public func settle() {
         let generation = current
-        if openMetricsWanted.load(ordering: .relaxed) {
+        if wantsOpenMetrics {
             _ = generation.openMetrics()
         }
         generation.dropRenderInputs()
@@ -67,17 +89,18 @@ public final class ExpositionCache: Sendable {
     public func body(_ requested: ExpositionFormat, of generation: Generation) -> (ExpositionFormat, DeflatedExposition) {
         guard requested == .openMetrics else { return (.text, generation.text) }
         openMetricsWanted.store(true, ordering: .relaxed)
-        if let openMetrics = generation.openMetrics() { return (.openMetrics, openMetrics) }
-        return (.text, generation.text)
+        guard let (openMetrics, renderedNow) = generation.openMetrics() else { return (.text, generation.text) }
+        if renderedNow { scrapeRenders.add(1, ordering: .relaxed) }
+        return (.openMetrics, openMetrics)
     }
 
     public var isReady: Bool {
         state.withLock { $0.ready }
     }
 
-    /// One cycle's exposition: the text, and OpenMetrics as it is first asked for.
+    /// One cycle's exposition: the text, and OpenMetrics rendered with it or as it is first asked for.
     public final class Generation: Sendable {
-        private enum OpenMetrics {
+        fileprivate enum OpenMetrics {
             case pending(@Sendable () -> DeflatedExposition)
             case rendered(DeflatedExposition)
             case unavailable
@@ -87,21 +110,27 @@ public final class ExpositionCache: Sendable {
         /// One render at a time: concurrent first scrapes wait for it rather than repeat it.
         private let openMetricsState: Mutex<OpenMetrics>
 
-        init(text: DeflatedExposition, renderOpenMetrics: (@Sendable () -> DeflatedExposition)?) {
+        fileprivate init(text: DeflatedExposition, openMetrics: OpenMetrics) {
             self.text = text
-            openMetricsState = Mutex(renderOpenMetrics.map { .pending($0) } ?? .unavailable)
+            openMetricsState = Mutex(openMetrics)
         }
 
-        /// OpenMetrics, rendered on first use; nil once the inventory it needs was let go unrendered.
-        func openMetrics() -> DeflatedExposition? {
+        /// OpenMetrics as rendered so far, without rendering it: what the publisher rendered, or a first scrape.
+        public var renderedOpenMetrics: DeflatedExposition? {
+            openMetricsState.withLock { if case .rendered(let body) = $0 { body } else { nil } }
+        }
+
+        /// OpenMetrics, rendered on first use, and whether this call rendered it; nil once the inventory it needs
+        /// was let go unrendered.
+        func openMetrics() -> (DeflatedExposition, renderedNow: Bool)? {
             openMetricsState.withLock { state in
                 switch state {
                 case .rendered(let buffer):
-                    return buffer
+                    return (buffer, false)
                 case .pending(let render):
                     let buffer = render()
                     state = .rendered(buffer)
-                    return buffer
+                    return (buffer, true)
                 case .unavailable:
                     return nil
                 }

@@ -57,7 +57,7 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public static let reasons = ["auth", "decode", "http_3xx", "http_4xx", "http_5xx", "inconsistent", "rate_limited", "timeout",
                                  "too_large", "transport"]
 
-    /// Why a poll failed, as the `reason` label of `mongodb_api_keys_poll_errors_total` spells it.
+    /// Why a poll failed, as the `reason` label of `mongodb_apikey_exporter_collector_errors_total` spells it.
     public var reason: String {
         switch self {
         case .transport(let code, _, _): code == 28 ? "timeout" : "transport"  // 28: CURLE_OPERATION_TIMEDOUT

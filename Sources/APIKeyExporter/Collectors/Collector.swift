@@ -26,6 +26,10 @@ protocol Collector: AnyObject, Sendable {
 
     /// Called before each cycle (for once-per-cycle bookkeeping).
     func cycleStarted()
+    /// Whether `error` means this API or credential has none of what the collector reads (a 404 where the API lacks
+    /// the resource, say), as the reason to log; nil for an ordinary failure. The seam then turns the collector off
+    /// for the target: one warning line, never run again, no failing series.
+    func unsupported(by error: APIError) -> String?
 }
 
 extension Collector {
@@ -34,13 +38,18 @@ extension Collector {
     static func configLines(_ settings: CollectorSettings) -> [String] { [] }
     static func targetConfigLines(_ settings: CollectorSettings) -> [String] { [] }
     func cycleStarted() {}
+    func unsupported(by error: APIError) -> String? { nil }
 }
 
 /// A collector polled once per organization, on the target's org workers.
 protocol OrgCollector: Collector {
-    /// Whether it runs only when this cycle's key listing of the org succeeded (it reads the current inventory);
-    /// when that failed, it does not run and counts as failed for the org.
-    static var needsCurrentInventory: Bool { get }
+    /// What it leaves in the org's status for other collectors (see `SeamProduct`).
+    static var produces: Set<SeamProduct> { get }
+    /// What it cannot run without: for an org where a collector producing one of these failed in this cycle, it
+    /// does not run and counts as failed.
+    static var needs: Set<SeamProduct> { get }
+    /// What it reads when it is there (this cycle's if its producer ran, else the last known).
+    static var reads: Set<SeamProduct> { get }
     /// Its columns in the status page's table of organizations.
     static var statusColumns: [String] { get }
     /// One cell per column for one org.
@@ -53,12 +62,19 @@ protocol OrgCollector: Collector {
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext)
     /// Called once every collector has run for the org, e.g. to log the changes found with who made them.
     func orgFinished(_ org: inout OrgStatus, context: OrgCollectionContext)
+    /// Called once for each org restored from `--storage.path`, before the first cycle: derives from this
+    /// target's settings what the saved state does not hold (owner labels), so that it shows from the start.
+    func restored(_ org: inout OrgStatus)
 }
 
 extension OrgCollector {
+    static var produces: Set<SeamProduct> { [] }
+    static var needs: Set<SeamProduct> { [] }
+    static var reads: Set<SeamProduct> { [] }
     static var statusColumns: [String] { [] }
     static func statusCells(_ org: OrgStatus) -> [StatusCell] { [] }
     func orgFinished(_ org: inout OrgStatus, context: OrgCollectionContext) {}
+    func restored(_ org: inout OrgStatus) {}
 }
 
 /// A collector polled once per target and cycle, for what belongs to the whole installation rather than to an

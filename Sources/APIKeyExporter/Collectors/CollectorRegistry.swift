@@ -1,20 +1,23 @@
 import ArgumentParser
 
-/// Every collector the exporter knows, in the order they run. Adding a collector: a folder under `Collectors/`,
-/// its line here, and its flags' line in `CollectorFlags` below (when it has flags). Nothing else names it.
+/// Every collector the exporter knows. Adding a collector: a folder under `Collectors/`, its line here, and its
+/// flags' line in `CollectorFlags` below (when it has flags). Nothing else names it. The order of this list means
+/// nothing: org collectors run in the order their declared dependencies give (`CollectorOrder`).
 enum CollectorRegistry {
     static let all: [any Collector.Type] = [
         KeysCollector.self,
         NamesCollector.self,
         AccessListCollector.self,
         ServiceAccountsCollector.self,
+        MCPConfigsCollector.self,
         OrgSettingsCollector.self,
         ActivityFeedCollector.self,
         GlobalKeysCollector.self,
         AgentKeysCollector.self,
     ]
 
-    static var orgCollectors: [any OrgCollector.Type] { all.compactMap { $0 as? any OrgCollector.Type } }
+    /// The org collectors in running order.
+    static let orgCollectors: [any OrgCollector.Type] = CollectorOrder.ordered(all.compactMap { $0 as? any OrgCollector.Type })
     static var targetCollectors: [any TargetCollector.Type] { all.compactMap { $0 as? any TargetCollector.Type } }
     static var persistentOrgCollectors: [any PersistentOrgCollector.Type] {
         all.compactMap { $0 as? any PersistentOrgCollector.Type }
@@ -51,23 +54,31 @@ public struct CollectorFlags: ParsableArguments, Sendable {
     var accessList: AccessListCollectorFlags
 
     @OptionGroup(title: "The service-account collector")
-    var serviceAccounts: ServiceAccountsCollectorFlags
+    var serviceAccounts: SwitchFlag<ServiceAccountsCollector>
+
+    @OptionGroup(title: "The remote-MCP-configuration collector (Atlas v2)")
+    var mcpConfigs: SwitchFlag<MCPConfigsCollector>
 
     @OptionGroup(title: "The organization-settings collector (Atlas)")
-    var orgSettings: OrgSettingsCollectorFlags
+    var orgSettings: SwitchFlag<OrgSettingsCollector>
+
+    @OptionGroup(title: "The activity-feed collector")
+    var activityFeedSwitch: SwitchFlag<ActivityFeedCollector>
 
     @OptionGroup(title: "The activity-feed collector")
     var activityFeed: ActivityFeedCollectorFlags
 
     @OptionGroup(title: "The global-keys collector (Ops Manager)")
-    var globalKeys: GlobalKeysCollectorFlags
+    var globalKeys: SwitchFlag<GlobalKeysCollector>
 
     @OptionGroup(title: "The agent-keys collector (Cloud Manager, Ops Manager)")
-    var agentKeys: AgentKeysCollectorFlags
+    var agentKeys: SwitchFlag<AgentKeysCollector>
 
     public init() {}
 
-    private var sets: [any CollectorFlagSet] { [accessList, serviceAccounts, orgSettings, activityFeed, globalKeys, agentKeys] }
+    private var sets: [any CollectorFlagSet] {
+        [accessList, serviceAccounts, mcpConfigs, orgSettings, activityFeedSwitch, activityFeed, globalKeys, agentKeys]
+    }
 
     /// Every collector's settings from its flags.
     public func settings(context: FlagContext) throws(ConfigError) -> CollectorSettings {

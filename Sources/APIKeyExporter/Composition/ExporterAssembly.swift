@@ -40,13 +40,13 @@ public enum ExporterAssembly {
         let configPage = ConfigPageSource(config)
         // One gate for the process: every target's and every org's page decoding shares the same cores.
         let cpuGate = CPUGate.forThisMachine()
-        let applier = TargetApplier(configPage: configPage) { target in
+        let applier = TargetApplier(configPage: configPage, storagePath: config.poll.storagePath, logger: logger) { target in
             makeTargetPoller(target, settings: config.collectors, poll: config.poll, cpuGate: cpuGate, logger: logger)
         }
         // The targets first (their secrets registered before anything renders), then the server: a TLS setting it
         // refuses ends the start before any poll.
         var targets: [TargetPoller] = []
-        applier.apply(config.targets) { swap in targets = swap([]) }
+        try applier.apply(config.targets) { swap in targets = swap([]) }
         let router = ExporterServer.makeRouter(cache: cache, processMetrics: ProcessMetrics(),
                                                telemetryPath: config.telemetryPath, basicAuth: basicAuth,
                                                configPage: configPage)

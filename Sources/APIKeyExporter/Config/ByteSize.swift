@@ -12,3 +12,14 @@ enum ByteSize {
         return nil
     }
 }
+
+extension ByteSize {
+    /// The largest whole unit that spells `bytes` exactly (`128MiB`), else bytes, as `parse` reads it back.
+    static func format(_ bytes: Int) -> String {
+        for (suffix, multiplier) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
+        where bytes >= multiplier && bytes % multiplier == 0 {
+            return "\(bytes / multiplier)\(suffix)"
+        }
+        return "\(bytes)"
+    }
+}

@@ -35,7 +35,15 @@ final class ConfigReloader: Sendable {
             return
         }
         let poller = poller
-        guard applier.apply(targets, install: { swap in poller.replaceTargets(swap) }) else {
+        let applied: Bool
+        do {
+            applied = try applier.apply(targets, install: { swap in poller.replaceTargets(swap) })
+        } catch {
+            record(succeeded: false)
+            logger.error("configuration reload failed; keeping the running configuration", metadata: ["err": "\(error)"])
+            return
+        }
+        guard applied else {
             // A signal storm, or a reload without an edit: nothing to replace, so no cycle and no render (unless the
             // last reload had failed, in which case the status turns good again).
             if status.current.lastReloadSucceeded != true { record(succeeded: true) }

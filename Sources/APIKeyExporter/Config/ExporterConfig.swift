@@ -52,9 +52,8 @@ public struct ExporterConfig: Sendable {
         }
         telemetryPath = raw.telemetryPath
         webConfig = try raw.webConfigFile.map { (path: String) throws(ConfigError) in try WebConfig.load(path: path) }
-        let flags = raw.collectorFlags
-        keyInfo = flags?.keyInfo ?? true
-        collectors = try flags?.settings(context: FlagContext(demo: raw.demo, pollInterval: pollInterval)) ?? CollectorSettings()
+        keyInfo = raw.collectors.keyInfo
+        collectors = try raw.collectors.settings(context: FlagContext(demo: raw.demo, pollInterval: pollInterval))
         guard (1...32).contains(raw.pollConcurrency) else {
             throw ConfigError(field: "--poll.concurrency", "\"\(raw.pollConcurrency)\" is not between 1 and 32")
         }
@@ -90,7 +89,10 @@ public struct ExporterConfig: Sendable {
             let secret = try loadSecret(file: raw.clientSecretFile, fileFlag: "--atlas.client-secret-file",
                                         variable: clientSecretVariable, environment: environment, what: "service account's secret")
             credentials = .serviceAccount(ServiceAccountCredentials(
-                clientID: clientID, clientSecret: secret, tokenURL: ServiceAccountCredentials.defaultTokenURL(forBaseURL: baseURL)))
+                clientID: clientID, clientSecret: secret,
+                tokenURL: try raw.tokenURL.map { (url: String) throws(ConfigError) in
+                    try TargetChecks.named("--atlas.token-url") { () throws(ConfigError) in try TargetChecks.baseURL(url) }
+                } ?? ServiceAccountCredentials.defaultTokenURL(forBaseURL: baseURL)))
         } else {
             let publicKey = raw.publicKey ?? environment[publicKeyVariable] ?? ""
             guard !publicKey.isEmpty else {
@@ -105,6 +107,16 @@ public struct ExporterConfig: Sendable {
         var transport = TransportOptions()
         transport.connectTimeout = try duration(raw.connectTimeout, field: "--atlas.connect-timeout", range: DurationRange.timeout)
         transport.requestTimeout = try duration(raw.requestTimeout, field: "--atlas.timeout", range: DurationRange.timeout)
+        if let text = raw.maxListingItems {
+            transport.listingLimits.maxItems = try TargetChecks.named("--atlas.max-listing-items") { () throws(ConfigError) in
+                try TargetChecks.listingItems(text)
+            }
+        }
+        if let text = raw.maxListingSize {
+            transport.listingLimits.maxBytes = try TargetChecks.named("--atlas.max-listing-size") { () throws(ConfigError) in
+                try TargetChecks.listingSize(text)
+            }
+        }
         if let caFile = raw.caFile {
             transport.caFile = try TargetChecks.named("--atlas.ca-file") { () throws(ConfigError) in try TargetChecks.readableFile(caFile) }
         }
@@ -114,13 +126,14 @@ public struct ExporterConfig: Sendable {
 
     /// With `--config.file`, targets come from the file alone: a target flag beside it would be silently ignored.
     static func rejectTargetFlags(_ raw: RawSettings) throws(ConfigError) {
-        let defaults = RawSettings()
+        let defaults = RawSettings.defaults()
         let given: [(String, Bool)] = [
             ("--atlas.base-url", raw.baseURL != defaults.baseURL), ("--atlas.org-id", !raw.orgIDs.isEmpty),
             ("--atlas.public-key", raw.publicKey != nil), ("--atlas.private-key-file", raw.privateKeyFile != nil),
             ("--atlas.client-id", raw.clientID != nil), ("--atlas.client-secret-file", raw.clientSecretFile != nil),
             ("--atlas.ca-file", raw.caFile != nil), ("--atlas.connect-timeout", raw.connectTimeout != defaults.connectTimeout),
-            ("--atlas.timeout", raw.requestTimeout != defaults.requestTimeout),
+            ("--atlas.timeout", raw.requestTimeout != defaults.requestTimeout), ("--atlas.token-url", raw.tokenURL != nil),
+            ("--atlas.max-listing-items", raw.maxListingItems != nil), ("--atlas.max-listing-size", raw.maxListingSize != nil),
         ]
         if let flag = given.first(where: \.1)?.0 {
             throw ConfigError(field: flag, "not allowed with --config.file: set it in the file's target")

@@ -24,7 +24,7 @@ struct TargetReader {
             throw reader.error(at: mapping["name"] ?? node, "\(path).name", "required: the target label of its series")
         }
         let baseURL = try located("base_url") { () throws(ConfigError) in
-            try TargetChecks.baseURL(try value("base_url") ?? RawSettings().baseURL)
+            try TargetChecks.baseURL(try value("base_url") ?? RawSettings.defaults().baseURL)
         }
         var orgSelection = OrgSelection.discover
         if let orgNode = mapping["org_ids"] {

@@ -77,7 +77,7 @@ public final class SecretRedactor: Sendable {
         return text.withUTF8 { contains(anyOf: secrets, in: UnsafeRawBufferPointer($0)) }
     }
 
-    /// The same in UTF-8 bytes (a description where a `KeyTable` holds it).
+    /// The same in UTF-8 bytes (a description where a compact listing holds it).
     public static func contains(anyOf secrets: [[UInt8]], in text: UnsafeRawBufferPointer) -> Bool {
         let haystack = text.bindMemory(to: UInt8.self)
         return secrets.contains { needle in find(needle, in: haystack) }
@@ -109,6 +109,16 @@ public final class SecretRedactor: Sendable {
             result = result.replacing(secret, with: Self.placeholder)
         }
         return result
+    }
+
+    /// `body` with every known secret replaced by the placeholder; the same bytes (no copy) when it holds none, as
+    /// almost every body does. Secrets are matched as they stand in JSON: API keys, client secrets and tokens have
+    /// no character JSON escapes.
+    public func redacting(body: [UInt8]) -> [UInt8] {
+        let secrets = knownSecretBytes().sorted { $0.count > $1.count }
+        let found = body.withUnsafeBytes { Self.contains(anyOf: secrets, in: $0) }
+        guard found else { return body }
+        return Array(redactKnownSecrets(String(decoding: body, as: UTF8.self)).utf8)
     }
 
     /// `text` with every known secret and credential-shaped value replaced by `<redacted>`.

@@ -1,5 +1,6 @@
-/// The one place that turns target states into what scrapes are served: renders the states (text now, OpenMetrics
-/// when first asked for), summarises them for the status page, publishes both into the cache, and gives the memory a cycle freed back to the system.
+/// The one place that turns target states into what scrapes are served: renders the states (text, and OpenMetrics
+/// once a scraper has asked for it), summarises them for the status page, publishes both into the cache, and gives
+/// the memory a cycle freed back to the system.
 /// The scheduler calls it around each cycle; the benchmark calls it the same way.
 public final class ExpositionPublisher: Sendable {
     private let renderer: InventoryRenderer
@@ -15,10 +16,7 @@ public final class ExpositionPublisher: Sendable {
 
     /// Until the first cycle ends, scrapes see the build info and self-metrics only.
     public func publishInitial() {
-        let reload = reloadStatus?.current ?? ReloadStatus()
-        cache.publish(text: renderer.renderDeflated([], reload: reload),
-                      openMetrics: { [renderer] in renderer.renderDeflated([], reload: reload, format: .openMetrics) },
-                      ready: false)
+        render([], ready: false)
         cache.publish(statusPage: StatusPageModel([], pollInterval: renderer.options.pollInterval))
     }
 
@@ -29,11 +27,22 @@ public final class ExpositionPublisher: Sendable {
 
     /// Renders `states` and serves them from now on; `ready` once every target finished a cycle.
     public func publish(_ states: [TargetState]) {
-        let reload = reloadStatus?.current ?? ReloadStatus()
-        cache.publish(text: renderer.renderDeflated(states, reload: reload),
-                      openMetrics: { [renderer] in renderer.renderDeflated(states, reload: reload, format: .openMetrics) },
-                      ready: states.allSatisfy { $0.completedCycles > 0 })
+        render(states, ready: states.allSatisfy { $0.completedCycles > 0 })
         cache.publish(statusPage: StatusPageModel(states, pollInterval: renderer.options.pollInterval))
         FreedMemory.release()
+    }
+
+    /// Both formats here, on the poller's queue, once OpenMetrics is wanted: a scrape then only sends bytes. Before
+    /// that, OpenMetrics is left to the first scrape that asks (see `ExpositionCache`).
+    private func render(_ states: [TargetState], ready: Bool) {
+        let reload = reloadStatus?.current ?? ReloadStatus()
+        let text = renderer.renderDeflated(states, reload: reload)
+        if cache.wantsOpenMetrics {
+            cache.publish(text: text, openMetrics: renderer.renderDeflated(states, reload: reload, format: .openMetrics),
+                          ready: ready)
+        } else {
+            cache.publish(text: text, openMetrics: { [renderer] in renderer.renderDeflated(states, reload: reload, format: .openMetrics) },
+                          ready: ready)
+        }
     }
 }

@@ -58,9 +58,11 @@ public struct InventoryRenderer: Sendable {
     public static func declaredFamilies() -> [FamilyDeclaration] {
         let options = Options(keyInfo: true, pollInterval: .seconds(300), shard: Shard(index: 0, count: 2))
         let reload = ReloadStatus(lastReloadSucceeded: true, lastSuccessTime: 0)
-        return families(RenderScope(targets: []), options: options, reload: reload).map {
+        let rendered = families(RenderScope(targets: []), options: options, reload: reload).map {
             FamilyDeclaration(name: $0.name, type: $0.type.rawValue, labels: $0.labels, help: $0.help)
         }
+        // The process families are rendered per scrape (see `ProcessMetrics`), not per cycle.
+        return (rendered + ProcessFamily.allCases.map(\.declaration)).sorted { $0.name < $1.name }
     }
 
     /// The families to render for `scope`, sorted by name.

@@ -21,10 +21,16 @@ struct RenderScope {
         }
     }
 
-    /// Calls `body` for every org that has a good snapshot.
-    func eachSnapshot(_ body: (String, OrgStatus, OrgSnapshot) -> Void) {
-        eachOrg { target, org in
-            if let snapshot = org.lastGood { body(target, org, snapshot) }
+    /// Calls `body` for every collector that has run, per target sorted by collector name then org id (`""` for a
+    /// target collector).
+    func eachCollectorHealth(_ body: (_ target: String, _ collector: String, _ orgID: String, CollectorHealth) -> Void) {
+        for target in targets {
+            var rows = target.collectorHealth.map { (collector: $0.key, orgID: "", health: $0.value) }
+            for org in target.orgs.values {
+                rows += org.collectorHealth.map { (collector: $0.key, orgID: org.orgID, health: $0.value) }
+            }
+            rows.sort { ($0.collector, $0.orgID) < ($1.collector, $1.orgID) }
+            for row in rows { body(target.name, row.collector, row.orgID, row.health) }
         }
     }
 }

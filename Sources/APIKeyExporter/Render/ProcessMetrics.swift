@@ -40,42 +40,26 @@ public final class ProcessMetrics: Sendable {
     /// Reads /proc and renders the families: two small file reads and a directory listing.
     private func read(format: ExpositionFormat) -> [UInt8] {
         var writer = TextFormatWriter(capacity: 1024, format: format)
-        writer.unlabeled("mongodb_apikey_exporter_log_write_errors_total", type: .counter,
-                         help: "Log lines dropped because writing them failed (standard error closed, full or without reader).",
-                         Double(LogSink.writeErrors))
+        writer.put(.logWriteErrors, Double(LogSink.writeErrors))
         guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
               let fields = Self.statFields(stat)
         else { return writer.bytes }
 
         // Field numbers as in proc(5), counted from 1; `fields` starts at field 3 (state).
         func field(_ number: Int) -> Double { Double(fields[number - 3]) ?? 0 }
-        let cpuSeconds = (field(14) + field(15)) / clockTicksPerSecond
-        writer.unlabeled("process_cpu_seconds_total", type: .counter,
-                         help: "Total user and system CPU time spent in seconds.",
-                         cpuSeconds)
-
+        writer.put(.cpuSeconds, (field(14) + field(15)) / clockTicksPerSecond)
         var limit = rlimit()
         if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 {
-            writer.unlabeled("process_max_fds", type: .gauge,
-                             help: "Maximum number of open file descriptors.",
-                             Double(limit.rlim_cur))
+            writer.put(.maxFDs, Double(limit.rlim_cur))
         }
         if let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
-            writer.unlabeled("process_open_fds", type: .gauge,
-                             help: "Number of open file descriptors.",
-                             Double(entries.count))
+            writer.put(.openFDs, Double(entries.count))
         }
-        writer.unlabeled("process_resident_memory_bytes", type: .gauge,
-                         help: "Resident memory size in bytes.",
-                         field(24) * pageSize)
+        writer.put(.residentMemory, field(24) * pageSize)
         if let bootTime {
-            writer.unlabeled("process_start_time_seconds", type: .gauge,
-                             help: "Start time of the process since unix epoch in seconds.",
-                             bootTime + field(22) / clockTicksPerSecond)
+            writer.put(.startTime, bootTime + field(22) / clockTicksPerSecond)
         }
-        writer.unlabeled("process_virtual_memory_bytes", type: .gauge,
-                         help: "Virtual memory size in bytes.",
-                         field(23))
+        writer.put(.virtualMemory, field(23))
         return writer.bytes
     }
 
@@ -92,5 +76,45 @@ public final class ProcessMetrics: Sendable {
             return Double(line.dropFirst(6).trimmingWhitespace())
         }
         return nil
+    }
+}
+
+/// The families `ProcessMetrics` renders, declared once for the renderer and for docs/metrics.md.
+enum ProcessFamily: String, CaseIterable {
+    case logWriteErrors = "mongodb_apikey_exporter_log_write_errors_total"
+    case cpuSeconds = "process_cpu_seconds_total"
+    case maxFDs = "process_max_fds"
+    case openFDs = "process_open_fds"
+    case residentMemory = "process_resident_memory_bytes"
+    case startTime = "process_start_time_seconds"
+    case virtualMemory = "process_virtual_memory_bytes"
+
+    var type: TextFormatWriter.MetricType {
+        switch self {
+        case .logWriteErrors, .cpuSeconds: .counter
+        default: .gauge
+        }
+    }
+
+    var help: String {
+        switch self {
+        case .logWriteErrors: "Log lines dropped because writing them failed (standard error closed, full or without reader)."
+        case .cpuSeconds: "Total user and system CPU time spent in seconds."
+        case .maxFDs: "Maximum number of open file descriptors."
+        case .openFDs: "Number of open file descriptors."
+        case .residentMemory: "Resident memory size in bytes."
+        case .startTime: "Start time of the process since unix epoch in seconds."
+        case .virtualMemory: "Virtual memory size in bytes."
+        }
+    }
+
+    var declaration: FamilyDeclaration {
+        FamilyDeclaration(name: rawValue, type: type.rawValue, labels: [], help: help)
+    }
+}
+
+extension TextFormatWriter {
+    fileprivate mutating func put(_ family: ProcessFamily, _ value: Double) {
+        unlabeled(family.rawValue, type: family.type, help: family.help, value)
     }
 }

@@ -14,7 +14,7 @@ final class ChunkStorage {
 }
 
 /// What a label value can be written from: a string, or bytes read in place (the per-key families read the keys'
-/// text where a `KeyTable` holds it). The bytes must be UTF-8; they are escaped like a string's.
+/// text where a compact listing holds it). The bytes must be UTF-8; they are escaped like a string's.
 public protocol LabelValue {
     func withLabelBytes(_ body: (UnsafeRawBufferPointer) -> Void)
 }

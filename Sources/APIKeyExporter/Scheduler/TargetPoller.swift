@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Logging
+import Synchronization
 
 /// Polls one target (one API base URL and credential): discovers its orgs, then polls them `orgConcurrency` at a
 /// time (keys, changes, names, access lists), and keeps the resulting state.
@@ -22,6 +23,11 @@ public final class TargetPoller {
     private let shard: Shard
     private let store: TargetStateStore?
     public private(set) var state: TargetState
+    /// The `collector` label of an org whose id from `GET /orgs` is refused (no collector runs for it).
+    static let discovery = "discovery"
+    /// Collectors this target's API or credential turned out not to support (`Collector.unsupported(by:)`): never
+    /// run again, no series. Written by the org workers.
+    private let unsupported = Mutex<Set<String>>([])
 
     /// `makeClient` builds one client (one connection) for each org worker and collector worker; the clients
     /// must share `requestCounter` and `retryBudget`. `collectors` are the flags' settings, `overrides` the
@@ -44,24 +50,25 @@ public final class TargetPoller {
         state.identity = identity
         store = poll.storagePath.map { TargetStateStore(directory: $0, target: name, logger: logger) }
         if let store {
-            store.restore(into: &state)
+            store.restore(into: &state, collectors: self.collectors)
             state.stateWriteErrors = 0
         }
     }
 
     /// Runs one complete cycle and updates `state`. Blocks while the API answers; retries stop waiting at
     /// `deadline`, so the cycle ends in time for the next one.
-    /// Returns whether every org's key listing (and the discovery, if any) succeeded.
+    /// Returns whether every org's key listing, the discovery (if any) and every target collector succeeded: any of
+    /// them failing brings the next cycle sooner.
     @discardableResult
     public func pollOnce(deadline: ContinuousClock.Instant? = nil) -> Bool {
         let clock = ContinuousClock()
         let started = clock.now
         state.lastCycleStart = Date().timeIntervalSince1970
         retryBudget.startCycle(deadline: deadline)
-        var allSucceeded = true
         for collector in targetCollectors { collector.cycleStarted() }
         for collector in collectors { collector.cycleStarted() }
         let targetOutcomes = pollTargetCollectors()
+        var allSucceeded = targetOutcomes.values.allSatisfy(\.succeeded)
 
         let orgs: [(id: String, name: String?)]
         switch resolveOrgs() {
@@ -108,9 +115,15 @@ public final class TargetPoller {
         state.requestsByCode = requestCounter.snapshot()
         state.rateLimitRemaining = requestCounter.rateLimitRemaining
         state.rateLimitWaitSeconds = requestCounter.rateLimitWaitSeconds
+        let off = unsupported.withLock { $0 }
         state.collectorOutcomes = Self.summarize(polled: state.orgs.values.map(\.collectorOutcomes),
-                                                 collectors: collectors.map { type(of: $0).name })
+                                                 collectors: collectors.map { type(of: $0).name }.filter { !off.contains($0) })
             .merging(targetOutcomes) { _, target in target }
+        // An unsupported collector leaves no series: what it recorded before it turned out so goes too.
+        for name in off {
+            state.collectorHealth[name] = nil
+            for id in state.orgs.keys { state.orgs[id]?.collectorHealth[name] = nil }
+        }
         state.connectionsOpened = requestCounter.connectionsOpened
         state.completedCycles += 1
         if let store, !store.save(state) {
@@ -129,7 +142,12 @@ public final class TargetPoller {
         let error = APIError.decode(path: "results[].id", message: "not an organization id (24 hexadecimal characters)",
                                     url: discoveryClient.baseURL + "/orgs")
         status.recordFailure(error)
-        status.lastErrors["discovery"] = OrgError(collector: "discovery", error: error)
+        // No collector runs for it: the failure is the discovery's, counted under that name.
+        var health = status.collectorHealth[Self.discovery] ?? CollectorHealth(since: status.trackedSince)
+        health.recordError(error)
+        health.recordRun(CollectorOutcome(succeeded: false, seconds: 0), endedAt: Date().timeIntervalSince1970)
+        status.collectorHealth[Self.discovery] = health
+        status.lastErrors[Self.discovery] = OrgError(collector: Self.discovery, error: error)
         state.orgs[id] = status
         logger.error("organization id from GET /orgs is not an organization id; not polled", metadata: [
             "target": "\(name)", "org_id": "\(id)", "reason": "\(error.reason)"])
@@ -149,9 +167,9 @@ public final class TargetPoller {
         return all.map { orgs in orgs.filter { shard.owns(orgID: $0.id) } }
     }
 
-    /// One org's whole poll, on one of the org workers: every enabled collector in turn. A collector that needs
-    /// the current inventory does not run when the org's listing failed, and counts as failed; a failure never
-    /// stops the others.
+    /// One org's whole poll, on one of the org workers: every enabled collector in turn, producers before the
+    /// collectors that use what they produce. A collector that needs a product whose producer failed for the org in
+    /// this cycle does not run, and counts as failed; a failure never stops the others.
     private func pollOrg(_ status: OrgStatus, listedName: String?, client: AtlasClient) -> OrgStatus {
         var status = status
         status.lastCycleChanges = []
@@ -160,20 +178,37 @@ public final class TargetPoller {
         let clock = ContinuousClock()
         for collector in collectors {
             let kind = type(of: collector)
-            guard !kind.needsCurrentInventory || status.lastPollSucceeded else {
+            guard !isUnsupported(kind.name) else { continue }
+            var health = status.collectorHealth[kind.name] ?? CollectorHealth(since: status.trackedSince)
+            let failedProducer = kind.needs.contains { product in
+                collectors.contains { type(of: $0).produces.contains(product) && outcomes[type(of: $0).name]?.succeeded == false }
+            }
+            guard !failedProducer else {
                 outcomes[kind.name] = CollectorOutcome(succeeded: false, seconds: 0)
+                health.recordRun(CollectorOutcome(succeeded: false, seconds: 0), endedAt: Date().timeIntervalSince1970)
+                status.collectorHealth[kind.name] = health
                 continue
             }
             let started = clock.now
+            let mismatchesBefore = client.listingCountMismatches
             var succeeded = true
             do throws(APIError) {
                 try collector.collect(&status, context: context)
             } catch {
+                if let reason = collector.unsupported(by: error) {
+                    markUnsupported(kind.name, reason: reason, error: error)
+                    continue
+                }
                 succeeded = false
                 collector.recordFailure(error, in: &status, context: context)
                 status.lastErrors[kind.name] = OrgError(collector: kind.name, error: error)
+                health.recordError(error)
             }
-            outcomes[kind.name] = CollectorOutcome(succeeded: succeeded, seconds: (clock.now - started).secondsDouble)
+            let outcome = CollectorOutcome(succeeded: succeeded, seconds: (clock.now - started).secondsDouble)
+            outcomes[kind.name] = outcome
+            health.listingCountMismatches += client.listingCountMismatches - mismatchesBefore
+            health.recordRun(outcome, endedAt: Date().timeIntervalSince1970)
+            status.collectorHealth[kind.name] = health
         }
         status.collectorOutcomes = outcomes
         for collector in collectors {
@@ -188,17 +223,42 @@ public final class TargetPoller {
         let clock = ContinuousClock()
         var outcomes: [String: CollectorOutcome] = [:]
         for collector in targetCollectors {
+            let name = type(of: collector).name
+            guard !isUnsupported(name) else { continue }
+            var health = state.collectorHealth[name] ?? CollectorHealth(since: state.startedAt)
             let started = clock.now
+            let mismatchesBefore = discoveryClient.listingCountMismatches
             var succeeded = true
             do throws(APIError) {
                 try collector.collect(&state, context: context)
             } catch {
+                if let reason = collector.unsupported(by: error) {
+                    markUnsupported(name, reason: reason, error: error)
+                    continue
+                }
                 succeeded = false
                 collector.recordFailure(error, in: &state, context: context)
+                state.lastErrors[name] = OrgError(collector: name, error: error)
+                health.recordError(error)
             }
-            outcomes[type(of: collector).name] = CollectorOutcome(succeeded: succeeded, seconds: (clock.now - started).secondsDouble)
+            let outcome = CollectorOutcome(succeeded: succeeded, seconds: (clock.now - started).secondsDouble)
+            outcomes[name] = outcome
+            health.listingCountMismatches += discoveryClient.listingCountMismatches - mismatchesBefore
+            health.recordRun(outcome, endedAt: Date().timeIntervalSince1970)
+            state.collectorHealth[name] = health
         }
         return outcomes
+    }
+
+    private func isUnsupported(_ name: String) -> Bool {
+        unsupported.withLock { $0.contains(name) }
+    }
+
+    /// Turns a collector off for this target, with one warning line the first time.
+    private func markUnsupported(_ name: String, reason: String, error: APIError) {
+        guard unsupported.withLock({ $0.insert(name).inserted }) else { return }
+        logger.warning("\(reason); the \(name) collector is off for this target",
+                       metadata: ["target": "\(self.name)", "collector": "\(name)", "err": "\(error)"])
     }
 
     /// Per collector, for the target: succeeded if every org's run succeeded, and the time spent over all orgs.

@@ -8,8 +8,8 @@ import Hummingbird
 import NIOCore
 import Synchronization
 
-/// HTTP basic auth for every endpoint, as exporter-toolkit does it: a missing or wrong user or password gets 401
-/// with `WWW-Authenticate: Basic`. When too many password checks are already waiting, the answer is 503 with
+/// HTTP basic auth for every endpoint but `/-/healthy` (see `ExporterServer.makeRouter`), as exporter-toolkit does
+/// it: a missing or wrong user or password gets 401 with `WWW-Authenticate: Basic`. When too many password checks are already waiting, the answer is 503 with
 /// `Retry-After: 1`, without a check (see ``BcryptQueue``): at once, or after that second on a connection that has
 /// sent a wrong password.
 struct BasicAuthMiddleware: RouterMiddleware {

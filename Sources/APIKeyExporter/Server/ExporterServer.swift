@@ -18,6 +18,12 @@ public enum ExporterServer {
     ) -> Router<ExporterRequestContext> {
         let router = Router(context: ExporterRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ReadOnlyMethodsMiddleware<ExporterRequestContext>())
+        // Added before basic auth, so outside it (Hummingbird wraps a route in the middleware added before it):
+        // liveness probes (the kubelet's, --healthcheck) carry no password, and the answer is a constant. Every
+        // other path, an unknown one included, still asks for one.
+        router.get("/-/healthy") { _, _ in
+            plainText(.ok, "Healthy\n")
+        }
         if let basicAuth {
             router.add(middleware: BasicAuthMiddleware(verifier: basicAuth))
         }
@@ -45,9 +51,6 @@ public enum ExporterServer {
             router.get("/config") { _, _ in
                 htmlPage(configPage.current)
             }
-        }
-        router.get("/-/healthy") { _, _ in
-            plainText(.ok, "Healthy\n")
         }
         router.get("/-/ready") { _, _ in
             cache.isReady

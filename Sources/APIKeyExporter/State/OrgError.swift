@@ -10,7 +10,7 @@ public struct OrgError: Sendable, Equatable {
     public static let maxMessageLength = 300
 
     public var collector: String
-    /// `APIError.reason`, as `mongodb_api_keys_poll_errors_total` spells it.
+    /// `APIError.reason`, as `mongodb_apikey_exporter_collector_errors_total` spells it.
     public var reason: String
     /// The error as logged, with secrets redacted and cut to `maxMessageLength`.
     public var message: String

@@ -24,7 +24,7 @@ public struct RecentChange: Sendable, Equatable {
         self.kind = kind
         self.keyID = keyID
         self.publicKey = publicKey
-        self.description = SecretRedactor.shared.redactKnownSecrets(description)
+        self.description = description
         self.rolesBefore = rolesBefore
         self.rolesAfter = rolesAfter
     }

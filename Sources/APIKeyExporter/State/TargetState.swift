@@ -4,7 +4,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// What the exporter knows about one organization: its last good snapshot and how the latest poll went.
+/// What the exporter knows about one organization: each collector's state (`collected`), what the seam shares
+/// between collectors, and how each collector's runs went.
 public struct OrgStatus: Sendable {
     public let orgID: String
     /// The state of each collector, by its type; see each collector's folder.
@@ -21,55 +22,21 @@ public struct OrgStatus: Sendable {
     /// The changes the last cycle counted, for the status page; the target's poller moves them into its bounded
     /// recent changes after the cycle.
     public var recentChanges: [RecentChange] = []
-    /// The last complete listing; kept when a later poll fails, so the numbers never drop to nothing.
-    public var lastGood: OrgSnapshot?
-    /// Whether the latest poll of this org completed. False marks `lastGood` as stale.
-    public var lastPollSucceeded = false
-    /// Changes counted since start, by kind; nil until the first successful poll, which is the baseline.
-    public var changeCounts: [ChangeKind: Int]?
-    /// Unix time of that first successful poll, from which the change counters count (OpenMetrics `_created`).
-    public var changesCountedSince: Double?
     /// Unix time this exporter started to track the org, from which the error counters count.
     public let trackedSince: Double
-    /// Failed polls since start by `APIError.reason`; every reason is present, at 0 until it happens.
-    public var errorCounts = Dictionary(uniqueKeysWithValues: APIError.reasons.map { ($0, 0) })
-    /// Key listings accepted although their length differed from `totalCount` (a second read agreed), since start.
-    public var countMismatches = 0
+    /// How each of the org's collectors has gone since start, by collector name (kept by the seam).
+    public var collectorHealth: [String: CollectorHealth] = [:]
 
     /// How each collector's run for this org went in the last cycle, by collector name.
     public var collectorOutcomes: [String: CollectorOutcome] = [:]
     /// The last failure of each of the org's collectors, by collector name; kept after later successes (the status
     /// page tells the last cycle's from older ones by their time).
     public var lastErrors: [String: OrgError] = [:]
-    /// The key changes the last successful listing counted, logged once every collector ran for the org (with who
-    /// made each, when the activity feed says).
-    public var lastCycleChanges: [KeyChange] = []
 
     public init(orgID: String, orgName: String? = nil, trackedSince: Double = Date().timeIntervalSince1970) {
         self.orgID = orgID
         self.trackedSince = trackedSince
         if let orgName { self.orgName = orgName }
-    }
-
-    /// Records a complete listing and the changes found against the previous one. The first success only
-    /// sets the baseline: every change counter starts at 0.
-    public mutating func recordSuccess(_ snapshot: OrgSnapshot, changes: [KeyChange]) {
-        if var counts = changeCounts {
-            for change in changes { counts[change.kind, default: 0] += 1 }
-            changeCounts = counts
-            lastCycleChanges = changes
-        } else {
-            changeCounts = Dictionary(uniqueKeysWithValues: ChangeKind.allCases.map { ($0, 0) })
-            changesCountedSince = snapshot.completedAt
-        }
-        lastGood = snapshot
-        lastPollSucceeded = true
-    }
-
-    /// Records a failed poll: the previous snapshot stays, and no change is counted.
-    public mutating func recordFailure(_ error: APIError) {
-        lastPollSucceeded = false
-        errorCounts[error.reason, default: 0] += 1
     }
 }
 
@@ -94,6 +61,10 @@ public struct TargetState: Sendable {
     public var rateLimitWaitSeconds = 0.0
     /// How each enabled collector went over the target's orgs in the last cycle, by collector name.
     public var collectorOutcomes: [String: CollectorOutcome] = [:]
+    /// How each target collector has gone since start, by collector name (the orgs' are in `OrgStatus`).
+    public var collectorHealth: [String: CollectorHealth] = [:]
+    /// The last failure of each target collector, by collector name, for the status page.
+    public var lastErrors: [String: OrgError] = [:]
     /// The state of each target collector, by its type; see each collector's folder.
     public var collected = CollectorStates()
     /// Connections opened to the API since start (keep-alive makes this grow only with the workers).

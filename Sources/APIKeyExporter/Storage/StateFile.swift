@@ -23,8 +23,13 @@ struct StateFile {
 
     /// `<directory>/<target>.state.jsonl`, the target's name escaped so that it is one safe file name.
     init(directory: String, target: String) {
+        path = Self.path(directory: directory, target: target, suffix: ".state.jsonl")
+    }
+
+    /// `<directory>/<target><suffix>`, the target's name escaped to letters, digits, `-`, `_` and `%XX`.
+    static func path(directory: String, target: String, suffix: String) -> String {
         let escaped = target.percentEncoded { $0.isASCIILetterOrDigit || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
-        path = Self.joined(directory, (escaped.isEmpty ? "%" : escaped) + ".state.jsonl")
+        return Self.joined(directory, (escaped.isEmpty ? "%" : escaped) + suffix)
     }
 
     struct Header: Codable {
@@ -167,10 +172,6 @@ struct StateFile {
         }
         if let failed { throw WriteFailure(step: "write", errno: failed) }
     }
-}
-
-private extension Unicode.Scalar {
-    var utf8Bytes: [UInt8] { Array(String(self).utf8) }
 }
 
 extension StateFile {

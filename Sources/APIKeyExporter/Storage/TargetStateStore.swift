@@ -21,13 +21,20 @@ struct TargetStateStore {
     }
 
     /// What was saved before the last stop: the orgs' collected state and the target collectors', applied to a
-    /// fresh `state`; nothing (and one line) when the file cannot be used.
-    func restore(into state: inout TargetState, now: Double = Date().timeIntervalSince1970) {
+    /// fresh `state`, then completed by each of the target's `collectors` (`OrgCollector.restored`); nothing (and
+    /// one line) when the file cannot be used.
+    func restore(into state: inout TargetState, collectors: [any OrgCollector] = [],
+                 now: Double = Date().timeIntervalSince1970) {
         do throws(StateFile.Unusable) {
             guard let (savedAt, lines) = try file.read(target: target) else { return }
             var restored = state
             for line in lines {
                 try apply(line, to: &restored, now: now)
+            }
+            restored.orgs = restored.orgs.mapValues { org in
+                var org = org
+                for collector in collectors { collector.restored(&org) }
+                return org
             }
             state = restored
             logger.info("restored the state saved before the last stop: changes since then are counted in the first cycle",

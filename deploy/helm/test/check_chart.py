@@ -3,7 +3,7 @@
 
     PYTHONPATH=.build-python python3 deploy/helm/test/check_chart.py [CHECK ...]
 
-CHECKs: lint, schema, validate, checkov, workloads, secrets, sources, kubernetes (all of them when none is given).
+CHECKs: lint, schema, validate, checkov, workloads, secrets, sources, rules, kubernetes (all of them when none is given).
 `probes CASE` prints the probes of CASE's workload as JSON, `run-plan CASE ROOT PORT` how to run its container here. Each check prints one "PASS ..." or "FAIL ...: why"
 line per assertion and a closing "CHECK: N passed, M failed"; the exit status is 1 if anything failed.
 Tests/IntegrationTests/HelmChartTests.swift runs each check.
@@ -27,6 +27,7 @@ import tempfile
 sys.dont_write_bytecode = True  # no __pycache__ in the repository
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 import chart  # noqa: E402
+import check_rules  # noqa: E402
 import helm_python as helm  # noqa: E402
 import yaml  # noqa: E402
 
@@ -89,6 +90,7 @@ CASES: dict[str, dict] = {
         "prometheusRule": {"enabled": True, "labels": {"release": "kube-prometheus-stack"}},
         "grafanaDashboards": {"enabled": True, "annotations": {"grafana_folder": "Security"}},
     },
+    "alert-tuning": check_rules.TUNING,
     "web-config": {
         "webConfig": {
             "enabled": True,
@@ -554,13 +556,18 @@ def check_storage(r: Results, case: str, load: dict, by_kind: dict[str, list[dic
 
 
 def exporter_target_keys() -> set[str]:
-    """The keys the exporter accepts in a config file's target, read from its sources (ConfigFile's targetKeys and
-    each collector's)."""
+    """The keys the exporter accepts in a config file's target, read from its sources (ConfigFile's targetKeys, each
+    collector's, and each switchable collector's name)."""
     keys: set[str] = set()
     for path in (ROOT / "Sources" / "APIKeyExporter").rglob("*.swift"):
         for match in re.finditer(r"static let targetKeys(?:: Set<String>)? = \[(.*?)\]", path.read_text(), re.S):
             keys |= set(re.findall(r'"([a-z_]+)"', match.group(1)))
-    if "public_key" not in keys:
+    # A switchable collector's key is its name (`SwitchableCollector`): read the name of each one.
+    for path in (ROOT / "Sources" / "APIKeyExporter" / "Collectors").rglob("*.swift"):
+        text = path.read_text()
+        if re.search(r"class \w+: [^{]*\bSwitchableCollector\b", text):
+            keys |= set(re.findall(r'static let name = "([a-z_]+)"', text))
+    if "public_key" not in keys or "service_accounts" not in keys:
         raise RuntimeError("cannot find the config file's target keys in Sources/APIKeyExporter")
     return keys
 
@@ -866,6 +873,7 @@ CHECKS = {
     "workloads": check_workloads,
     "secrets": check_secrets,
     "sources": check_sources,
+    "rules": check_rules.check_rules,
     "kubernetes": check_kubernetes,
 }
 

@@ -28,6 +28,11 @@ public final class AtlasClient {
     private let transport: APITransport
     private let pagination: Pagination
     private let decoder = ResponseDecoder()
+    /// Replaces known secrets in every body before it is decoded (`RedactedResponse`).
+    private let redactor = SecretRedactor.shared
+    /// Listings this client accepted although their length differed from `totalCount`, since it was made: the seam
+    /// reads it around each collector's run, so every collector's listings are counted alike.
+    public private(set) var listingCountMismatches = 0
 
     /// A client signing requests with an API key (Digest), or with none.
     public convenience init(
@@ -109,9 +114,11 @@ public final class AtlasClient {
         filters: [(String, String)] = [],
         fastDecode: ([UInt8]) -> ListPage<Element>? = { _ in nil }
     ) throws(APIError) -> [Element] {
-        try pagination.readListing(
+        let before = countMismatches
+        defer { listingCountMismatches += countMismatches - before }
+        return try pagination.readListing(
             url: baseURL + path, id: id, countMismatches: &countMismatches,
-            fetch: { (query, maxBodyBytes) throws(APIError) -> (CurlResponse, String) in
+            fetch: { (query, maxBodyBytes) throws(APIError) -> (RedactedResponse, String) in
                 try getSuccessful(path: path, query: filters + query, maxBodyBytes: maxBodyBytes, accept: accept)
             },
             decode: { (response, url) throws(APIError) -> ListPage<Element> in
@@ -129,35 +136,38 @@ public final class AtlasClient {
     /// `decode` reads one page into the builder (see `Pagination.readTable`).
     func readTable<Builder: ListingBuilder>(
         path: String, countMismatches: inout Int,
-        decode: (CurlResponse, String, inout Builder) throws(APIError) -> PageSummary
+        decode: (RedactedResponse, String, inout Builder) throws(APIError) -> PageSummary
     ) throws(APIError) -> Builder.Listing {
-        try pagination.readTable(
+        let before = countMismatches
+        defer { listingCountMismatches += countMismatches - before }
+        return try pagination.readTable(
             url: baseURL + path, countMismatches: &countMismatches,
-            fetch: { (query, maxBodyBytes) throws(APIError) -> (CurlResponse, String) in
+            fetch: { (query, maxBodyBytes) throws(APIError) -> (RedactedResponse, String) in
                 try getSuccessful(path: path, query: query, maxBodyBytes: maxBodyBytes, accept: nil)
             },
             decode: decode)
     }
 
     /// Decodes a page JSONDecoder's way, naming the bad field of a malformed one.
-    func decodePage<Element: Decodable & Sendable>(_ response: CurlResponse, url: String) throws(APIError) -> ListPage<Element> {
+    func decodePage<Element: Decodable & Sendable>(_ response: RedactedResponse, url: String) throws(APIError) -> ListPage<Element> {
         try decoder.decode(response, url: url)
     }
 
-    /// One resource at `path`.
-    func get<Body: Decodable>(path: String, query: [(String, String)] = []) throws(APIError) -> Body {
-        let (response, url) = try getSuccessful(path: path, query: query)
+    /// One resource at `path`; `accept` replaces the base URL's media type (for endpoints with their own version).
+    func get<Body: Decodable>(path: String, query: [(String, String)] = [], accept: String? = nil) throws(APIError) -> Body {
+        let (response, url) = try getSuccessful(path: path, query: query, accept: accept)
         return try pagination.cpuGate.run { () throws(APIError) -> Body in try decoder.decode(response, url: url) }
     }
 
-    /// A 2xx answer to a GET (after retries), and its URL; any other status is thrown with the API's error body.
+    /// A 2xx answer to a GET (after retries), redacted, and its URL; any other status is thrown with the API's error
+    /// body.
     func getSuccessful(path: String, query: [(String, String)], maxBodyBytes: Int? = nil,
-                               accept: String? = nil) throws(APIError) -> (CurlResponse, String) {
+                       accept: String? = nil) throws(APIError) -> (RedactedResponse, String) {
         let target = requestTarget(path: path, query: query)
         let url = baseURL + target.dropFirst(basePath.count)
         let response = try transport.get(url: url, requestTarget: target, headers: ["Accept: \(accept ?? acceptHeader)"],
                                          maxBodyBytes: maxBodyBytes)
-        return (try response.requiringStatus(in: 200..<300, url: url), url)
+        return (RedactedResponse(try response.requiringStatus(in: 200..<300, url: url), redactor: redactor), url)
     }
 
     /// Path and query as they go on the request line, e.g. `/api/atlas/v2/orgs?itemsPerPage=500&pageNum=1`.

@@ -109,6 +109,6 @@ public struct AccessListUsage: Sendable, Equatable {
             }
         }
         requests = used ? total : nil
-        lastUsedAddress = latest?.address.map { String(SecretRedactor.shared.redactKnownSecrets($0).prefix(Self.addressLimit)) }
+        lastUsedAddress = latest?.address.map { String($0.prefix(Self.addressLimit)) }
     }
 }

@@ -10,7 +10,7 @@ struct ResponseDecoder {
 
     /// `fastDecode`'s value when it has one (a hand-written parser for the common shape), else JSONDecoder's.
     func decode<Body: Decodable>(
-        _ response: CurlResponse, url: String, fastDecode: ([UInt8]) -> Body? = { _ in nil }
+        _ response: RedactedResponse, url: String, fastDecode: ([UInt8]) -> Body? = { _ in nil }
     ) throws(APIError) -> Body {
         if let body = fastDecode(response.body) { return body }
         do {

@@ -16,7 +16,7 @@ public struct ListingLimits: Sendable, Equatable {
     }
 }
 
-/// A listing read page by page into a compact form (see `KeyTableBuilder`) instead of one value per item.
+/// A listing read page by page into a compact form (the key listing's table) instead of one value per item.
 protocol ListingBuilder {
     associatedtype Listing
     init()
@@ -60,9 +60,9 @@ struct Pagination {
 
     /// Fetches one page: a 2xx answer to the listing's URL with `query` (its page number and size) no larger than
     /// `maxBodyBytes`, and the URL it came from.
-    typealias FetchPage = (_ query: [(String, String)], _ maxBodyBytes: Int) throws(APIError) -> (CurlResponse, String)
+    typealias FetchPage = (_ query: [(String, String)], _ maxBodyBytes: Int) throws(APIError) -> (RedactedResponse, String)
     /// Decodes one fetched page.
-    typealias DecodePage<Element: Decodable & Sendable> = (CurlResponse, String) throws(APIError) -> ListPage<Element>
+    typealias DecodePage<Element: Decodable & Sendable> = (RedactedResponse, String) throws(APIError) -> ListPage<Element>
 
     /// Every element of the listing at `url` (named in errors).
     func readListing<Element: Decodable & Sendable>(
@@ -75,11 +75,11 @@ struct Pagination {
         }, ids: { Set($0.map { $0[keyPath: id] }) })
     }
 
-    /// Every item of the listing at `url` read into a `Builder` (see `KeyTableBuilder`), under the same rules as
+    /// Every item of the listing at `url` read into a `Builder` (a compact form), under the same rules as
     /// `readListing`.
     func readTable<Builder: ListingBuilder>(
         url: String, countMismatches: inout Int, fetch: FetchPage,
-        decode: (CurlResponse, String, inout Builder) throws(APIError) -> PageSummary
+        decode: (RedactedResponse, String, inout Builder) throws(APIError) -> PageSummary
     ) throws(APIError) -> Builder.Listing {
         try readConfirmingCount(url: url, countMismatches: &countMismatches, read: { () throws(APIError) in
             var builder = Builder()
@@ -157,7 +157,7 @@ struct Pagination {
     /// limit and a constant `totalCount`; `read` takes each page in (under the CPU gate) and says what it held.
     private func readPages(
         url: String, fetch: FetchPage,
-        read: (CurlResponse, String, _ pageNum: Int) throws(APIError) -> PageSummary
+        read: (RedactedResponse, String, _ pageNum: Int) throws(APIError) -> PageSummary
     ) throws(APIError) -> Int? {
         var totalCount: Int?
         var bytesRead = 0

@@ -1,6 +1,6 @@
 /// One libcurl handle whose every exchange is counted in a target's `RequestCounter`: by status code, or as
 /// `error` when no status arrived. The API client's transport and the OAuth token fetch both send through one,
-/// so every request the exporter makes to an API shows in `mongodb_api_keys_api_requests_total`.
+/// so every request the exporter makes to an API shows in `mongodb_apikey_exporter_api_requests_total`.
 ///
 /// Not thread-safe (a libcurl handle is not): its owner serialises use.
 final class CountedConnection {

@@ -35,6 +35,8 @@ public struct TransportOptions: Sendable {
     public var listingLimits = ListingLimits()
     /// TLS certificate verification; only `--healthcheck` turns it off, for its own loopback request.
     public var verifyPeer = true
+    /// libcurl's `CURLOPT_PINNEDPUBLICKEY` (`sha256//<base64>`): the server's key must be this one, verified or not.
+    public var pinnedPublicKey: String?
 
     public init() {}
 }
@@ -133,6 +135,21 @@ public final class CurlEasyHandle {
                             localPort: localPort)
     }
 
+    /// Connects to `url`'s host and completes a TLS 1.3 handshake, without sending a request. In TLS 1.3 the client's
+    /// side ends with its Finished, before the server has judged the client's certificate: a server that requires
+    /// one it is not given still completes this, so it shows the server answers handshakes (`--healthcheck`).
+    public func handshakeTLS13(_ url: String) throws(APIError) {
+        curl_easy_reset(handle)
+        configureCommonOptions()
+        ccurl_setopt_string(handle, CURLOPT_URL, url)
+        ccurl_setopt_long(handle, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_3))
+        ccurl_setopt_long(handle, CURLOPT_CONNECT_ONLY, 1)
+        let code = curl_easy_perform(handle)
+        guard code == CURLE_OK else {
+            throw .transport(code: Int(code.rawValue), message: String(cString: curl_easy_strerror(code)), url: url)
+        }
+    }
+
     private func configureCommonOptions() {
         ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
@@ -141,6 +158,9 @@ public final class CurlEasyHandle {
         ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, options.requestTimeout.milliseconds)
         ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, options.verifyPeer ? 1 : 0)
         ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, options.verifyPeer ? 2 : 0)
+        if let pinnedPublicKey = options.pinnedPublicKey {
+            ccurl_setopt_string(handle, CURLOPT_PINNEDPUBLICKEY, pinnedPublicKey)
+        }
         if let caFile = options.caFile {
             ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile)
         }

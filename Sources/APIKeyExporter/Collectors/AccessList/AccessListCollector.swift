@@ -10,7 +10,7 @@ import Foundation
 final class AccessListCollector: OrgCollector {
     static let name = "access_list"
     /// Needs the org's current keys.
-    static let needsCurrentInventory = true
+    static let needs: Set<SeamProduct> = [.keyInventory]
 
     private let pool: BlockingWorkerPool<AtlasClient>
 

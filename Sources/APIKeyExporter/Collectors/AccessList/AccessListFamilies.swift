@@ -63,15 +63,6 @@ enum AccessListFamilies {
                                   Double(open))
                 }
             },
-            MetricFamily(name: "mongodb_api_keys_access_list_success", type: .gauge, labels: ["target", "org_id"],
-                         help: "1 if the last collection of the organization's access lists succeeded, 0 if it failed "
-                             + "and the access list metrics are stale (as of the last poll).") { writer, name in
-                scope.eachOrg { target, org in
-                    guard let accessLists = org.accessLists else { return }
-                    writer.sample(name, [("target", target), ("org_id", org.orgID)],
-                                  accessLists.lastCollectionSucceeded ? 1 : 0)
-                }
-            },
         ]
     }
 }

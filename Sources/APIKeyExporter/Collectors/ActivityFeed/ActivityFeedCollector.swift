@@ -18,10 +18,13 @@ import Logging
 ///
 /// Reading the feed may need more than listing keys (MongoDB's docs name the Organization Member role): a 403 fails
 /// this collector only, logged once per cycle and target, and the key inventory is unaffected.
-final class ActivityFeedCollector: OrgCollector {
+final class ActivityFeedCollector: OrgCollector, SwitchableCollector {
     static let name = "activity_feed"
+    static let onByDefault = APIFlavor.all
+    static let switchHelp = "Read each organization's activity feed for key and service account events (needs the Organization Member role). Default: on."
     /// Compares the feed with the org's current listing.
-    static let needsCurrentInventory = true
+    static let needs: Set<SeamProduct> = [.keyInventory]
+    static let reads: Set<SeamProduct> = [.credentialKinds]
     static let targetKeys = ["activity_feed"]
     /// How far each read reaches back before the previous one: events may appear in the feed a little late.
     static let overlap: Double = 600
@@ -38,26 +41,17 @@ final class ActivityFeedCollector: OrgCollector {
     }
 
     static func make(_ target: CollectorTarget) -> ActivityFeedCollector? {
-        guard target.setting(ActivityFeedSetting.self).enabled else { return nil }
+        guard target.switchState(Self.self).on else { return nil }
         return ActivityFeedCollector(lookback: target.settings[ActivityFeedLookback.self].duration,
                                      maxCatchUp: target.settings[ActivityFeedMaxCatchUp.self].duration)
     }
 
-    static func readTarget(_ keys: TargetKeys, into settings: inout CollectorSettings) throws(ConfigError) {
-        if let enabled = try keys.bool("activity_feed") {
-            settings[ActivityFeedSetting.self] = ActivityFeedSetting(enabled: enabled)
-        }
-    }
-
     static func configLines(_ settings: CollectorSettings) -> [String] {
-        ["activity_feed: \(settings[ActivityFeedSetting.self].enabled)",
+        switchConfigLines(settings) + [
          "activity_feed_lookback: \(HTML.duration(settings[ActivityFeedLookback.self].duration))",
          "activity_feed_max_catch_up: \(HTML.duration(settings[ActivityFeedMaxCatchUp.self].duration))"]
     }
 
-    static func targetConfigLines(_ settings: CollectorSettings) -> [String] {
-        settings.value(ActivityFeedSetting.self).map { ["activity_feed: \($0.enabled)"] } ?? []
-    }
 
     func cycleStarted() {
         refusalLogged.reset()
@@ -93,6 +87,10 @@ final class ActivityFeedCollector: OrgCollector {
         if let delegate = event.delegatePrincipal { metadata["delegate_principal"] = "\(delegate)" }
         if ActivityFeedState.orgSecurityTypes.contains(event.eventTypeName) {
             context.logger.info("org security event", metadata: metadata)
+            return
+        }
+        if OAuthEventType.all.contains(event.eventTypeName) {
+            context.logger.info("oauth event", metadata: metadata)
             return
         }
         guard event.eventTypeName.hasPrefix(APIKeyEventType.prefix) else {

@@ -13,6 +13,10 @@ enum ActivityFeedFamilies {
                          help: "Organization events that change how API access is guarded (access list or employee "
                              + "access required, UI access list, service account secret validity and expiry) read from "
                              + "the activity feed since start, by type, as of the last poll."),
+            countsByType("mongodb_org_oauth_events_total", \.oauthEventCounts, scope,
+                         help: "OAuth audit events (OAuth clients such as remote MCP agents, their secrets, "
+                             + "authorizations, tokens and user consents) read from the organization's activity feed "
+                             + "since start, by type, as of the last poll."),
             MetricFamily(name: "mongodb_api_keys_transient_total", type: .counter, labels: ["target", "org_id"],
                          help: "API keys created and deleted between two successful listings (seen in the activity feed, "
                              + "never in a listing), as of the last poll.") { writer, name in
@@ -20,14 +24,6 @@ enum ActivityFeedFamilies {
                     guard let state = org.activityFeed, state.eventCounts != nil else { return }
                     writer.counter(name, [("target", target), ("org_id", org.orgID)], Double(state.transientCount),
                                    created: state.countedSince)
-                }
-            },
-            MetricFamily(name: "mongodb_api_key_activity_feed_success", type: .gauge, labels: ["target", "org_id"],
-                         help: "1 if the last read of the organization's activity feed succeeded, 0 if it failed (as of the "
-                             + "last poll).") { writer, name in
-                scope.eachOrg { target, org in
-                    guard let state = org.activityFeed else { return }
-                    writer.sample(name, [("target", target), ("org_id", org.orgID)], state.lastReadSucceeded ? 1 : 0)
                 }
             },
         ]

@@ -43,6 +43,8 @@ struct ActivityFeedState: Sendable {
     var serviceAccountEventCounts: [String: Int]?
     /// Organization security events by type (`orgSecurityTypes`); nil until the first successful read.
     var orgSecurityEventCounts: [String: Int]?
+    /// OAuth audit events by type (`OAuthEventType.all`); nil until the first successful read.
+    var oauthEventCounts: [String: Int]?
     var transientCount = 0
     /// Unix time counting started (OpenMetrics `_created`).
     var countedSince: Double?
@@ -68,6 +70,7 @@ struct ActivityFeedState: Sendable {
         var counts = eventCounts ?? Dictionary(uniqueKeysWithValues: Self.knownTypes.map { ($0, 0) })
         var accountCounts = serviceAccountEventCounts ?? [:]
         var securityCounts = orgSecurityEventCounts ?? Dictionary(uniqueKeysWithValues: Self.orgSecurityTypes.map { ($0, 0) })
+        var oauthCounts = oauthEventCounts ?? Dictionary(uniqueKeysWithValues: OAuthEventType.all.map { ($0, 0) })
         if serviceAccounts {
             for type in Self.knownServiceAccountTypes where accountCounts[type] == nil { accountCounts[type] = 0 }
         }
@@ -78,7 +81,8 @@ struct ActivityFeedState: Sendable {
             let type = event.eventTypeName
             let isKeyEvent = type.hasPrefix(Self.keyPrefix)
             let isSecurityEvent = Self.orgSecurityTypes.contains(type)
-            guard isKeyEvent || isSecurityEvent || type.hasPrefix(Self.serviceAccountPrefix) else { continue }
+            let isOAuthEvent = OAuthEventType.all.contains(type)
+            guard isKeyEvent || isSecurityEvent || isOAuthEvent || type.hasPrefix(Self.serviceAccountPrefix) else { continue }
             if isKeyEvent, let target = event.targetPublicKey {
                 actors.record(ChangeActor(actor: event.actor, remoteAddress: event.remoteAddress ?? "", time: event.created,
                                           delegatePrincipal: event.delegatePrincipal),
@@ -89,6 +93,10 @@ struct ActivityFeedState: Sendable {
             new.append(event)
             if isSecurityEvent {
                 securityCounts[type, default: 0] += 1
+                continue
+            }
+            if isOAuthEvent {
+                oauthCounts[type, default: 0] += 1
                 continue
             }
             guard isKeyEvent else {
@@ -113,6 +121,7 @@ struct ActivityFeedState: Sendable {
         eventCounts = counts
         serviceAccountEventCounts = accountCounts
         orgSecurityEventCounts = securityCounts
+        oauthEventCounts = oauthCounts
         lastReadSucceeded = true
         pruneSeen()
         return (new, transient)

@@ -23,11 +23,7 @@ enum AgentKeyFamilies {
                          help: "Agent API key changes found by comparing consecutive successful reads of the org's projects "
                              + "by project and key id (added, removed), as of the last poll.") { writer, name in
                 eachRead(scope) { target, org, state in
-                    guard let counts = state.changeCounts else { return }
-                    for (change, count) in counts.sortedByKey {
-                        writer.counter(name, [("target", target), ("org_id", org.orgID), ("change", change)], Double(count),
-                                       created: state.countedSince)
-                    }
+                    state.changes.write(&writer, name, [("target", target), ("org_id", org.orgID)])
                 }
             },
         ]

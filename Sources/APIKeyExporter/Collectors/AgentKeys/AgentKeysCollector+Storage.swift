@@ -17,7 +17,7 @@ extension AgentKeysCollector: PersistentOrgCollector {
     }
 
     static func saved(_ org: OrgStatus) -> Saved? {
-        guard let state = org.agentKeys, state.changeCounts != nil else { return nil }
+        guard let state = org.agentKeys, state.changes.hasBaseline else { return nil }
         return Saved(projects: state.byProject.mapValues { keys in
             keys.map { Key(id: $0.id, desc: $0.desc, createdAt: $0.createdAt, createdUserID: $0.createdUserID,
                            createdIPAddress: $0.createdIPAddress, createdBy: $0.createdBy) }
@@ -33,8 +33,7 @@ extension AgentKeysCollector: PersistentOrgCollector {
         state.readProjects = Set(saved.readProjects)
         state.knownProjects = Set(saved.knownProjects)
         // Not a baseline: the first read counts what changed since the save.
-        state.changeCounts = Dictionary(uniqueKeysWithValues: AgentKeysState.changeKinds.map { ($0, 0) })
-        state.countedSince = restoredAt
+        state.changes.setBaseline(at: restoredAt)
         org.agentKeys = state
     }
 }

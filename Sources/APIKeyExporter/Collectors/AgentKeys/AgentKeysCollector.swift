@@ -11,15 +11,16 @@ import Foundation
 /// Where it is on by default, a first read refused (401, 403) or not found (404) before any project's read ever
 /// succeeded marks it unsupported for the target, logged once: not a failure. After that (or switched on
 /// explicitly), a refused project fails that project's read only; its last known keys stay.
-final class AgentKeysCollector: OrgCollector {
+final class AgentKeysCollector: OrgCollector, SwitchableCollector {
     static let name = "agent_keys"
+    static let onByDefault: Set<APIFlavor> = [.publicV1]
+    static let switchHelp = "Inventory each project's agent API keys (Cloud Manager, Ops Manager). Default: on for /api/public/v1.0 base URLs."
     /// Asked after a good key listing only, so that a failing API is asked less; its projects come from `names`.
-    static let needsCurrentInventory = true
-    static let targetKeys = ["agent_keys"]
+    static let needs: Set<SeamProduct> = [.keyInventory]
+    static let reads: Set<SeamProduct> = [.projectNames]
     static let statusColumns = ["Agent keys"]
 
     private let explicit: Bool
-    private let unsupported = OnceFlag()
     private let readOnce = OnceFlag()
 
     init(explicit: Bool) {
@@ -27,13 +28,11 @@ final class AgentKeysCollector: OrgCollector {
     }
 
     static func make(_ target: CollectorTarget) -> AgentKeysCollector? {
-        let enabled = target.setting(AgentKeysSetting.self).enabled
-        guard enabled ?? (target.flavor == .publicV1) else { return nil }
-        return AgentKeysCollector(explicit: enabled == true)
+        let state = target.switchState(Self.self)
+        return state.on ? AgentKeysCollector(explicit: state.explicit) : nil
     }
 
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
-        guard !unsupported.isSet else { return }
         var read: [String: [AgentAPIKey]] = [:]
         var failure: APIError?
         for projectID in org.projectNames.keys.sorted() {
@@ -41,15 +40,7 @@ final class AgentKeysCollector: OrgCollector {
                 read[projectID] = try context.client.listAgentAPIKeys(projectID: projectID)
                 _ = readOnce.setFirstTime()
             } catch {
-                if !explicit, !readOnce.isSet, error.meansNoAccess {
-                    if unsupported.setFirstTime() {
-                        let message = "agent API keys not readable (\(error.reason)): the agent_keys collector needs "
-                            + "read access to the projects on Cloud Manager or Ops Manager; off for this target"
-                        context.logger.warning("\(message)",
-                                               metadata: ["target": "\(context.targetName)", "err": "\(error)"])
-                    }
-                    return
-                }
+                if unsupported(by: error) != nil { throw error }
                 failure = failure ?? error
                 context.logger.error("agent API key read failed for a project; keeping its last known keys", metadata: [
                     "target": "\(context.targetName)", "org_id": "\(org.orgID)", "project_id": "\(projectID)",
@@ -64,20 +55,28 @@ final class AgentKeysCollector: OrgCollector {
         for change in changes {
             log(change, orgID: org.orgID, context: context)
             org.recentChanges.append(RecentChange(
-                at: now, target: context.targetName, orgID: org.orgID, orgName: org.orgName, kind: change.kind,
+                at: now, target: context.targetName, orgID: org.orgID, orgName: org.orgName, kind: change.kind.rawValue,
                 keyID: change.key.id, publicKey: "", description: "[project \(change.projectID)] \(change.key.desc)",
                 rolesBefore: "", rolesAfter: ""))
         }
         if let failure { throw failure }
     }
 
+    /// Where it is on by default, a first read refused or not found, before any project was read, means this
+    /// credential or API has none.
+    func unsupported(by error: APIError) -> String? {
+        guard !explicit, !readOnce.isSet, error.meansNoAccess else { return nil }
+        return "agent API keys not readable (\(error.reason)): the agent_keys collector needs read access to the "
+            + "projects on Cloud Manager or Ops Manager"
+    }
+
     /// Already logged per project in `collect`; the keys known stay.
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {}
 
-    private func log(_ change: (kind: String, projectID: String, key: AgentAPIKey), orgID: String, context: OrgCollectionContext) {
+    private func log(_ change: (kind: AgentKeyChange, projectID: String, key: AgentAPIKey), orgID: String, context: OrgCollectionContext) {
         context.logger.info("agent api key change", metadata: [
             "target": "\(context.targetName)", "org_id": "\(orgID)", "project_id": "\(change.projectID)",
-            "change": "\(change.kind)", "key_id": "\(change.key.id)", "description": "\(change.key.desc)",
+            "change": "\(change.kind.rawValue)", "key_id": "\(change.key.id)", "description": "\(change.key.desc)",
             "created_by": "\(change.key.createdBy)", "created_user_id": "\(change.key.createdUserID)",
             "created_ip_addr": "\(change.key.createdIPAddress)"])
     }
@@ -86,33 +85,7 @@ final class AgentKeysCollector: OrgCollector {
         [StatusCell(count: org.agentKeys.map { $0.byProject.values.reduce(0) { $0 + $1.count } })]
     }
 
-    static func readTarget(_ keys: TargetKeys, into settings: inout CollectorSettings) throws(ConfigError) {
-        if let enabled = try keys.bool("agent_keys") {
-            settings[AgentKeysSetting.self] = AgentKeysSetting(enabled: enabled)
-        }
-    }
-
-    static func configLines(_ settings: CollectorSettings) -> [String] {
-        ["agent_keys: \(settings[AgentKeysSetting.self].enabled.map { "\($0)" } ?? "auto  # on for /api/public/v1.0 base URLs")"]
-    }
-
-    static func targetConfigLines(_ settings: CollectorSettings) -> [String] {
-        settings.value(AgentKeysSetting.self)?.enabled.map { ["agent_keys: \($0)"] } ?? []
-    }
-
     static func families(_ scope: RenderScope, options: InventoryRenderer.Options) -> [MetricFamily] {
         AgentKeyFamilies.counts(scope) + (options.keyInfo ? AgentKeyFamilies.perKey(scope) : [])
-    }
-}
-
-/// The `agent_keys` collector's setting and flag.
-public struct AgentKeysSetting: CollectorSetting {
-    /// nil: on for `/api/public/v1.0` base URLs (Cloud Manager, Ops Manager) only.
-    public var enabled: Bool?
-
-    public init() {}
-
-    public init(enabled: Bool?) {
-        self.enabled = enabled
     }
 }

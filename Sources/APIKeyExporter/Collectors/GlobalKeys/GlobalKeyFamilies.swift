@@ -36,11 +36,7 @@ enum GlobalKeyFamilies {
                          help: "Global API key changes found by comparing consecutive successful reads by key id (added, "
                              + "removed, roles_changed, description_changed), as of the last poll.") { writer, name in
                 eachRead(scope) { target, state in
-                    guard let counts = state.changeCounts else { return }
-                    for kind in ChangeKind.allCases.sorted() {
-                        writer.counter(name, [("target", target), ("change", kind.rawValue)], Double(counts[kind] ?? 0),
-                                       created: state.countedSince)
-                    }
+                    state.changes.write(&writer, name, [("target", target)])
                 }
             },
             MetricFamily(name: "mongodb_global_access_list_entries", type: .gauge, labels: ["target"],

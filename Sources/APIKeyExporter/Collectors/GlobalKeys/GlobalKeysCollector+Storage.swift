@@ -7,7 +7,7 @@ extension GlobalKeysCollector: PersistentTargetCollector {
     }
 
     static func saved(_ target: TargetState) -> Saved? {
-        guard let state = target.globalKeys, state.changeCounts != nil else { return nil }
+        guard let state = target.globalKeys, state.changes.hasBaseline else { return nil }
         return Saved(keys: state.keys.values.sorted { $0.id < $1.id }.map { [$0.id, $0.publicKey, $0.desc] + $0.roles })
     }
 
@@ -17,8 +17,7 @@ extension GlobalKeysCollector: PersistentTargetCollector {
             state.keys[fields[0]] = GlobalAPIKey(id: fields[0], publicKey: fields[1], desc: fields[2], roles: Array(fields.dropFirst(3)))
         }
         // Not a baseline: the first read counts what changed since the save.
-        state.changeCounts = Dictionary(uniqueKeysWithValues: ChangeKind.allCases.map { ($0, 0) })
-        state.countedSince = restoredAt
+        state.changes.setBaseline(at: restoredAt)
         target.globalKeys = state
     }
 }

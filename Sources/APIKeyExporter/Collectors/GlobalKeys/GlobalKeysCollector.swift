@@ -12,14 +12,15 @@ import Logging
 /// Reading them needs the Global Read Only role. Where the collector is on by default, a first read refused (401,
 /// 403) or not found (404: Cloud Manager has no `/admin`) marks it unsupported for the target, logged once: not a
 /// failure. Switched on explicitly, the same answers fail it every cycle.
-final class GlobalKeysCollector: TargetCollector {
+final class GlobalKeysCollector: TargetCollector, SwitchableCollector {
     static let name = "global_keys"
-    static let targetKeys = ["global_keys"]
+    static let onByDefault: Set<APIFlavor> = [.publicV1]
+    static let switchHelp = "Inventory Ops Manager's global API keys and their access list (Global Read Only). Default: on for /api/public/v1.0 base URLs."
     static let statusColumns = ["Global keys", "GLOBAL_OWNER keys"]
 
     /// Whether it was switched on explicitly (then a refusal is a failure, not "unsupported").
     private let explicit: Bool
-    private let unsupported = OnceFlag()
+    private let readOnce = OnceFlag()
     private let legacyPathLogged = OnceFlag()
 
     init(explicit: Bool) {
@@ -27,28 +28,14 @@ final class GlobalKeysCollector: TargetCollector {
     }
 
     static func make(_ target: CollectorTarget) -> GlobalKeysCollector? {
-        let enabled = target.setting(GlobalKeysSetting.self).enabled
-        guard enabled ?? (target.flavor == .publicV1) else { return nil }
-        return GlobalKeysCollector(explicit: enabled == true)
+        let state = target.switchState(Self.self)
+        return state.on ? GlobalKeysCollector(explicit: state.explicit) : nil
     }
 
     func collect(_ target: inout TargetState, context: TargetCollectionContext) throws(APIError) {
-        guard !unsupported.isSet else { return }
-        let keys: [GlobalAPIKey]
-        let accessList: (entries: [GlobalAccessListEntry], legacyPath: Bool)
-        do throws(APIError) {
-            keys = try context.client.listGlobalAPIKeys()
-            accessList = try context.client.listGlobalAccessList()
-        } catch {
-            guard !explicit, target.globalKeys == nil, error.meansNoAccess else { throw error }
-            if unsupported.setFirstTime() {
-                let message = "global API keys not readable (\(error.reason)): the global_keys collector needs a global "
-                    + "key with the Global Read Only role on Ops Manager; off for this target"
-                context.logger.warning("\(message)",
-                                       metadata: ["target": "\(context.targetName)", "err": "\(error)"])
-            }
-            return
-        }
+        let keys = try context.client.listGlobalAPIKeys()
+        let accessList = try context.client.listGlobalAccessList()
+        _ = readOnce.setFirstTime()
         if accessList.legacyPath, legacyPathLogged.setFirstTime() {
             context.logger.info("/admin/accessList not found; read the global access list from /admin/whitelist (Ops Manager before 5.0)",
                                 metadata: ["target": "\(context.targetName)"])
@@ -67,13 +54,20 @@ final class GlobalKeysCollector: TargetCollector {
         }
     }
 
+    /// Where it is on by default, a first read refused or not found means this credential or API has none.
+    func unsupported(by error: APIError) -> String? {
+        guard !explicit, !readOnce.isSet, error.meansNoAccess else { return nil }
+        return "global API keys not readable (\(error.reason)): the global_keys collector needs a global key with the "
+            + "Global Read Only role on Ops Manager"
+    }
+
     func recordFailure(_ error: APIError, in target: inout TargetState, context: TargetCollectionContext) {
         target.globalKeys?.lastReadSucceeded = false
         context.logger.error("global API key read failed; keeping the last known global keys", metadata: [
             "target": "\(context.targetName)", "reason": "\(error.reason)", "err": "\(error)"])
     }
 
-    private func log(_ change: (kind: ChangeKind, before: GlobalAPIKey?, after: GlobalAPIKey?), context: TargetCollectionContext) {
+    private func log(_ change: (kind: GlobalKeyChange, before: GlobalAPIKey?, after: GlobalAPIKey?), context: TargetCollectionContext) {
         let key = change.after ?? change.before
         context.logger.info("global api key change", metadata: [
             "target": "\(context.targetName)", "change": "\(change.kind.rawValue)", "key_id": "\(key?.id ?? "")",
@@ -90,20 +84,6 @@ final class GlobalKeysCollector: TargetCollector {
         guard let state = target.globalKeys else { return [StatusCell(nil), StatusCell(nil)] }
         return [StatusCell(count: state.keys.count),
                 StatusCell(count: state.keys.values.filter { $0.roles.contains("GLOBAL_OWNER") }.count)]
-    }
-
-    static func readTarget(_ keys: TargetKeys, into settings: inout CollectorSettings) throws(ConfigError) {
-        if let enabled = try keys.bool("global_keys") {
-            settings[GlobalKeysSetting.self] = GlobalKeysSetting(enabled: enabled)
-        }
-    }
-
-    static func configLines(_ settings: CollectorSettings) -> [String] {
-        ["global_keys: \(settings[GlobalKeysSetting.self].enabled.map { "\($0)" } ?? "auto  # on for /api/public/v1.0 base URLs")"]
-    }
-
-    static func targetConfigLines(_ settings: CollectorSettings) -> [String] {
-        settings.value(GlobalKeysSetting.self)?.enabled.map { ["global_keys: \($0)"] } ?? []
     }
 
     static func families(_ scope: RenderScope, options: InventoryRenderer.Options) -> [MetricFamily] {

@@ -4,30 +4,29 @@ import FoundationEssentials
 import Foundation
 #endif
 
+/// The kinds of change `mongodb_global_api_key_changes_total` counts.
+enum GlobalKeyChange: String, ChangeKindSet {
+    case added, removed, rolesChanged = "roles_changed", descriptionChanged = "description_changed"
+}
+
 /// What the `global_keys` collector knows of a target: the last complete read of the global keys and their access
 /// list (kept, marked stale, when a later read fails), and the changes counted since the first read.
 struct GlobalKeysState: Sendable {
     /// By key id; descriptions with known secrets redacted.
     var keys: [String: GlobalAPIKey] = [:]
     var accessList: [GlobalAccessListEntry] = []
-    /// Changes by kind since the first successful read (the baseline); nil before it.
-    var changeCounts: [ChangeKind: Int]?
-    /// Unix time of that first read (OpenMetrics `_created`).
-    var countedSince: Double?
+    /// Counted from the first successful read, which is the baseline.
+    var changes = ChangeCounter<GlobalKeyChange>()
     var lastReadSucceeded = false
 
     /// Records a complete read; returns the changes against the previous one (none for the baseline), each with the
     /// key before and after.
     mutating func record(keys listed: [GlobalAPIKey], accessList: [GlobalAccessListEntry], at time: Double)
-        -> [(kind: ChangeKind, before: GlobalAPIKey?, after: GlobalAPIKey?)] {
-        let redactor = SecretRedactor.shared
+        -> [(kind: GlobalKeyChange, before: GlobalAPIKey?, after: GlobalAPIKey?)] {
         var current: [String: GlobalAPIKey] = [:]
-        for var key in listed {
-            key.desc = redactor.redactKnownSecrets(key.desc)
-            current[key.id] = key
-        }
-        var changes: [(kind: ChangeKind, before: GlobalAPIKey?, after: GlobalAPIKey?)] = []
-        if var counts = changeCounts {
+        for key in listed { current[key.id] = key }
+        var changes: [(kind: GlobalKeyChange, before: GlobalAPIKey?, after: GlobalAPIKey?)] = []
+        if self.changes.hasBaseline {
             for id in Set(keys.keys).union(current.keys).sorted() {
                 switch (keys[id], current[id]) {
                 case (nil, let after?):
@@ -41,18 +40,10 @@ struct GlobalKeysState: Sendable {
                     break
                 }
             }
-            for change in changes { counts[change.kind, default: 0] += 1 }
-            changeCounts = counts
-        } else {
-            changeCounts = Dictionary(uniqueKeysWithValues: ChangeKind.allCases.map { ($0, 0) })
-            countedSince = time
         }
+        self.changes.record(changes.map(\.kind), at: time)
         keys = current
-        self.accessList = accessList.map { entry in
-            var entry = entry
-            entry.description = redactor.redactKnownSecrets(entry.description)
-            return entry
-        }
+        self.accessList = accessList
         lastReadSucceeded = true
         return changes
     }

@@ -47,12 +47,7 @@ enum KeyFamilies {
                          help: "API key changes found by comparing consecutive successful polls of the organization by "
                              + "key id (added, removed, roles_changed, description_changed), as of the last poll.") { writer, name in
                 scope.eachOrg { target, org in
-                    guard let counts = org.changeCounts else { return }
-                    for kind in ChangeKind.allCases.sorted() {
-                        writer.counter(name,
-                                       [("target", target), ("org_id", org.orgID), ("change", kind.rawValue)],
-                                       Double(counts[kind] ?? 0), created: org.changesCountedSince)
-                    }
+                    org.keyChanges.write(&writer, name, [("target", target), ("org_id", org.orgID)])
                 }
             },
         ]

@@ -39,7 +39,6 @@ struct KeyListing {
                 changes = InventoryDiff.changes(from: previous.keys, to: keys)
             }
         }
-        keys = redactSecrets(in: keys)
         logInvalidIDs(keys, orgID: orgID)
         let snapshot = OrgSnapshot(orgID: orgID, keys: keys, completedAt: Date().timeIntervalSince1970)
         // Logged once every collector has run for the org (`KeysCollector.orgFinished`), so that a change can name
@@ -64,26 +63,6 @@ struct KeyListing {
             }
         }
         return KeyTable(confirmed)
-    }
-
-    /// A description that holds a configured secret or a token (an API echoing one, or a careless colleague)
-    /// would put it into a label and a log line: replace it there. Every description is searched in place; the
-    /// table is rebuilt only when one holds a secret.
-    private func redactSecrets(in keys: KeyTable) -> KeyTable {
-        let secrets = SecretRedactor.shared.knownSecretBytes()
-        guard !secrets.isEmpty else { return keys }
-        var found = false
-        keys.forEach { key in
-            if !found, SecretRedactor.contains(anyOf: secrets, in: key.desc) { found = true }
-        }
-        guard found else { return keys }
-        return KeyTable(keys.map { key in
-            var key = key
-            if SecretRedactor.contains(anyOf: secrets, in: key.desc) {
-                key.desc = SecretRedactor.shared.redactKnownSecrets(key.desc)
-            }
-            return key
-        })
     }
 
     private func logInvalidIDs(_ keys: KeyTable, orgID: String) {

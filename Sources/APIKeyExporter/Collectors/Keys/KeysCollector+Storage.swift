@@ -32,7 +32,6 @@ extension KeysCollector: PersistentOrgCollector {
         org.lastGood = OrgSnapshot(orgID: org.orgID, keys: keys, completedAt: saved.completedAt)
         org.lastPollSucceeded = false
         // Not a baseline: the first cycle counts what changed since the save.
-        org.changeCounts = Dictionary(uniqueKeysWithValues: ChangeKind.allCases.map { ($0, 0) })
-        org.changesCountedSince = restoredAt
+        org.keyChanges.setBaseline(at: restoredAt)
     }
 }

@@ -7,12 +7,11 @@ import Foundation
 /// `keys`: every API key of the org (listing, diff against the last good listing, confirmation of role changes),
 /// the counts by role and project, the change counters and the per-key families.
 ///
-/// Its state is the org's inventory itself (`lastGood`, `lastPollSucceeded`, `changeCounts`, `errorCounts`), which
-/// the other collectors read: the key listing is what "the org's poll" means for `mongodb_api_keys_poll_success`, the
-/// error reasons and readiness.
+/// Its state is the org's inventory itself (`lastGood`, `lastPollSucceeded`, `changeCounts`), which the other
+/// collectors read: the key listing is what "the org's poll" means for readiness and the stale marks.
 final class KeysCollector: OrgCollector {
     static let name = "keys"
-    static let needsCurrentInventory = false
+    static let produces: Set<SeamProduct> = [.keyInventory, .credentialKinds]
     static let statusColumns = ["Keys", "ORG_OWNER keys"]
 
     /// The target's owner labels, taken from each key's description.
@@ -41,7 +40,13 @@ final class KeysCollector: OrgCollector {
         org.recordSuccess(outcome.snapshot, changes: outcome.changes)
         org.keyOwners = ownerLabels.isEmpty ? nil : KeyOwners(ownerLabels, keys: outcome.snapshot.keys)
         org.inventoried.insert(.apiKey)
-        org.countMismatches += outcome.countMismatches
+    }
+
+    /// The restored listing's owner labels, from this target's `owner_labels` (they are not saved: the config file
+    /// may have changed them since).
+    func restored(_ org: inout OrgStatus) {
+        guard let snapshot = org.lastGood else { return }
+        org.keyOwners = ownerLabels.isEmpty ? nil : KeyOwners(ownerLabels, keys: snapshot.keys)
     }
 
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {

@@ -3,7 +3,8 @@
 final class NamesCollector: OrgCollector {
     static let name = "names"
     /// Asked after a good key listing only, so that a failing API is asked less.
-    static let needsCurrentInventory = true
+    static let produces: Set<SeamProduct> = [.projectNames]
+    static let needs: Set<SeamProduct> = [.keyInventory]
     static let statusColumns = ["Projects"]
 
     static func make(_ target: CollectorTarget) -> NamesCollector? {
@@ -19,10 +20,10 @@ final class NamesCollector: OrgCollector {
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
         var failure: APIError?
         if let listedName = context.listedName {
-            org.orgName = SecretRedactor.shared.redactKnownSecrets(listedName)
+            org.orgName = listedName
         } else {
             do throws(APIError) {
-                org.orgName = try context.client.organization(id: org.orgID).name.map(SecretRedactor.shared.redactKnownSecrets)
+                org.orgName = try context.client.organization(id: org.orgID).name
             } catch {
                 failure = error
                 context.logger.warning("organization name lookup failed", metadata: [
@@ -31,7 +32,7 @@ final class NamesCollector: OrgCollector {
         }
         do throws(APIError) {
             let projects = try context.client.listProjects(orgID: org.orgID)
-            org.projectNames = Dictionary(projects.map { ($0.id, SecretRedactor.shared.redactKnownSecrets($0.name ?? "")) },
+            org.projectNames = Dictionary(projects.map { ($0.id, $0.name ?? "") },
                                           uniquingKeysWith: { first, _ in first })
         } catch {
             failure = failure ?? error

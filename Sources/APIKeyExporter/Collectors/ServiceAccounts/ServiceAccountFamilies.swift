@@ -14,10 +14,16 @@ enum ServiceAccountFamilies {
 
     static func counts(_ scope: RenderScope) -> [MetricFamily] {
         [
-            MetricFamily(name: "mongodb_service_accounts", type: .gauge, labels: ["target", "org_id"],
-                         help: "Number of service accounts in the organization, as of the last successful collection.") { writer, name in
+            MetricFamily(name: "mongodb_service_accounts", type: .gauge, labels: ["target", "org_id", "system_managed"],
+                         help: "Number of service accounts in the organization, those Atlas manages itself (system_managed="
+                             + "\"true\": remote MCP configurations' ingress and egress accounts) and the others, as of the "
+                             + "last successful collection.") { writer, name in
                 eachCollected(scope) { target, org, state in
-                    writer.sample(name, [("target", target), ("org_id", org.orgID)], Double(state.accounts.count))
+                    let managed = state.accounts.values.reduce(0) { $0 + ($1.systemManaged ? 1 : 0) }
+                    // Both series always, so that the org's own accounts read 0 rather than nothing.
+                    writer.sample(name, [("target", target), ("org_id", org.orgID), ("system_managed", "false")],
+                                  Double(state.accounts.count - managed))
+                    writer.sample(name, [("target", target), ("org_id", org.orgID), ("system_managed", "true")], Double(managed))
                 }
             },
             MetricFamily(name: "mongodb_service_accounts_by_org_role", type: .gauge, labels: ["target", "org_id", "role"],
@@ -51,19 +57,7 @@ enum ServiceAccountFamilies {
                          help: "Service account changes found by comparing consecutive successful collections by client id "
                              + "(added, removed, roles_changed, secret_added, secret_removed), as of the last poll.") { writer, name in
                 scope.eachOrg { target, org in
-                    guard let state = org.serviceAccounts, let counts = state.changeCounts else { return }
-                    for change in ServiceAccountChange.allCases.sorted() {
-                        writer.counter(name, [("target", target), ("org_id", org.orgID), ("change", change.rawValue)],
-                                       Double(counts[change] ?? 0), created: state.countedSince)
-                    }
-                }
-            },
-            MetricFamily(name: "mongodb_service_accounts_collection_success", type: .gauge, labels: ["target", "org_id"],
-                         help: "1 if the last collection of the organization's service accounts succeeded, 0 if it failed "
-                             + "and the service account metrics are stale (as of the last poll).") { writer, name in
-                scope.eachOrg { target, org in
-                    guard let state = org.serviceAccounts else { return }
-                    writer.sample(name, [("target", target), ("org_id", org.orgID)], state.lastCollectionSucceeded ? 1 : 0)
+                    org.serviceAccounts?.changes.write(&writer, name, [("target", target), ("org_id", org.orgID)])
                 }
             },
             MetricFamily(name: "mongodb_service_account_access_list_entries", type: .gauge, labels: ["target", "org_id", "client_id"],
@@ -89,6 +83,13 @@ enum ServiceAccountFamilies {
                     }
                 }
             },
+            projectAccessList(scope, "mongodb_service_account_project_access_list_entries",
+                              "Entries in the service account's own IP access list in the project (0: usable from any "
+                                  + "address), as of the last successful collection.") { Double($0.entries) },
+            projectAccessList(scope, "mongodb_service_account_project_access_list_requests",
+                              "Requests MongoDB counted through the service account's access list entries in the project "
+                                  + "(the sum of their requestCount; absent while never used), as of the last successful "
+                                  + "collection.") { $0.usage.requests.map(Double.init) },
             MetricFamily(name: "mongodb_service_account_last_used_address_info", type: .gauge,
                          labels: ["target", "org_id", "client_id", "address"],
                          help: "1 for the address the service account was last used from (lastUsedAddress of its most "
@@ -103,6 +104,22 @@ enum ServiceAccountFamilies {
                 }
             },
         ]
+    }
+
+    /// One series per account and project whose access list was read.
+    private static func projectAccessList(_ scope: RenderScope, _ name: String, _ help: String,
+                                          _ value: @escaping (ProjectAccessList) -> Double?) -> MetricFamily {
+        MetricFamily(name: name, type: .gauge, labels: ["target", "org_id", "project_id", "client_id"], help: help) { writer, name in
+            eachCollected(scope) { target, org, state in
+                for account in sorted(state) {
+                    for (projectID, list) in account.projectAccessLists.sortedByKey {
+                        guard let sample = value(list) else { continue }
+                        writer.sample(name, [("target", target), ("org_id", org.orgID), ("project_id", projectID),
+                                             ("client_id", account.clientID)], sample)
+                    }
+                }
+            }
+        }
     }
 
     /// The secrets' times: exported even with `--no-collector.key-info`, since expiry is what the alerts watch.
@@ -140,13 +157,16 @@ enum ServiceAccountFamilies {
     /// One or more series per account: `--no-collector.key-info` turns them off, as for keys.
     static func perAccount(_ scope: RenderScope) -> [MetricFamily] {
         [
-            MetricFamily(name: "mongodb_service_account_info", type: .gauge, labels: ["target", "org_id", "client_id", "name", "description"],
-                         help: "A metric with a constant 1 for each service account, labeled with its name and description "
-                             + "(and the owner labels configured), as of the last successful collection.") { writer, name in
+            MetricFamily(name: "mongodb_service_account_info", type: .gauge,
+                         labels: ["target", "org_id", "client_id", "name", "description", "system_managed"],
+                         help: "A metric with a constant 1 for each service account, labeled with its name and description, "
+                             + "whether Atlas manages it (and the owner labels configured), as of the last successful "
+                             + "collection.") { writer, name in
                 eachCollected(scope) { target, org, state in
                     for account in sorted(state) {
                         writer.sample(name, [("target", target), ("org_id", org.orgID), ("client_id", account.clientID),
-                                             ("name", account.name), ("description", account.description)] + account.owners, 1)
+                                             ("name", account.name), ("description", account.description),
+                                             ("system_managed", account.systemManaged ? "true" : "false")] + account.owners, 1)
                     }
                 }
             },

@@ -14,19 +14,30 @@ struct ServiceAccountRecord: Sendable, Equatable {
     var accessListEntries: Int?
     /// Requests through its access list and the address of the latest; nil unless access lists are read.
     var accessListUsage: AccessListUsage?
+    /// Its access list in each project it has roles in, by project id; empty unless access lists are read.
+    var projectAccessLists: [String: ProjectAccessList] = [:]
     /// Owner label values (see `OwnerLabels`), from its name, then its description; empty when none is configured.
     var owners: [(String, String)] = []
+    /// Whether Atlas manages it (listed only with `includeSystemManaged=true`).
+    var systemManaged = false
 
     static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.clientID == rhs.clientID && lhs.name == rhs.name && lhs.description == rhs.description
             && lhs.createdAt == rhs.createdAt && lhs.orgRoles == rhs.orgRoles && lhs.projectRoles == rhs.projectRoles
             && lhs.secrets == rhs.secrets && lhs.accessListEntries == rhs.accessListEntries
             && lhs.accessListUsage == rhs.accessListUsage && lhs.owners.elementsEqual(rhs.owners, by: ==)
+            && lhs.systemManaged == rhs.systemManaged && lhs.projectAccessLists == rhs.projectAccessLists
     }
 }
 
+/// A service account's access list in one project: its entries and their use.
+struct ProjectAccessList: Sendable, Equatable {
+    var entries: Int
+    var usage: AccessListUsage
+}
+
 /// What a service account collection can change, as `mongodb_service_account_changes_total{change}` counts it.
-enum ServiceAccountChange: String, CaseIterable, Sendable, Comparable {
+enum ServiceAccountChange: String, ChangeKindSet, Comparable {
     case added, removed, rolesChanged = "roles_changed", secretAdded = "secret_added", secretRemoved = "secret_removed"
 
     static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
@@ -38,10 +49,8 @@ struct ServiceAccountsState: Sendable {
     var accounts: [String: ServiceAccountRecord] = [:]
     var lastCollectionSucceeded = false
     var hasCollected = false
-    /// Nil until the first successful collection, which is the baseline.
-    var changeCounts: [ServiceAccountChange: Int]?
-    /// Unix time of that baseline (OpenMetrics `_created`).
-    var countedSince: Double?
+    /// Counted from the first successful collection, which is the baseline.
+    var changes = ChangeCounter<ServiceAccountChange>()
 
     /// Records a complete collection: the first one sets the baseline; later ones count what changed, by
     /// account (an account that appears counts `added` only, one that goes `removed` only; secrets are compared
@@ -67,13 +76,8 @@ struct ServiceAccountsState: Sendable {
             for (clientID, account) in self.accounts where accounts[clientID] == nil {
                 changes.append((.removed, account))
             }
-            var counts = changeCounts ?? [:]
-            for (change, _) in changes { counts[change, default: 0] += 1 }
-            changeCounts = counts
-        } else {
-            changeCounts = Dictionary(uniqueKeysWithValues: ServiceAccountChange.allCases.map { ($0, 0) })
-            countedSince = time
         }
+        self.changes.record(changes.map(\.0), at: time)
         self.accounts = accounts
         lastCollectionSucceeded = true
         hasCollected = true

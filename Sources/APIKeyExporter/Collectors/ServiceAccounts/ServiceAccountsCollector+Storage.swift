@@ -1,5 +1,6 @@
 /// What the service-account collector keeps across a restart: each account's roles and secrets (what its changes
-/// are counted on), name and description (what its lines and series show until the first collection).
+/// are counted on), name, description and whether Atlas manages it (what its lines and series show until the first
+/// collection), and its access list's use (what its new-address lines compare with).
 extension ServiceAccountsCollector: PersistentOrgCollector {
     struct Saved: Codable {
         var accounts: [Account]
@@ -13,6 +14,16 @@ extension ServiceAccountsCollector: PersistentOrgCollector {
         var orgRoles: [String]
         var projectRoles: [String: [String]]
         var secrets: [Secret]
+        /// Nil in files saved before system-managed accounts were read (none of theirs was).
+        var systemManaged: Bool?
+        /// Its access list's use, so that an address that changed while the exporter was down is logged once
+        /// (and one that did not, not again); nil when access lists are not read or the file is older.
+        var accessListUsage: Usage?
+    }
+
+    struct Usage: Codable {
+        var requests: Int?
+        var lastUsedAddress: String?
     }
 
     struct Secret: Codable {
@@ -30,7 +41,8 @@ extension ServiceAccountsCollector: PersistentOrgCollector {
                     projectRoles: account.projectRoles.mapValues { $0.sorted() },
                     secrets: account.secrets.values.sorted { $0.id < $1.id }.map {
                         Secret(id: $0.id, createdAt: $0.createdAt, expiresAt: $0.expiresAt, lastUsedAt: $0.lastUsedAt)
-                    })
+                    }, systemManaged: account.systemManaged,
+                    accessListUsage: account.accessListUsage.map { Usage(requests: $0.requests, lastUsedAddress: $0.lastUsedAddress) })
         })
     }
 
@@ -44,13 +56,17 @@ extension ServiceAccountsCollector: PersistentOrgCollector {
                     (secret.id, ServiceAccountSecret(id: secret.id, createdAt: secret.createdAt, expiresAt: secret.expiresAt,
                                                      lastUsedAt: secret.lastUsedAt))
                 }, uniquingKeysWith: { first, _ in first }),
-                accessListEntries: nil, accessListUsage: nil)
+                accessListEntries: nil,
+                accessListUsage: account.accessListUsage.map {
+                    AccessListUsage(requests: $0.requests,
+                                    lastUsedAddress: $0.lastUsedAddress.map { String($0.prefix(AccessListUsage.addressLimit)) })
+                },
+                systemManaged: account.systemManaged ?? false)
         }
         // Not a baseline: the first collection counts what changed since the save.
         state.hasCollected = true
         state.lastCollectionSucceeded = false
-        state.changeCounts = Dictionary(uniqueKeysWithValues: ServiceAccountChange.allCases.map { ($0, 0) })
-        state.countedSince = restoredAt
+        state.changes.setBaseline(at: restoredAt)
         org.serviceAccounts = state
     }
 }

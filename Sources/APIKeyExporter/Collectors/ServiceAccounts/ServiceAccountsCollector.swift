@@ -7,20 +7,22 @@ import Logging
 
 /// `service_accounts` (`--[no-]collector.service-accounts`, on by default for Atlas v2 base URLs): the org's service
 /// accounts (Atlas' successor of API keys) with their org roles, their roles in each project, and their secrets,
-/// whose expiry is the slow time bomb the alerts watch. Where access lists are read (`AccessListReading`), each account's access list
+/// whose expiry is the slow time bomb the alerts watch. Accounts Atlas manages itself (remote MCP configurations'
+/// ingress and egress accounts) are included and marked `system_managed`: their secrets act on the org too. Where access lists are read (`AccessListReading`), each account's access list
 /// too. Changes are counted by account as for keys: baseline first, nothing counted from a failed collection.
 ///
 /// An API without service accounts (Cloud Manager, Ops Manager, or a v1.0 base URL) answers 404: the collector is
 /// then marked unsupported for the target, logged once, and no longer asked (not a failure every cycle).
-final class ServiceAccountsCollector: OrgCollector {
+final class ServiceAccountsCollector: OrgCollector, SwitchableCollector {
     static let name = "service_accounts"
+    static let onByDefault: Set<APIFlavor> = [.atlasV2]
+    static let switchHelp = "Inventory the organizations' service accounts and their secrets. Default: on for Atlas v2 base URLs."
     /// Runs after `names` (registry order) to use the project ids it found, but does not need it to succeed.
-    static let needsCurrentInventory = false
-    static let targetKeys = ["service_accounts"]
+    static let produces: Set<SeamProduct> = [.credentialKinds]
+    static let reads: Set<SeamProduct> = [.projectNames]
 
     private let accessLists: Bool
     private let ownerLabels: OwnerLabels
-    private let unsupported = OnceFlag()
 
     init(accessLists: Bool, ownerLabels: OwnerLabels = OwnerLabels()) {
         self.accessLists = accessLists
@@ -29,58 +31,34 @@ final class ServiceAccountsCollector: OrgCollector {
 
     static func make(_ target: CollectorTarget) -> ServiceAccountsCollector? {
         let reading = target.settings[AccessListReading.self]
-        return applies(to: target)
+        return target.switchState(Self.self).on
             ? ServiceAccountsCollector(accessLists: reading.enabled, ownerLabels: target.setting(OwnerLabels.self)) : nil
-    }
-
-    /// Whether the target has service accounts: as its `service_accounts` key or `--[no-]collector.service-accounts`
-    /// says, else for Atlas v2 base URLs only (Cloud and Ops Manager, and v1.0, have none).
-    static func applies(to target: CollectorTarget) -> Bool {
-        target.setting(ServiceAccountsSetting.self).enabled ?? (target.flavor == .atlasV2)
-    }
-
-    static func readTarget(_ keys: TargetKeys, into settings: inout CollectorSettings) throws(ConfigError) {
-        if let enabled = try keys.bool("service_accounts") {
-            settings[ServiceAccountsSetting.self] = ServiceAccountsSetting(enabled: enabled)
-        }
-    }
-
-    static func configLines(_ settings: CollectorSettings) -> [String] {
-        ["service_accounts: \(settings[ServiceAccountsSetting.self].enabled.map { "\($0)" } ?? "auto  # on for Atlas v2 base URLs")"]
-    }
-
-    static func targetConfigLines(_ settings: CollectorSettings) -> [String] {
-        settings.value(ServiceAccountsSetting.self)?.enabled.map { ["service_accounts: \($0)"] } ?? []
     }
 
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
         // Where the collector is on, service accounts apply: their event types are exported at 0 (see
         // `OrgStatus.inventoried`), even where the API turns out to have none.
         org.inventoried.insert(.serviceAccount)
-        guard !unsupported.isSet else { return }
-        let listed: [ServiceAccount]
-        do throws(APIError) {
-            listed = try context.client.listServiceAccounts(orgID: org.orgID)
-        } catch .http(404, _, _) {
-            markUnsupported(context: context)
-            return
-        }
+        // No field marks an account Atlas manages: it is one the listing shows only when asked for them. The full
+        // listing comes first, so an account created between the two reads is not in it (it shows next cycle), and
+        // only one deleted between them can be taken for system-managed, for the one cycle until it is gone.
+        let listed = try context.client.listServiceAccounts(orgID: org.orgID, includeSystemManaged: true)
+        let ownAccounts = Set(try context.client.listServiceAccounts(orgID: org.orgID).map(\.clientId))
         var accounts: [String: ServiceAccountRecord] = [:]
-        let redactor = SecretRedactor.shared
         for account in listed {
-            let name = redactor.redactKnownSecrets(account.name)
-            let description = redactor.redactKnownSecrets(account.description)
+            let (name, description) = (account.name, account.description)
             accounts[account.clientId] = ServiceAccountRecord(
                 clientID: account.clientId, name: name, description: description, createdAt: account.createdAt,
                 orgRoles: Set(account.roles), projectRoles: [:],
                 secrets: Dictionary(account.secrets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
                 accessListEntries: nil, accessListUsage: nil,
-                owners: ownerLabels.isEmpty ? [] : ownerLabels.logMetadata(ownerLabels.values(searching: [name, description])))
+                owners: owners(name: name, description: description),
+                systemManaged: !ownAccounts.contains(account.clientId))
         }
         // Roles in each project the org is known to have (`projectNames`); accounts created in a project are org
         // members too, so the org listing decides which accounts exist (each counted once per org).
         for projectID in org.projectNames.keys.sorted() {
-            for account in try context.client.listProjectServiceAccounts(projectID: projectID) where !account.roles.isEmpty {
+            for account in try context.client.listProjectServiceAccounts(projectID: projectID, includeSystemManaged: true) where !account.roles.isEmpty {
                 accounts[account.clientId]?.projectRoles[projectID] = Set(account.roles)
             }
         }
@@ -90,6 +68,7 @@ final class ServiceAccountsCollector: OrgCollector {
                 accounts[clientID]?.accessListEntries = entries.count
                 accounts[clientID]?.accessListUsage = AccessListUsage(entries)
             }
+            try readProjectAccessLists(into: &accounts, client: context.client)
         }
         var state = org.serviceAccounts ?? ServiceAccountsState()
         if state.hasCollected { logNewAddresses(before: state.accounts, after: accounts, orgID: org.orgID, context: context) }
@@ -99,10 +78,42 @@ final class ServiceAccountsCollector: OrgCollector {
             var metadata: Logger.Metadata = [
                 "target": "\(context.targetName)", "org_id": "\(org.orgID)", "change": "\(change.rawValue)",
                 "client_id": "\(account.clientID)", "name": "\(account.name)",
-                "roles": "\(account.orgRoles.sorted().joined(separator: ","))"]
+                "roles": "\(account.orgRoles.sorted().joined(separator: ","))",
+                "system_managed": "\(account.systemManaged)"]
             for (label, value) in account.owners where metadata[label] == nil { metadata[label] = "\(value)" }
             context.logger.info("service account change", metadata: metadata)
         }
+    }
+
+    /// Each account's own access list in every project it has roles in (`GET /groups/{id}/serviceAccounts/{clientId}/
+    /// accessList`). A 404 there (the project or the account went since they were listed) leaves that list out.
+    private func readProjectAccessLists(into accounts: inout [String: ServiceAccountRecord], client: AtlasClient) throws(APIError) {
+        for (clientID, account) in accounts.sortedByKey {
+            for projectID in account.projectRoles.keys.sorted() {
+                let entries: [AccessListEntry]
+                do {
+                    entries = try client.listProjectServiceAccountAccessList(projectID: projectID, clientID: clientID)
+                } catch .http(404, _, _) {
+                    continue
+                }
+                accounts[clientID]?.projectAccessLists[projectID] = ProjectAccessList(entries: entries.count,
+                                                                                      usage: AccessListUsage(entries))
+            }
+        }
+    }
+
+    /// An account's owner label values: from its name, then its description.
+    private func owners(name: String, description: String) -> [(String, String)] {
+        ownerLabels.isEmpty ? [] : ownerLabels.logMetadata(ownerLabels.values(searching: [name, description]))
+    }
+
+    /// The restored accounts' owner labels, from this target's `owner_labels` (not saved: they may have changed).
+    func restored(_ org: inout OrgStatus) {
+        guard var state = org.serviceAccounts else { return }
+        for (clientID, account) in state.accounts {
+            state.accounts[clientID]?.owners = owners(name: account.name, description: account.description)
+        }
+        org.serviceAccounts = state
     }
 
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {
@@ -125,11 +136,9 @@ final class ServiceAccountsCollector: OrgCollector {
         }
     }
 
-    private func markUnsupported(context: OrgCollectionContext) {
-        if unsupported.setFirstTime() {
-            context.logger.warning("this API has no service accounts (404); the service_accounts collector is off for this target",
-                                   metadata: ["target": "\(context.targetName)"])
-        }
+    func unsupported(by error: APIError) -> String? {
+        if case .http(404, _, _) = error { return "this API has no service accounts (404)" }
+        return nil
     }
 
     static func families(_ scope: RenderScope, options: InventoryRenderer.Options) -> [MetricFamily] {

@@ -79,7 +79,9 @@ public enum ConfigPage {
         let transport = target.transport
         lines += ["connect_timeout: \(HTML.duration(transport.connectTimeout))",
                   "timeout: \(HTML.duration(transport.requestTimeout))",
-                  "ca_file: \(transport.caFile.map(quote) ?? "null")"]
+                  "ca_file: \(transport.caFile.map(quote) ?? "null")",
+                  "max_listing_items: \(transport.listingLimits.maxItems)",
+                  "max_listing_size: \(ByteSize.format(transport.listingLimits.maxBytes))"]
         lines += CollectorRegistry.all.flatMap { $0.targetConfigLines(target.collectors) }
         return lines
     }

@@ -35,12 +35,8 @@ public enum StatusPage {
             let outcome: String
             if target.completedCycles == 0 {
                 outcome = "<span class=\"muted\">first cycle running</span>"
-            } else if target.discoverySucceeded == false {
-                outcome = "<span class=\"bad\">discovery failed</span>"
             } else {
-                let failing = target.orgs.filter(\.failing).count
-                outcome = failing == 0 ? "<span class=\"ok\">ok</span>"
-                    : "<span class=\"bad\">\(failing) of \(target.orgs.count) orgs failing</span>"
+                outcome = Self.outcome(target, now: now)
             }
             let credential = target.identity.map { "\(HTML.escape($0.credentialKind)) <code>\(HTML.escape($0.credentialID))</code>" }
             html += """
@@ -55,6 +51,19 @@ public enum StatusPage {
                 """
         }
         return html + "</tbody></table></div>\n"
+    }
+
+    /// Discovery, the target collectors (each failure with its error) and the orgs, whatever failed.
+    static func outcome(_ target: StatusPageModel.Target, now: Double) -> String {
+        var parts: [String] = []
+        if target.discoverySucceeded == false { parts.append("<span class=\"bad\">discovery failed</span>") }
+        for name in target.failedCollectors {
+            parts.append("<span class=\"bad collector-failed\">\(HTML.escape(name)) failed</span>")
+        }
+        parts += target.currentErrors.map { error($0, current: true, now: now) }
+        let failing = target.orgs.filter(\.failing).count
+        if failing > 0 { parts.append("<span class=\"bad\">\(failing) of \(target.orgs.count) orgs failing</span>") }
+        return parts.isEmpty ? "<span class=\"ok\">ok</span>" : parts.joined(separator: "<br>")
     }
 
     static func orgs(_ target: StatusPageModel.Target, columns: [String], now: Double) -> String {
@@ -108,18 +117,18 @@ public enum StatusPage {
             <h2 id="recent-changes">Recent changes</h2>
             <p class="muted">The last \(RecentChanges.capacity) credential changes counted since start, newest first; \
             kept in memory only.</p>
-            <div class="wrap"><table id="changes"><thead><tr><th>Time</th><th>Organization</th><th>Change</th>\
+            <div class="wrap"><table id="changes"><thead><tr><th>Time</th><th>Target</th><th>Organization</th><th>Change</th>\
             <th>Key id</th><th>Public key</th><th>Description</th><th>Roles before → after</th></tr></thead><tbody>
 
             """
         if changes.isEmpty {
-            html += "<tr><td colspan=\"7\" class=\"muted\">No change counted yet.</td></tr>\n"
+            html += "<tr><td colspan=\"8\" class=\"muted\">No change counted yet.</td></tr>\n"
         }
         for change in changes {
             let org = change.orgName.map { "\(HTML.escape($0)) " } ?? ""
             html += """
                 <tr class="change" data-key-id="\(HTML.escape(change.keyID))">\
-                <td>\(HTML.ago(change.at, now: now))</td><td>\(org)<code>\(HTML.escape(change.orgID))</code></td>\
+                <td>\(HTML.ago(change.at, now: now))</td><td class="target">\(HTML.escape(change.target))</td><td>\(org)<code>\(HTML.escape(change.orgID))</code></td>\
                 <td>\(HTML.escape(change.kind))</td><td><code>\(HTML.escape(change.keyID))</code></td>\
                 <td><code>\(HTML.escape(change.publicKey))</code></td><td class="desc">\(HTML.escape(change.description))</td>\
                 <td><code>\(roles(change.rolesBefore))</code> → <code>\(roles(change.rolesAfter))</code></td></tr>

@@ -39,11 +39,20 @@ public struct StatusPageModel: Sendable {
         public var rateLimitRemaining: Int?
         /// The target collectors' cells, one per column of `StatusPageModel.targetColumns`.
         public var cells: [StatusCell]
+        /// How each target collector's last run went, by name.
+        public var collectorOutcomes: [(name: String, outcome: CollectorOutcome)]
+        /// The target collectors' errors of the last cycle.
+        public var currentErrors: [OrgError]
         public var orgs: [Org]
 
-        /// Whether the last cycle left anything failing: discovery or any org.
+        /// The target collectors that failed in the last cycle.
+        public var failedCollectors: [String] {
+            collectorOutcomes.filter { !$0.outcome.succeeded }.map(\.name)
+        }
+
+        /// Whether the last cycle left anything failing: discovery, a target collector or any org.
         public var failing: Bool {
-            discoverySucceeded == false || orgs.contains(where: \.failing)
+            discoverySucceeded == false || !failedCollectors.isEmpty || orgs.contains(where: \.failing)
         }
     }
 
@@ -75,6 +84,11 @@ public struct StatusPageModel: Sendable {
                       discoverySucceeded: state.discoverySucceeded, requests: requests,
                       failedRequests: requests - succeeded, rateLimitRemaining: state.rateLimitRemaining,
                       cells: CollectorRegistry.targetCollectors.flatMap { $0.statusCells(state) },
+                      collectorOutcomes: state.collectorHealth.sorted { $0.key < $1.key }.compactMap { name, health in
+                          health.lastOutcome.map { (name, $0) }
+                      },
+                      currentErrors: state.lastErrors.values.filter { $0.at >= (state.lastCycleStart ?? 0) }
+                          .sorted { $0.collector < $1.collector },
                       orgs: state.sortedOrgs.map { org($0, cycleStart: state.lastCycleStart ?? 0) })
     }
 

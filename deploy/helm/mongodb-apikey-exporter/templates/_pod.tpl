@@ -111,8 +111,8 @@ spec:
         - name: http-metrics
           containerPort: {{ int .Values.web.port }}
           protocol: TCP
-      {{- /* The kubelet sends no password or client certificate, nor does --healthcheck: with client authentication
-             both would get 401 (or a refused handshake) from a healthy exporter, so the probes connect to the port. */}}
+      {{- /* The kubelet sends no password or client certificate: with client authentication /-/ready gets 401 (or a
+             refused handshake) from a healthy exporter, so the probes connect to the port. */}}
       livenessProbe:
         {{- if $clientAuth }}
         tcpSocket:

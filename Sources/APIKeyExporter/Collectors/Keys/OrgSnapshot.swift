@@ -1,18 +1,3 @@
-/// A project role held in one project: the key of `mongodb_api_keys_by_project_role`.
-public struct ProjectRole: Hashable, Sendable, Comparable {
-    public var projectID: String
-    public var role: String
-
-    public init(projectID: String, role: String) {
-        self.projectID = projectID
-        self.role = role
-    }
-
-    public static func < (lhs: ProjectRole, rhs: ProjectRole) -> Bool {
-        (lhs.projectID, lhs.role) < (rhs.projectID, rhs.role)
-    }
-}
-
 /// The counts one organization's key listing yields. Each key counts once per role and once per project,
 /// however often the API repeats a role entry.
 public struct OrgAggregate: Sendable, Equatable {
