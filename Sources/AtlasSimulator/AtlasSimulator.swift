@@ -149,6 +149,10 @@ public final class AtlasSimulator: Sendable {
             addSettingsRoutes(group, prefix: prefix)
             addDelegationRoutes(group, prefix: prefix)
             addMCPConfigRoutes(group, prefix: prefix)
+            addAIModelKeyRoutes(group, prefix: prefix)
+            group.get("groups/:groupID/events") { request, context in
+                self.listProjectEvents(request, prefix: prefix, projectID: context.parameters.get("groupID") ?? "")
+            }
             addOpsManagerRoutes(group, prefix: prefix)
         }
         return router

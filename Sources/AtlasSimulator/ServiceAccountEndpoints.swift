@@ -55,6 +55,7 @@ extension AtlasSimulator {
         guard path.hasPrefix(serviceAccountPrefix + "/") else { return nil }
         if path.hasSuffix("/delegationSettings") { return APIBody.delegationSettingsMediaType }
         if path.split(separator: "/").contains("mcpConfigs") { return mcpConfigMediaType }
+        if path.split(separator: "/").contains("aiModelApiKeys") { return aiModelKeyMediaType }
         return path.split(separator: "/").contains("serviceAccounts") ? APIBody.serviceAccountMediaType : versionedMediaType
     }
 

@@ -75,6 +75,8 @@ public struct SimulatedOrg: Sendable, Equatable {
     public var keys: [SimulatedKey]
     /// Service accounts (Atlas only), in the order the API lists them.
     public var serviceAccounts: [SimulatedServiceAccount]
+    /// Model API keys (Atlas v2 only), every project's, in the order the API lists them.
+    public var aiModelKeys: [SimulatedAIModelKey] = []
     /// What `GET /orgs/{id}/settings` answers, and the security state the feed's org events follow.
     public var settings: SimulatedOrgSettings
     /// What `GET /orgs/{id}/delegationSettings` answers (Atlas' defaults for a new org unless set).

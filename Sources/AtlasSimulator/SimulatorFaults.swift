@@ -52,6 +52,8 @@ public struct SimulatorFaults: Sendable, Equatable {
     public var refuseEvents = false
     /// `GET /orgs/{id}/events` answers 403 `USER_UNAUTHORIZED` to these Digest users (public keys) only.
     public var usersWithoutEventAccess: Set<String> = []
+    /// Projects whose activity feed answers 403 (a key without Project Read Only there).
+    public var refusedProjectFeeds: Set<String> = []
     /// On Ops Manager, `/admin/...` refuses these Digest users (public keys) with `globalRoleRefusalStatus`, as it
     /// refuses an organization key, which holds no global role. 401 comes with a challenge, as a refusal the
     /// right credentials cannot clear.
@@ -85,6 +87,8 @@ public struct SimulatorStats: Sendable, Equatable {
     public var accessListRequests = 0
     /// Requests to any service account endpoint, under every prefix.
     public var serviceAccountRequests = 0
+    /// Requests to the model API key listing, on any prefix.
+    public var aiModelKeyRequests = 0
     /// Requests to `/orgs/{id}/settings`, under every prefix, whatever the answer.
     public var settingsRequests = 0
     /// Requests to `/orgs/{id}/delegationSettings`, under every prefix, whatever the answer.

@@ -10,6 +10,8 @@ struct SimulatorState: Sendable {
     var inventory: SimulatedInventory
     var generation = 0
     var events: EventLog
+    /// Each project's activity feed, by project id (events there carry the project's org as `orgId` when served).
+    var projectEvents = EventLog(capacity: 10_000)
 
     /// Adds `key` to the org and records `API_KEY_CREATED`; nil (and no change) if the org is unknown.
     @discardableResult

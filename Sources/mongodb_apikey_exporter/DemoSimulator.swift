@@ -16,6 +16,8 @@ struct DemoSimulator {
     let credentials: DigestCredentials
     let churn: InventoryChurn
     let opsManager: Bool
+    /// Model API key changes (Atlas only).
+    let aiModelKeyChurn: Task<Void, Never>?
 
     /// The base URL the exporter polls: Atlas v2, or Ops Manager's public API.
     var baseURL: String {
@@ -32,7 +34,15 @@ struct DemoSimulator {
                                  globalKeyCount: 9, globalAccessListCount: 3, agentKeysPerProject: 0...3)
             : InventoryGenerator(seed: 7, keysPerOrg: [240, 35, 730], projectsPerOrg: 6,
                                  serviceAccountsPerOrg: [12, 10, 2], secretClock: unixNow())
-        let simulator = AtlasSimulator(inventory: generator.generate(), users: [credentials.username: credentials.password])
+        var inventory = generator.generate()
+        if !opsManager {
+            // Model API keys in every org; the third has more than one page of them (500 a page).
+            for (index, count) in [12, 3, 520].enumerated() where index < inventory.orgs.count {
+                inventory.orgs[index].aiModelKeys = InventoryGenerator.makeAIModelKeys(
+                    count: count, projects: inventory.orgs[index].projects, now: unixNow(), seed: 7 + UInt64(index))
+            }
+        }
+        let simulator = AtlasSimulator(inventory: inventory, users: [credentials.username: credentials.password])
         let running = try await simulator.start(host: "127.0.0.1", port: 0)
         if !opsManager { recordOAuthEvents(simulator) }
         // One step in three also changes an org's security posture: a setting and its event, a key or account used
@@ -40,7 +50,8 @@ struct DemoSimulator {
         let churn = InventoryChurn(simulator: simulator, generator: generator, seed: 7, clock: unixNow,
                                    postureOneIn: opsManager ? 0 : 3)
         churn.start(every: .seconds(20))
-        return DemoSimulator(running: running, credentials: credentials, churn: churn, opsManager: opsManager)
+        return DemoSimulator(running: running, credentials: credentials, churn: churn, opsManager: opsManager,
+                             aiModelKeyChurn: opsManager ? nil : DemoAIModelKeyChurn.start(simulator))
     }
 
     /// A remote MCP agent's OAuth trail in the first org's feed (a client registered, consent and authorization
@@ -56,6 +67,7 @@ struct DemoSimulator {
 
     func stop() async {
         churn.stop()
+        aiModelKeyChurn?.cancel()
         await running.stop()
     }
 

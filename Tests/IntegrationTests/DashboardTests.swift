@@ -9,13 +9,14 @@ struct DashboardTests {
     static let dashboards = Repository.root.appendingPathComponent("dashboards")
     /// promtool unit tests; the key-age alerts sit in their own file, evaluated hourly.
     static let testFiles = ["alerts_test.yml", "alerts_age_test.yml", "alerts_service_accounts_test.yml", "alerts_feed_test.yml",
-                             "alerts_ops_manager_test.yml", "alerts_posture_test.yml", "alerts_mcp_test.yml"]
+                             "alerts_ops_manager_test.yml", "alerts_posture_test.yml", "alerts_mcp_test.yml",
+                             "alerts_ai_model_keys_test.yml"]
 
     @Test("promtool check rules accepts the alert rules")
     func checkRules() async throws {
         let (status, output) = try await runTool("promtool", ["check", "rules", Self.dashboards.appendingPathComponent("alerts.yml").path])
         #expect(status == 0, "\(output)")
-        #expect(output.contains("SUCCESS: 29 rules found"), "\(output)")
+        #expect(output.contains("SUCCESS: 32 rules found"), "\(output)")
     }
 
     @Test("promtool test rules: every alert fires when it should and not when it should not")
@@ -36,7 +37,7 @@ struct DashboardTests {
             guard let range = line.range(of: "- alert: ") else { return nil }
             return String(line[range.upperBound...])
         }
-        #expect(alerts.count == 29)
+        #expect(alerts.count == 32)
         for alert in alerts {
             #expect(tests.contains("alertname: \(alert)\n        exp_alerts:\n          - exp_labels"), "\(alert) has no firing test")
         }
@@ -110,6 +111,9 @@ struct DashboardTests {
                 inventory.orgs[0].serviceAccounts[0].secrets[index].lastUsed = nil
             }
         }
+        // Model API keys in the first org's projects (some never used, several statuses), for the model key row.
+        inventory.orgs[0].aiModelKeys = InventoryGenerator.makeAIModelKeys(
+            count: 8, projects: inventory.orgs[0].projects, now: UInt32(Date().timeIntervalSince1970), seed: 34)
         var random = SeededGenerator(seed: 32)
         // A second API, as Ops Manager, for the global and agent key panels: one exporter polls both (a config file).
         let opsManager = InventoryGenerator(seed: 33, keysPerOrg: [10], projectsPerOrg: 3, flavor: .opsManager,
@@ -155,6 +159,12 @@ struct DashboardTests {
             let actor = SimulatedActor.user(userID: "5f0000000000000000000009", username: "mallory@example.com")
             _ = simulator.createKey(orgID: org.id, key: brief, actor: actor, address: "198.51.100.66")
             _ = simulator.deleteKey(orgID: org.id, keyID: brief.id, actor: actor, address: "198.51.100.66")
+            // A model key created and deleted between two listings: only its project's feed sees it.
+            var modelRandom = SeededGenerator(seed: 35)
+            let briefModelKey = InventoryGenerator.makeAIModelKey(index: 77, projectID: org.projects[0].id,
+                                                                  now: UInt32(Date().timeIntervalSince1970), using: &modelRandom)
+            _ = simulator.changeAIModelKey(orgID: org.id, .create(briefModelKey), actor: actor)
+            _ = simulator.changeAIModelKey(orgID: org.id, .delete(id: briefModelKey.id), actor: actor)
 
             let groups = try await prometheus.ruleGroups()
             #expect(groups.count == 5)

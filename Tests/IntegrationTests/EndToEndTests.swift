@@ -81,9 +81,10 @@ struct EndToEndTests {
             let exporter = try ExporterProcess(
                 arguments: ["--atlas.base-url", running.baseURL(), "--web.listen-address", "127.0.0.1:0",
                             "--poll.interval", "1h", "--log.level", "debug", "--collector.access-list",
-                            // Its request count is of the key inventory; service accounts, the activity feed
-                            // and MCP configurations have their own tests.
-                            "--no-collector.service-accounts", "--no-collector.activity-feed", "--no-collector.mcp-configs"],
+                            // Its request count is of the key inventory; service accounts, the activity feed, MCP
+                            // configurations, model API keys and the project feed have their own tests.
+                            "--no-collector.service-accounts", "--no-collector.activity-feed", "--no-collector.mcp-configs",
+                            "--no-collector.ai-model-keys", "--no-collector.project-feed"],
                 environment: ["MONGODB_ATLAS_PUBLIC_KEY": testPublicKey, "MONGODB_ATLAS_PRIVATE_KEY": testPrivateKey])
             let port = try await exporter.waitForListeningPort()
             let base = "http://127.0.0.1:\(port)"

@@ -102,7 +102,8 @@ struct FaultTests {
         try await withSimulator(inventory) { simulator, running in
             let counter = RequestCounter()
             let handle = PollerHandle(poller: TestTargets.make(
-                running.baseURL(), orgs: .configured([inventory.orgs[0].id]), collectors: CollectorOptions(orgConcurrency: 1, serviceAccounts: false, activityFeed: false),
+                running.baseURL(), orgs: .configured([inventory.orgs[0].id]), collectors: CollectorOptions(orgConcurrency: 1, serviceAccounts: false, activityFeed: false,
+                                                                                                      aiModelKeys: false, projectFeed: false),
                 counter: counter))
             _ = try await handle.poll()
             var faults = SimulatorFaults()

@@ -68,7 +68,7 @@ struct KubernetesTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let (checkStatus, output) = try await runTool("promtool", ["check", "rules", file.path])
         #expect(checkStatus == 0, "\(output)")
-        #expect(output.contains("SUCCESS: 29 rules found"), "\(output)")
+        #expect(output.contains("SUCCESS: 32 rules found"), "\(output)")
     }
 
     @Test("the kustomization lists every manifest but the single-replica variant, and the StatefulSet shards by ordinal")

@@ -1,4 +1,4 @@
-import APIKeyExporter
+@testable import APIKeyExporter
 
 /// The Admin API endpoints the exporter reads, as one contract: `AtlasClient` talks to a real API over HTTP,
 /// `InMemoryAdminAPI` answers from memory, and `AdminAPIContractTests` holds the two to the same answers.
@@ -35,4 +35,10 @@ extension AdminAPI {
     }
 }
 
-extension AtlasClient: AdminAPI {}
+extension AtlasClient: AdminAPI {
+    /// The org's keys as values in the order listed, through the client's generic listing (JSONDecoder per page):
+    /// the paging rules every collector's listing follows, with the keys as tests compare them.
+    public func listAPIKeys(orgID: String, countMismatches: inout Int) throws(APIError) -> [APIKey] {
+        try listAll(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys", id: \APIKey.id, countMismatches: &countMismatches)
+    }
+}

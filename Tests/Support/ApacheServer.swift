@@ -112,7 +112,7 @@ public final class ApacheServer: @unchecked Sendable {
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
     }
 
-    static let bodyFile = "body.json"
+    public static let bodyFile = "body.json"
 
     private static func config(root: URL, port: Int, realm: String, refusals: [String: Int], rewrites: String) -> String {
         // Authorization fails for a user no section admits: Apache then answers 401 with a new challenge.

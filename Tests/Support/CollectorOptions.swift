@@ -21,12 +21,17 @@ public struct CollectorOptions: Sendable {
     public var ownerLabels = OwnerLabels()
     /// `--storage.path`; nil: no state kept across restarts.
     public var storagePath: String?
+    /// The model API key and project feed collectors; nil: on by the base URL's flavour (Atlas v2).
+    public var aiModelKeys: Bool?
+    public var projectFeed: Bool?
 
     public init(accessLists: Bool = false, accessListConcurrency: Int = 4, orgConcurrency: Int = 4, shard: Shard = .all,
                 serviceAccounts: Bool? = nil, activityFeed: Bool = true, globalKeys: Bool? = nil, agentKeys: Bool? = nil,
-                orgSettings: Bool? = nil, mcpConfigs: Bool? = nil) {
+                orgSettings: Bool? = nil, mcpConfigs: Bool? = nil, aiModelKeys: Bool? = nil, projectFeed: Bool? = nil) {
         self.orgSettings = orgSettings
         self.mcpConfigs = mcpConfigs
+        self.aiModelKeys = aiModelKeys
+        self.projectFeed = projectFeed
         self.globalKeys = globalKeys
         self.agentKeys = agentKeys
         self.accessLists = accessLists
@@ -43,6 +48,7 @@ public struct CollectorOptions: Sendable {
         settings[CollectorSwitches.self] = CollectorSwitches(enabled: [
             "service_accounts": serviceAccounts, "activity_feed": activityFeed, "global_keys": globalKeys,
             "agent_keys": agentKeys, "org_settings": orgSettings, "mcp_configs": mcpConfigs,
+            "ai_model_keys": aiModelKeys, "project_feed": projectFeed,
         ].compactMapValues { $0 })
         settings[OwnerLabels.self] = ownerLabels
         return settings

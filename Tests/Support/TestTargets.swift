@@ -7,7 +7,7 @@ public enum TestTargets {
     /// A target poller against `baseURL` with the test credentials, fast retries and logs captured in `sink`.
     public static func make(_ baseURL: String, orgs: OrgSelection, sink: LogSink = .capturing(),
                            collectors: CollectorOptions = CollectorOptions(serviceAccounts: false, activityFeed: false, orgSettings: false,
-                                                                             mcpConfigs: false), counter: RequestCounter = RequestCounter(),
+                                                                             mcpConfigs: false, aiModelKeys: false, projectFeed: false), counter: RequestCounter = RequestCounter(),
                            retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10)),
                            timeout: Duration = .seconds(10), limits: ListingLimits = ListingLimits(),
                            name: String = "default") -> TargetPoller {

@@ -35,7 +35,8 @@ struct CollectorSeamTests {
     @Test("all collectors succeed on a healthy API, each with its time")
     func healthy() async throws {
         let outcomes = try await Self.outcomes(faults: SimulatorFaults())
-        #expect(Set(outcomes.keys) == ["keys", "names", "access_list", "org_settings", "mcp_configs"])
+        #expect(Set(outcomes.keys) == ["keys", "names", "access_list", "org_settings", "mcp_configs", "ai_model_keys",
+                                       "project_feed"])
         #expect(outcomes.values.allSatisfy { $0.succeeded })
         #expect(outcomes["keys"].map { $0.seconds > 0 } == true)
     }
@@ -65,7 +66,7 @@ struct CollectorSeamTests {
     func registry() throws {
         let names = CollectorRegistry.all.map { $0.name }
         #expect(Set(names) == ["keys", "names", "access_list", "service_accounts", "org_settings", "activity_feed",
-                               "global_keys", "agent_keys", "mcp_configs"])
+                               "global_keys", "agent_keys", "mcp_configs", "ai_model_keys", "project_feed"])
         #expect(Set(names).count == names.count)
         let nodes = CollectorRegistry.orgCollectors.map(CollectorOrder.node)
         #expect(CollectorOrder.sorted(nodes) != nil, "the declarations form no cycle")
@@ -101,6 +102,7 @@ struct CollectorSeamTests {
             .keyInventory: [".lastGood", ".lastPollSucceeded"],
             .projectNames: [".projectNames"],
             .credentialKinds: [".inventoried"],
+            .aiModelKeyTally: [".aiModelKeyTally"],
         ]
         let folders = Repository.root.appendingPathComponent("Sources/APIKeyExporter/Collectors")
         var checked = 0

@@ -50,8 +50,10 @@ struct MetricsDocTests {
 
     @Test("every declared family is rendered by polls with every collector on, each sample with its declared labels")
     func declarationsMatchSamples() async throws {
-        let atlas = InventoryGenerator(seed: 11, keysPerOrg: [30, 12], projectsPerOrg: 3,
+        var atlas = InventoryGenerator(seed: 11, keysPerOrg: [30, 12], projectsPerOrg: 3,
                                        serviceAccountsPerOrg: [10, 2], secretClock: 1_800_000_000).generate()
+        atlas.orgs[0].aiModelKeys = InventoryGenerator.makeAIModelKeys(count: 4, projects: atlas.orgs[0].projects,
+                                                                       now: 1_800_000_000, seed: 11)
         let opsManager = InventoryGenerator(seed: 12, keysPerOrg: [8], projectsPerOrg: 2, flavor: .opsManager, globalKeyCount: 5,
                                             globalAccessListCount: 2, agentKeysPerProject: 1...2).generate()
         var collectors = CollectorOptions(accessLists: true, accessListConcurrency: 2, orgConcurrency: 2,

@@ -25,7 +25,8 @@ struct RateLimitTests {
             let counter = RequestCounter()
             let orgs = inventory.orgs.map(\.id).sorted()
             let handle = PollerHandle(poller: TestTargets.make(
-                running.baseURL(), orgs: .configured(orgs), collectors: CollectorOptions(orgConcurrency: 4, serviceAccounts: false, activityFeed: false), counter: counter))
+                running.baseURL(), orgs: .configured(orgs), collectors: CollectorOptions(orgConcurrency: 4, serviceAccounts: false, activityFeed: false, orgSettings: false,
+                                                                                      mcpConfigs: false, aiModelKeys: false, projectFeed: false), counter: counter))
             let started = ContinuousClock.now
             let (ok, state) = try await handle.poll()
             let elapsed = ContinuousClock.now - started
@@ -56,7 +57,8 @@ struct RateLimitTests {
             simulator.faults = faults
             let orgs = inventory.orgs.map(\.id).sorted()
             let handle = PollerHandle(poller: TestTargets.make(
-                running.baseURL(), orgs: .configured(orgs), collectors: CollectorOptions(orgConcurrency: 4, serviceAccounts: false, activityFeed: false)))
+                running.baseURL(), orgs: .configured(orgs), collectors: CollectorOptions(orgConcurrency: 4, serviceAccounts: false, activityFeed: false, orgSettings: false,
+                                                                                      mcpConfigs: false, aiModelKeys: false, projectFeed: false)))
             let started = ContinuousClock.now
             let (ok, state) = try await handle.poll()
             #expect(ok)
@@ -76,7 +78,8 @@ struct RateLimitTests {
             faults.burstRetryAfter = "600"
             simulator.faults = faults
             let orgs = inventory.orgs.map(\.id).sorted()
-            let poller = TestTargets.make(running.baseURL(), orgs: .configured(orgs), collectors: CollectorOptions(orgConcurrency: 2, serviceAccounts: false, activityFeed: false))
+            let poller = TestTargets.make(running.baseURL(), orgs: .configured(orgs), collectors: CollectorOptions(orgConcurrency: 2, serviceAccounts: false, activityFeed: false, orgSettings: false,
+                                                                                      mcpConfigs: false, aiModelKeys: false, projectFeed: false))
             let handle = PollerHandle(poller: poller)
             // Timed where the poll runs, from the instant its deadline is counted from; a poll that slept until its
             // deadline would take the whole 120 s, one that did not takes a few (a loaded CI machine: 14 s).

@@ -7,6 +7,8 @@ public enum SeamProduct: String, Sendable, CaseIterable {
     case projectNames = "project_names"
     /// The kinds of credential the org's collectors inventory (`OrgStatus.inventoried`).
     case credentialKinds = "credential_kinds"
+    /// Model API keys found new and gone per project since the first good listing (`OrgStatus.aiModelKeyTally`).
+    case aiModelKeyTally = "ai_model_key_tally"
 }
 
 /// The running order of the org collectors, from what each declares it produces, needs and reads: every producer

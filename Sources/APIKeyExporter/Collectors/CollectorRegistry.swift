@@ -14,6 +14,8 @@ enum CollectorRegistry {
         ActivityFeedCollector.self,
         GlobalKeysCollector.self,
         AgentKeysCollector.self,
+        AIModelKeysCollector.self,
+        ProjectFeedCollector.self,
     ]
 
     /// The org collectors in running order.
@@ -74,10 +76,20 @@ public struct CollectorFlags: ParsableArguments, Sendable {
     @OptionGroup(title: "The agent-keys collector (Cloud Manager, Ops Manager)")
     var agentKeys: SwitchFlag<AgentKeysCollector>
 
+    @OptionGroup(title: "The model API key collector (Atlas v2)")
+    var aiModelKeys: SwitchFlag<AIModelKeysCollector>
+
+    @OptionGroup(title: "The project-feed collector (Atlas v2)")
+    var projectFeedSwitch: SwitchFlag<ProjectFeedCollector>
+
+    @OptionGroup(title: "The project-feed collector (Atlas v2)")
+    var projectFeed: ProjectFeedCollectorFlags
+
     public init() {}
 
     private var sets: [any CollectorFlagSet] {
-        [accessList, serviceAccounts, mcpConfigs, orgSettings, activityFeedSwitch, activityFeed, globalKeys, agentKeys]
+        [accessList, serviceAccounts, mcpConfigs, orgSettings, activityFeedSwitch, activityFeed, globalKeys, agentKeys,
+         aiModelKeys, projectFeedSwitch, projectFeed]
     }
 
     /// Every collector's settings from its flags.

@@ -1,5 +1,12 @@
 import Dispatch
-import Synchronization
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs blocking jobs (libcurl transfers) with bounded parallelism: `width` workers, each owning one resource
 /// (an `AtlasClient`, so one connection) and running on its own serial Dispatch queue. Serial queues may
@@ -21,68 +28,65 @@ final class BlockingWorkerPool<Resource>: @unchecked Sendable {
     ///
     /// Each input is handed over to its job: once the job is done, the pool holds no reference to it. A poll cycle
     /// passes each org's previous status in, so the previous inventory goes away org by org as the new one comes.
-    func map<Input, Output>(_ inputs: consuming [Input], _ body: (Resource, consuming Input) -> Output) -> [Output] {
+    /// `body` escapes only into the workers' queues; `map` returns after every job ran.
+    func map<Input, Output>(_ inputs: consuming [Input],
+                            _ body: @escaping (Resource, consuming Input) -> Output) -> [Output] {
         guard !inputs.isEmpty else { return [] }
-        return withoutActuallyEscaping(body) { body in
-            let job = Job(inputs: inputs, body: body)
-            inputs = []
-            let group = DispatchGroup()
-            for worker in workers.prefix(job.count) {
-                let resource = UncheckedTransfer(worker.resource)
-                worker.queue.async(group: group) {
-                    while let index = job.claim() {
-                        job.run(index, resource: resource.value)
-                    }
+        let job = Job(inputs: inputs, body: body)
+        inputs = []
+        let group = DispatchGroup()
+        for worker in workers.prefix(job.count) {
+            let resource = UncheckedTransfer(worker.resource)
+            worker.queue.async(group: group) {
+                while let index = job.claim() {
+                    job.run(index, resource: resource.value)
                 }
             }
-            group.wait()
-            return job.takeOutputs()
         }
+        group.wait()
+        return job.takeOutputs()
     }
 
-    /// The shared state of one `map` call. Each slot is taken and written by exactly one worker, and the outputs
-    /// are read only after `group.wait()`, which orders those writes before the read.
+    /// The shared state of one `map` call: each slot is claimed by exactly one worker, and the outputs are taken only
+    /// after `group.wait()`.
     private final class Job<Input, Output>: @unchecked Sendable {
+        // @unchecked: every slot is read and written under `lock`, and each is claimed by one worker only.
         let count: Int
-        private let inputs: UnsafeMutableBufferPointer<Input?>
-        private let outputs: UnsafeMutableBufferPointer<Output?>
+        private let lock = PlainLock()
+        private var inputs: [Input?]
+        private var outputs: [Output?]
+        private var next = 0
         private let body: (Resource, consuming Input) -> Output
-        private let next = Mutex(0)
 
         init(inputs: [Input], body: @escaping (Resource, consuming Input) -> Output) {
             count = inputs.count
-            self.inputs = .allocate(capacity: count)
-            _ = self.inputs.initialize(from: inputs.lazy.map { Optional($0) })
-            outputs = .allocate(capacity: count)
-            outputs.initialize(repeating: nil)
+            self.inputs = inputs.map { Optional($0) }
+            outputs = Array(repeating: nil, count: inputs.count)
             self.body = body
         }
 
         func claim() -> Int? {
-            next.withLock { value in
-                guard value < count else { return nil }
-                defer { value += 1 }
-                return value
+            lock.withLock {
+                guard next < count else { return nil }
+                defer { next += 1 }
+                return next
             }
         }
 
         /// Moves input `index` out of the pool and into `body`.
         func run(_ index: Int, resource: Resource) {
-            let input = inputs[index].take()!
-            outputs[index] = body(resource, input)
+            guard let input = lock.withLock({ inputs[index].take() }) else { return }
+            let output = body(resource, input)
+            lock.withLock { outputs[index] = output }
         }
 
-        /// Moves the outputs out; the job holds none afterwards.
+        /// Moves the outputs out; the job holds none afterwards. Every slot was run once (`claim` hands out each
+        /// index), so none is missing.
         func takeOutputs() -> [Output] {
-            (0..<count).map { outputs[$0].take()! }
-        }
-
-        // Deinitialize before deallocating: deallocation alone never releases what the buffers hold.
-        deinit {
-            inputs.deinitialize()
-            inputs.deallocate()
-            outputs.deinitialize()
-            outputs.deallocate()
+            lock.withLock {
+                defer { outputs = [] }
+                return outputs.compactMap { $0 }
+            }
         }
     }
 }
@@ -91,4 +95,23 @@ final class BlockingWorkerPool<Resource>: @unchecked Sendable {
 struct UncheckedTransfer<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// `NSLock` without Foundation (its own API links ICU into the binary; see docs/ARCHITECTURE.md, "Image"): a pthread
+/// mutex.
+private final class PlainLock: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    init() { pthread_mutex_init(mutex, nil) }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
 }

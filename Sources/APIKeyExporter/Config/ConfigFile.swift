@@ -4,28 +4,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// `--config.file`: several targets in YAML, read strictly. An unknown key, a missing or bad value is an error that
-/// names the file, the line and the field (`exporter.yml:7: targets[1].timeout: ...`).
-///
-/// ```yaml
-/// owner_labels:                                          # labels from descriptions and names, for every target
-///   - label: team
-///     regex: 'team=([a-z0-9-]+)'
-/// targets:
-///   - name: atlas-prod
-///     base_url: https://cloud.mongodb.com/api/atlas/v2     # the default
-///     public_key: abcdefgh
-///     private_key_file: /run/secrets/atlas-prod           # or private_key: ${ATLAS_PROD_PRIVATE_KEY}
-///     org_ids: [5980cfc70b6d97029d82e3f6]                  # omit to poll every org GET /orgs lists
-///   - name: ops-manager
-///     base_url: https://om.example.com:8443/api/public/v1.0
-///     client_id: mdb_sa_id_...                             # a service account instead of an API key
-///     client_secret_file: /run/secrets/om-sa
-///     ca_file: /etc/ssl/private-ca.pem
-///     connect_timeout: 5s
-///     timeout: 30s
-/// ```
-///
+/// `--config.file`: several targets in YAML (the README shows one), read strictly. An unknown key, a missing or bad
+/// value is an error that names the file, the line and the field (`exporter.yml:7: targets[1].timeout: ...`).
 /// `${NAME}` in any value is replaced by the environment variable NAME; an unset variable is an error.
 public enum ConfigFile {
     /// A target's own keys; each collector adds its own (see `CollectorRegistry.targetKeys`).

@@ -20,11 +20,3 @@ public struct TargetConfig: Sendable, Equatable {
     }
 }
 
-extension TransportOptions: Equatable {
-    public static func == (lhs: TransportOptions, rhs: TransportOptions) -> Bool {
-        lhs.connectTimeout == rhs.connectTimeout && lhs.requestTimeout == rhs.requestTimeout && lhs.caFile == rhs.caFile
-            && lhs.clientCertificateFile == rhs.clientCertificateFile && lhs.clientKeyFile == rhs.clientKeyFile
-            && lhs.userAgent == rhs.userAgent && lhs.maxBodyBytes == rhs.maxBodyBytes && lhs.verifyPeer == rhs.verifyPeer
-            && lhs.listingLimits == rhs.listingLimits
-    }
-}

@@ -100,7 +100,7 @@ public final class TargetPoller {
             jobs.append((state.orgs.removeValue(forKey: org.id) ?? OrgStatus(orgID: org.id), org.name))
         }
         let polled = orgWorkers.map(consume jobs) { client, job in
-            pollOrg(job.status, listedName: job.listedName, client: client)
+            self.pollOrg(job.status, listedName: job.listedName, client: client)
         }
         for var status in polled {
             // The changes go into the target's bounded list, and out of the org's status.

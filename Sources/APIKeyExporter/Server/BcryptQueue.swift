@@ -6,13 +6,10 @@ import Synchronization
 /// (docs/PERFORMANCE.md has what a flood of wrong passwords did). Each lane is therefore bounded, and
 /// a check beyond the bound is refused at once (the caller answers 503) instead of waiting.
 ///
-/// A bound alone would not protect the scraper: attackers who retry at once keep a bounded queue full, and a
-/// correct scrape after a restart (nothing verified yet) looks like any other request until bcrypt has run. What
-/// tells them apart is history: a brute force sends wrong passwords on its connections and asks again at once when
-/// refused, a scraper does neither. So checks from connections that have done neither (`fresh`) always run before
-/// checks from ones that have (`suspect`, see ``SuspectConnections``), and a fresh check waits for at most the one
-/// running check and `freshBound` fresh checks ahead of it, however many suspect ones are waiting. An attacker who
-/// opens a new connection for every guess still looks fresh; against that only the bound holds.
+/// A bound alone would not protect the scraper: attackers retrying at once keep it full. History tells them apart:
+/// a brute force sends wrong passwords and asks again at once when refused, a scraper does neither. So checks from
+/// connections that have done neither (`fresh`) run before the others (`suspect`, ``SuspectConnections``), behind at
+/// most `freshBound` fresh checks; against a new connection per guess only the bound holds.
 final class BcryptQueue: Sendable {
     enum Lane: Sendable {
         case fresh, suspect

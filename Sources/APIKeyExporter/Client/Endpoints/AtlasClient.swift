@@ -16,11 +16,6 @@ import TextSupport
 /// Every method blocks while libcurl transfers: call them from a Dispatch queue (see `BlockingIO`), one call at
 /// a time.
 public final class AtlasClient {
-    /// The API's maximum page size; fewer pages means fewer requests against the rate limits.
-    public static let maxItemsPerPage = Pagination.maxItemsPerPage
-    /// A listing longer than this many pages (2.5 million keys) is treated as a server loop.
-    public static let maxPages = Pagination.maxPages
-
     public let baseURL: String
     /// The path of `baseURL` (e.g. `/api/atlas/v2`): Digest signs the request target, not the whole URL.
     private let basePath: String
@@ -111,8 +106,7 @@ public final class AtlasClient {
     /// replaces the base URL's media type (the service-account endpoints want their own version).
     func listAll<Element: Decodable & Sendable>(
         path: String, id: KeyPath<Element, String>, countMismatches: inout Int, accept: String? = nil,
-        filters: [(String, String)] = [],
-        fastDecode: ([UInt8]) -> ListPage<Element>? = { _ in nil }
+        filters: [(String, String)] = []
     ) throws(APIError) -> [Element] {
         let before = countMismatches
         defer { listingCountMismatches += countMismatches - before }
@@ -122,7 +116,7 @@ public final class AtlasClient {
                 try getSuccessful(path: path, query: filters + query, maxBodyBytes: maxBodyBytes, accept: accept)
             },
             decode: { (response, url) throws(APIError) -> ListPage<Element> in
-                try decoder.decode(response, url: url, fastDecode: fastDecode)
+                try decoder.decode(response, url: url)
             })
     }
 

@@ -8,11 +8,7 @@ import Foundation
 struct ResponseDecoder {
     private let decoder = JSONDecoder()
 
-    /// `fastDecode`'s value when it has one (a hand-written parser for the common shape), else JSONDecoder's.
-    func decode<Body: Decodable>(
-        _ response: RedactedResponse, url: String, fastDecode: ([UInt8]) -> Body? = { _ in nil }
-    ) throws(APIError) -> Body {
-        if let body = fastDecode(response.body) { return body }
+    func decode<Body: Decodable>(_ response: RedactedResponse, url: String) throws(APIError) -> Body {
         do {
             return try decoder.decode(Body.self, from: Data(response.body))
         } catch let error as DecodingError {

@@ -18,8 +18,9 @@ public struct CurlResponse: Sendable {
     public var localPort: Int = 0
 }
 
-/// Options that stay the same for every request a handle makes.
-public struct TransportOptions: Sendable {
+/// Options that stay the same for every request a handle makes. Equatable as synthesized: a reload keeps a target
+/// whose every setting is the same, and a field added later counts too.
+public struct TransportOptions: Sendable, Equatable {
     public var connectTimeout: Duration = .seconds(10)
     public var requestTimeout: Duration = .seconds(60)
     /// A PEM bundle that replaces the system CAs, for an Ops Manager behind a private CA.

@@ -60,8 +60,6 @@ struct DigestChallenge: Equatable {
     var realm: String
     var nonce: String
     var opaque: String?
-    /// `stale=true`: the credentials were right, only the nonce expired.
-    var stale: Bool
 
     /// Nil unless the header is a Digest challenge with a realm and a nonce that offers qop `auth` and MD5.
     init?(header: String) {
@@ -72,6 +70,5 @@ struct DigestChallenge: Equatable {
         self.realm = realm
         self.nonce = nonce
         self.opaque = fields["opaque"]
-        self.stale = fields["stale"]?.lowercased() == "true"
     }
 }

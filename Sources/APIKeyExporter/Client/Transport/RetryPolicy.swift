@@ -11,7 +11,7 @@ import Synchronization
 /// 5xx answers and transport errors are retried with exponential backoff and full jitter; a 429 waits as long as
 /// its `Retry-After` says. Other 4xx answers are final (401 is handled by Digest, once). Retries are bounded per
 /// request (`maxAttempts`) and per cycle (`RetryBudget`), so a cycle never outlives its interval.
-public struct RetryPolicy: Sendable {
+public struct RetryPolicy: Sendable, Equatable {
     public var maxAttempts = 3
     public var baseDelay: Duration = .seconds(1)
     public var maxDelay: Duration = .seconds(30)

@@ -11,11 +11,8 @@ import Logging
 /// an overlap before the previous one (the feed is eventually consistent), and the first goes back `lookback`, so a
 /// restart opens no blind window.
 ///
-/// Service account events (`SERVICE_ACCOUNT_*`) are counted by type and logged with who acted, from where and in
-/// which project, but name no account (the spec's `ServiceAccountOrgEvents` has no such field), so they cannot be
-/// matched to an account: no transient accounts, no actor on the service-account listing's changes. Their known
-/// types are exported at 0 only for orgs whose service accounts are inventoried (their collector is on).
-///
+/// Service account events are counted by type and logged with who acted, but name no account (the spec's
+/// `ServiceAccountOrgEvents`): no transient accounts; their types are at 0 only where accounts are inventoried.
 /// Reading the feed may need more than listing keys (MongoDB's docs name the Organization Member role): a 403 fails
 /// this collector only, logged once per cycle and target, and the key inventory is unaffected.
 final class ActivityFeedCollector: OrgCollector, SwitchableCollector {
@@ -60,7 +57,8 @@ final class ActivityFeedCollector: OrgCollector, SwitchableCollector {
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
         let now = Date().timeIntervalSince1970
         var state = org.activityFeed ?? ActivityFeedState()
-        let from = state.readFrom.map { max($0 - Self.overlap, now - maxCatchUp.secondsDouble) } ?? now - lookback.secondsDouble
+        let from = state.cursor.readStart(now: now, lookback: lookback.secondsDouble, maxCatchUp: maxCatchUp.secondsDouble,
+                                          overlap: Self.overlap)
         let events = try context.client.listEvents(orgID: org.orgID, since: from)
         let listed = Set(org.lastGood?.keys.publicKeys ?? [])
         let (new, transient) = state.record(events, listed: listed, at: now,
@@ -103,9 +101,8 @@ final class ActivityFeedCollector: OrgCollector, SwitchableCollector {
     }
 
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {
-        var state = org.activityFeed ?? ActivityFeedState()
-        state.lastReadSucceeded = false
-        org.activityFeed = state
+        // Its last good state stays, marked stale by the seam's collector_success.
+        org.activityFeed = org.activityFeed ?? ActivityFeedState()
         if case .http(403, _, _) = error {
             if refusalLogged.setFirstTime() {
                 context.logger.error("activity feed refused (403): reading events needs the Organization Member role; the key inventory is unaffected",

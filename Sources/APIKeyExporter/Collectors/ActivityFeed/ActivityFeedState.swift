@@ -32,10 +32,19 @@ struct ActivityFeedState: Sendable {
     /// label value each) has the rest counted under `API_KEY_OTHER` / `SERVICE_ACCOUNT_OTHER`.
     static let otherTypeLimit = 64
 
+    /// Which events were counted and where the next read starts (dedupe by id, overlap, catch-up: the seam's
+    /// `EventFeedCursor`, shared with the project feed).
+    var cursor = EventFeedCursor()
     /// Event id → its time; pruned to `seenLimit`, oldest first.
-    var seen: [String: Double] = [:]
+    var seen: [String: Double] {
+        get { cursor.seen }
+        set { cursor.seen = newValue }
+    }
     /// Where the next read starts (before the overlap): the latest read's start.
-    var readFrom: Double?
+    var readFrom: Double? {
+        get { cursor.readFrom }
+        set { cursor.readFrom = newValue }
+    }
     /// Key events by type; nil until the first successful read.
     var eventCounts: [String: Int]?
     /// Service account events by type; nil until the first successful read. Where service accounts do not apply,
@@ -48,7 +57,6 @@ struct ActivityFeedState: Sendable {
     var transientCount = 0
     /// Unix time counting started (OpenMetrics `_created`).
     var countedSince: Double?
-    var lastReadSucceeded = false
     /// Public keys ever seen in a listing of the org (a key seen there was not transient).
     var listedPublicKeys: Set<String> = []
     /// Public key → when it was created, for keys created and not (yet) seen in a listing or deleted.
@@ -88,8 +96,7 @@ struct ActivityFeedState: Sendable {
                                           delegatePrincipal: event.delegatePrincipal),
                               eventType: type, subject: target)
             }
-            guard seen[event.id] == nil else { continue }
-            seen[event.id] = event.created ?? time
+            guard cursor.admit(event.id, at: event.created ?? time) else { continue }
             new.append(event)
             if isSecurityEvent {
                 securityCounts[type, default: 0] += 1
@@ -122,7 +129,6 @@ struct ActivityFeedState: Sendable {
         serviceAccountEventCounts = accountCounts
         orgSecurityEventCounts = securityCounts
         oauthEventCounts = oauthCounts
-        lastReadSucceeded = true
         pruneSeen()
         return (new, transient)
     }
@@ -140,10 +146,7 @@ struct ActivityFeedState: Sendable {
             let keep = createdUnlisted.sorted { $0.value > $1.value }.prefix(Self.seenLimit)
             createdUnlisted = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
         }
-        if seen.count > Self.seenLimit {
-            let keep = seen.sorted { $0.value > $1.value }.prefix(Self.seenLimit)
-            seen = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
-        }
+        cursor.prune(to: Self.seenLimit)
         actors.prune(to: Self.seenLimit)
     }
 }

@@ -50,7 +50,6 @@ final class AgentKeysCollector: OrgCollector, SwitchableCollector {
         var state = org.agentKeys ?? AgentKeysState()
         let now = Date().timeIntervalSince1970
         let changes = state.record(read, projects: Set(org.projectNames.keys), at: now)
-        state.lastReadSucceeded = failure == nil
         org.agentKeys = state
         for change in changes {
             log(change, orgID: org.orgID, context: context)

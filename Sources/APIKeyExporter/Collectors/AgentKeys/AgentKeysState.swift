@@ -9,7 +9,6 @@ struct AgentKeysState: Sendable {
     var byProject: [String: [AgentAPIKey]] = [:]
     /// Counted from the first successful read, which is the baseline.
     var changes = ChangeCounter<AgentKeyChange>()
-    var lastReadSucceeded = false
     /// Projects read at least once, and the projects the org had at the last read: a project known but never read
     /// (its read failed) is a baseline when it is first read, a project new to the org is not.
     var readProjects: Set<String> = []

@@ -62,7 +62,6 @@ final class GlobalKeysCollector: TargetCollector, SwitchableCollector {
     }
 
     func recordFailure(_ error: APIError, in target: inout TargetState, context: TargetCollectionContext) {
-        target.globalKeys?.lastReadSucceeded = false
         context.logger.error("global API key read failed; keeping the last known global keys", metadata: [
             "target": "\(context.targetName)", "reason": "\(error.reason)", "err": "\(error)"])
     }

@@ -17,7 +17,6 @@ struct GlobalKeysState: Sendable {
     var accessList: [GlobalAccessListEntry] = []
     /// Counted from the first successful read, which is the baseline.
     var changes = ChangeCounter<GlobalKeyChange>()
-    var lastReadSucceeded = false
 
     /// Records a complete read; returns the changes against the previous one (none for the baseline), each with the
     /// key before and after.
@@ -44,7 +43,6 @@ struct GlobalKeysState: Sendable {
         self.changes.record(changes.map(\.kind), at: time)
         keys = current
         self.accessList = accessList
-        lastReadSucceeded = true
         return changes
     }
 }

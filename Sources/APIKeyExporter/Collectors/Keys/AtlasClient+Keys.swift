@@ -1,13 +1,5 @@
 /// The key endpoints the `keys` collector reads.
 extension AtlasClient {
-    public func listAPIKeys(orgID: String, countMismatches: inout Int) throws(APIError) -> [APIKey] {
-        try listAll(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys", id: \APIKey.id,
-                    countMismatches: &countMismatches) { body in
-            // One pass over the bytes; anything it does not understand goes to JSONDecoder for a precise error.
-            KeyPageParser.parse(body)
-        }
-    }
-
     /// The org's keys read straight into a `KeyTable`, as a snapshot holds them: no `APIKey` per key.
     public func listAPIKeyTable(orgID: String, countMismatches: inout Int) throws(APIError) -> KeyTable {
         try readTable(path: "/orgs/\(Self.escapePathSegment(orgID))/apiKeys", countMismatches: &countMismatches) {

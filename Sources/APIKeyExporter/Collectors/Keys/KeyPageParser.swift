@@ -31,13 +31,6 @@ struct KeyPageParser {
         return info
     }
 
-    /// The page as `APIKey`s, in the order listed, or nil when `JSONDecoder` should have the last word.
-    static func parse(_ body: [UInt8]) -> ListPage<APIKey>? {
-        var builder = KeyTableBuilder()
-        guard let info = parse(body, into: &builder) else { return nil }
-        return ListPage(results: builder.keysInOrder, links: info.links, totalCount: info.totalCount)
-    }
-
     private static let maxDepth = 32
 
     // MARK: The page's shape

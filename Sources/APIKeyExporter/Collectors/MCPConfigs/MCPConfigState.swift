@@ -22,7 +22,6 @@ enum MCPConfigChange: String, ChangeKindSet {
 struct MCPConfigsState: Sendable {
     /// By configuration id (a UUID, unique across the org and its projects).
     var configs: [String: MCPConfigRecord] = [:]
-    var lastCollectionSucceeded = false
     var hasCollected = false
     var changes = ChangeCounter<MCPConfigChange>()
 
@@ -51,7 +50,6 @@ struct MCPConfigsState: Sendable {
         }
         self.changes.record(changes.map(\.0), at: time)
         self.configs = configs
-        lastCollectionSucceeded = true
         hasCollected = true
         return changes
     }

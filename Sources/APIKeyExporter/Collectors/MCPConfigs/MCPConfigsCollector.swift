@@ -64,9 +64,8 @@ final class MCPConfigsCollector: OrgCollector, SwitchableCollector {
     }
 
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {
-        var state = org.mcpConfigs ?? MCPConfigsState()
-        state.lastCollectionSucceeded = false
-        org.mcpConfigs = state
+        // Its last good state stays, marked stale by the seam's collector_success.
+        org.mcpConfigs = org.mcpConfigs ?? MCPConfigsState()
         context.logger.error("mcp configuration collection failed; keeping the last known configurations", metadata: [
             "target": "\(context.targetName)", "org_id": "\(org.orgID)", "reason": "\(error.reason)", "err": "\(error)"])
     }

@@ -47,7 +47,6 @@ enum ServiceAccountChange: String, ChangeKindSet, Comparable {
 struct ServiceAccountsState: Sendable {
     /// By client id, from the last successful collection.
     var accounts: [String: ServiceAccountRecord] = [:]
-    var lastCollectionSucceeded = false
     var hasCollected = false
     /// Counted from the first successful collection, which is the baseline.
     var changes = ChangeCounter<ServiceAccountChange>()
@@ -79,7 +78,6 @@ struct ServiceAccountsState: Sendable {
         }
         self.changes.record(changes.map(\.0), at: time)
         self.accounts = accounts
-        lastCollectionSucceeded = true
         hasCollected = true
         return changes
     }

@@ -65,7 +65,6 @@ extension ServiceAccountsCollector: PersistentOrgCollector {
         }
         // Not a baseline: the first collection counts what changed since the save.
         state.hasCollected = true
-        state.lastCollectionSucceeded = false
         state.changes.setBaseline(at: restoredAt)
         org.serviceAccounts = state
     }

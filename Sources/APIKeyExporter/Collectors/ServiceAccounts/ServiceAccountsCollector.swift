@@ -117,9 +117,8 @@ final class ServiceAccountsCollector: OrgCollector, SwitchableCollector {
     }
 
     func recordFailure(_ error: APIError, in org: inout OrgStatus, context: OrgCollectionContext) {
-        var state = org.serviceAccounts ?? ServiceAccountsState()
-        state.lastCollectionSucceeded = false
-        org.serviceAccounts = state
+        // Its last good state stays, marked stale by the seam's collector_success.
+        org.serviceAccounts = org.serviceAccounts ?? ServiceAccountsState()
         context.logger.error("service account collection failed; keeping the last known service accounts", metadata: [
             "target": "\(context.targetName)", "org_id": "\(org.orgID)", "reason": "\(error.reason)", "err": "\(error)"])
     }
