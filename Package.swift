@@ -37,6 +37,12 @@ let package = Package(
             name: "CIsal",
             providers: [.apt(["libisal-dev"])]
         ),
+        // libyaml for the config files (Debian's libyaml-0-2), read by Config/YAMLNode.swift.
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         .systemLibrary(
             name: "CCrypt",
             providers: [.apt(["libcrypt-dev"])]
@@ -46,9 +52,11 @@ let package = Package(
             cSettings: [.define("EXPORTER_REVISION", to: "\"\(revision)\"")]
         ),
         .target(name: "CMalloc"),
+        // String helpers in place of Foundation's ICU-backed ones (the image links FoundationEssentials only).
+        .target(name: "TextSupport"),
         .target(
             name: "DigestHeader",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["TextSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "APIKeyExporter",
@@ -57,9 +65,11 @@ let package = Package(
                 "CCrypt",
                 "CZlib",
                 "CIsal",
+                "CLibYAML",
                 "CBuildInfo",
                 "CMalloc",
                 "DigestHeader",
+                "TextSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -72,13 +82,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
             name: "AtlasSimulator",
             dependencies: [
                 "DigestHeader",
+                "TextSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Hummingbird
 
 /// `GET /orgs/{orgId}/aiModelApiKeys`: Atlas v2 only (404 with the API's error body elsewhere), and only with the

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import TextSupport
 import Hummingbird
 import ServiceLifecycle
 import Logging
@@ -229,7 +234,7 @@ public final class AtlasSimulator: Sendable {
         let pageNum = Int(request.uri.queryParameters["pageNum"] ?? "1") ?? 1
         let description = String(repeating: "d", count: max(0, min(descriptionBytes, 1 << 20)))
         let keys = (0..<500).map { index in
-            let id = String(format: "%024x", pageNum * 500 + index)
+            let id = (pageNum * 500 + index).hex(width: 24)
             return APIBody.Key(desc: description, id: id, links: [], privateKey: "********", publicKey: "endless\(index)",
                                roles: [APIBody.Role(groupId: nil, orgId: orgID, roleName: "ORG_READ_ONLY")])
         }
@@ -254,7 +259,7 @@ public final class AtlasSimulator: Sendable {
         guard let key = org.keys.first(where: { $0.id == keyID }) else { return keyNotFound(keyID) }
         let base = baseURL(request, prefix: prefix) + "/orgs/\(orgID)/apiKeys/\(keyID)/accessList"
         return paginate(request, prefix: prefix, path: "/orgs/\(orgID)/apiKeys/\(keyID)/accessList", items: key.accessList) { entry in
-            APIBody.accessEntry(entry, selfHref: "\(base)/\(entry.address.replacingOccurrences(of: "/", with: "%2F"))")
+            APIBody.accessEntry(entry, selfHref: "\(base)/\(entry.address.replacing("/", with: "%2F"))")
         }
     }
 

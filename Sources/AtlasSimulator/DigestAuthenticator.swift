@@ -1,5 +1,9 @@
 import DigestHeader
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 /// Server side of HTTP Digest authentication (RFC 7616 with MD5 and qop=auth), as the MongoDB Admin API does it:

@@ -1,5 +1,10 @@
 import DigestHeader
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import TextSupport
 import Hummingbird
 
 /// `GET /orgs/{orgId}/events`: an organization's activity feed, newest first as the API lists it, paginated like
@@ -40,12 +45,10 @@ extension AtlasSimulator {
     /// The filters of an events request, to repeat in every link of the listing (values percent-encoded).
     static func carriedEventQuery(_ request: Request) -> String {
         let query = request.uri.queryParameters
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~:")
         var carried = ""
         for name in ["minDate", "maxDate", "eventType", "includeRaw"] {
             for value in query[values: Substring(name)] {
-                carried += "&\(name)=" + (String(value).addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+                carried += "&\(name)=" + value.percentEncoded { $0.isUnreserved || $0 == UInt8(ascii: ":") }
             }
         }
         return carried
@@ -53,11 +56,8 @@ extension AtlasSimulator {
 
     /// `2026-01-15T08:00:00Z`, `…:00.123Z` or `…:00+01:00` as Unix milliseconds; nil if not such a time.
     static func parseISOMilliseconds(_ text: String) -> UInt64? {
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let date = plain.date(from: text) ?? fractional.date(from: text) else { return nil }
+        guard let date = (try? Date(text, strategy: .iso8601))
+            ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) else { return nil }
         let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
         guard milliseconds.isFinite else { return nil }
         return milliseconds <= 0 ? 0 : UInt64(exactly: milliseconds)

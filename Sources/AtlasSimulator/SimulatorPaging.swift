@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Hummingbird
 
 /// How the simulated API answers: pagination with the real defaults and links, JSON bodies (whole, cut short or

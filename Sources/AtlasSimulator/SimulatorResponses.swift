@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// JSON shapes of the Admin API, encoded with the field names the real API uses.
 enum APIBody {

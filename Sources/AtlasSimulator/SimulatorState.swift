@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What the simulator serves and remembers, changed under one lock: the inventory, a generation counted up by every
 /// change to it (for `pageCache`), and each org's activity feed.

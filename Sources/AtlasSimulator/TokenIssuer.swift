@@ -1,5 +1,9 @@
 import DigestHeader
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 /// The OAuth 2.0 client-credentials side of the simulated API: `POST /api/oauth/token` for service accounts,

@@ -1,5 +1,10 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import TextSupport
 
 /// The grammar HTTP Digest headers share (RFC 7616): `Digest k=v, k="quoted, \"escaped\" value", ...`, and the
 /// MD5 hex digests both sides compute. Shared by the exporter's client and the simulator's server; Apache
@@ -8,14 +13,14 @@ public enum DigestHeader {
     /// The fields of a `Digest ...` header with lower-cased names; nil if it is not a Digest header or a quoted
     /// value is not closed.
     public static func fields(_ header: String) -> [String: String]? {
-        let trimmed = header.trimmingCharacters(in: .whitespaces)
+        let trimmed = header.trimmingWhitespace()
         guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "digest " else { return nil }
         var fields: [String: String] = [:]
         var rest = Substring(trimmed.dropFirst(7))
         while true {
             rest = rest.drop { $0 == " " || $0 == "," }
             guard let equals = rest.firstIndex(of: "=") else { break }
-            let key = rest[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+            let key = rest[..<equals].trimmingWhitespace().lowercased()
             rest = rest[rest.index(after: equals)...]
             var value = ""
             if rest.first == "\"" {
@@ -39,7 +44,7 @@ public enum DigestHeader {
                 guard closed else { return nil }
             } else {
                 let end = rest.firstIndex(of: ",") ?? rest.endIndex
-                value = rest[..<end].trimmingCharacters(in: .whitespaces)
+                value = rest[..<end].trimmingWhitespace()
                 rest = rest[end...]
             }
             fields[key] = value

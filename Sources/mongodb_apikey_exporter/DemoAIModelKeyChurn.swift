@@ -1,5 +1,9 @@
 import AtlasSimulator
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What `--demo` does to the model API keys, every 30 seconds, in turn: a key created, one renamed, one disabled or
 /// re-enabled, one deleted, and one created and deleted within the same step (a transient key: both events in its

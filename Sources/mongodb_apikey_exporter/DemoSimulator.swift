@@ -1,6 +1,10 @@
 import APIKeyExporter
 import AtlasSimulator
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The simulator `--demo` polls: a few organizations with a realistic spread of keys, roles and service accounts
 /// (secrets expired, expiring soon and later, relative to the real time of the start; remote MCP configurations of

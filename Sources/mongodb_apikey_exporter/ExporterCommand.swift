@@ -1,7 +1,11 @@
 import APIKeyExporter
 import ArgumentParser
 import AtlasSimulator
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Glibc
 import Logging
 import ServiceLifecycle

@@ -5,7 +5,8 @@ import Testing
 /// The image cannot be built here (no Docker engine): this checks the Dockerfile with a real parser
 /// (PyPI's dockerfile-parse, installed into `.build-python` by the test command) and runs its HEALTHCHECK command
 /// against a live exporter. `BuildContextTests` checks that the build stage's files make a package SwiftPM accepts;
-/// deploy/image/check-rootfs.sh runs the runtime stage without Docker.
+/// deploy/image/check-rootfs.sh builds the image's root filesystem without Docker and runs it; `ImageContentsTests`
+/// hold deploy/image/CONTENTS.md to what that build holds.
 @Suite("Dockerfile and --healthcheck")
 struct ContainerTests {
     struct Instruction: Decodable {
@@ -26,24 +27,31 @@ struct ContainerTests {
         return try JSONDecoder().decode([Instruction].self, from: Data(output.utf8))
     }
 
-    @Test("multi-stage, static Swift runtime, slim runtime with libcurl4, libisal2 and ca-certificates only, non-root, health check")
+    @Test("multi-stage, static Swift runtime, Debian's libcurl4, libisal2, libyaml-0-2 and CA bundle reduced to what the loader finds, from scratch, non-root, health check")
     func dockerfileShape() async throws {
         let instructions = try await Self.parsedDockerfile()
         let froms = instructions.filter { $0.instruction == "FROM" }.map(\.value)
-        #expect(froms.count == 2)
+        #expect(froms.count == 3)
         #expect(froms.first?.hasSuffix("AS build") == true)
-        #expect(froms.last == "debian:bookworm-slim")
-        let runtime = instructions.drop { $0.value != "debian:bookworm-slim" }
-        let installs = runtime.filter { $0.instruction == "RUN" }.map(\.value).joined(separator: " ")
+        #expect(froms.dropFirst().first == "debian:bookworm-slim AS runtime-root")
+        #expect(froms.last == "scratch")
+        let root = instructions.drop { $0.value != "debian:bookworm-slim AS runtime-root" }.prefix { $0.value != "scratch" }
+        let runtime = instructions.drop { $0.value != "scratch" }
+        let installs = root.filter { $0.instruction == "RUN" }.map(\.value).joined(separator: " ")
         let packages = installs.components(separatedBy: "--no-install-recommends ").last?.components(separatedBy: " &&").first?
             .split(separator: " ").map(String.init) ?? []
-        #expect(packages == ["libcurl4", "libisal2", "ca-certificates"])
+        #expect(packages == ["libcurl4", "libisal2", "libyaml-0-2", "ca-certificates"])
+        #expect(installs.hasSuffix("&& /usr/local/sbin/runtime-root.sh /runtime"))
+        #expect(root.contains { $0.instruction == "COPY" && $0.value == "--from=build /out/ /" })
+        #expect(root.contains { $0.instruction == "COPY" && $0.value == "deploy/image/runtime-root.sh /usr/local/sbin/runtime-root.sh" })
+        // The image is /runtime and nothing else: no RUN (there is no shell to run it).
+        #expect(runtime.filter { $0.instruction == "COPY" }.map(\.value) == ["--from=runtime-root /runtime/ /"])
+        #expect(!runtime.contains { $0.instruction == "RUN" })
         // The build stage runs deploy/image/build.sh: static Swift runtime, stripped, laid out in /out as the runtime's root.
         #expect(instructions.contains { $0.instruction == "RUN" && $0.value == "deploy/image/build.sh /out" })
         let build = try String(contentsOf: Repository.root.appendingPathComponent("deploy/image/build.sh"), encoding: .utf8)
         #expect(build.contains("swift build -c release --static-swift-stdlib --product mongodb_apikey_exporter"))
         #expect(build.contains("strip --strip-debug \"$out/usr/local/bin/mongodb_apikey_exporter\""))
-        #expect(runtime.contains { $0.instruction == "COPY" && $0.value == "--from=build /out/ /" })
         // The crash reporter SWIFT_BACKTRACE names is one the build stage installs.
         let backtrace = try #require(runtime.last { $0.instruction == "ENV" && $0.value.hasPrefix("SWIFT_BACKTRACE=") }?.value)
         let reporter = try #require(backtrace.split(separator: ",").first { $0.hasPrefix("swift-backtrace=") }?.dropFirst("swift-backtrace=".count))
@@ -52,7 +60,9 @@ struct ContainerTests {
         let user = try #require(runtime.last { $0.instruction == "USER" }?.value)
         #expect(!user.hasPrefix("0") && user != "root")
         #expect(runtime.contains { $0.instruction == "EXPOSE" && $0.value == "10025" })
-        #expect(runtime.contains { $0.instruction == "HEALTHCHECK" && $0.value.contains("--healthcheck") })
+        // Exec forms: there is no shell to run a command line.
+        #expect(runtime.contains { $0.instruction == "HEALTHCHECK" && $0.value.hasSuffix("CMD [\"/usr/local/bin/mongodb_apikey_exporter\", \"--healthcheck\"]") })
+        #expect(runtime.contains { $0.instruction == "ENTRYPOINT" && $0.value == "[\"/usr/local/bin/mongodb_apikey_exporter\"]" })
         // Every path the build copies from the context exists.
         for copy in instructions where copy.instruction == "COPY" && !copy.value.hasPrefix("--from") {
             let sources = copy.value.split(separator: " ").dropLast()

@@ -15,6 +15,12 @@ swift build -c release --static-swift-stdlib --product mongodb_apikey_exporter -
 # every function of a crash; line numbers are what it gives up.
 install -D -m 0755 "$scratch/release/mongodb_apikey_exporter" "$out/usr/local/bin/mongodb_apikey_exporter"
 strip --strip-debug "$out/usr/local/bin/mongodb_apikey_exporter"
+# The binary links FoundationEssentials only: ICU (a call into Foundation's own API brings its 32 MiB of data) is
+# refused here (see docs/ARCHITECTURE.md, "Image").
+if nm "$out/usr/local/bin/mongodb_apikey_exporter" | grep -q icudt; then
+  echo "build.sh: the binary links ICU (icudt): something calls Foundation's own API" >&2
+  exit 1
+fi
 
 # The toolchain ships the static backtracer next to its runtime: /usr/libexec/swift/linux in the swift images.
 swift_bin=$(command -v swift)

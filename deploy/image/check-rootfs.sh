@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Builds the image's runtime stage without Docker and checks the exporter in it, as the image runs it:
+# Builds the image's root filesystem without Docker and checks the exporter in it, as the image runs it:
 #   1. debootstrap --variant=minbase bookworm, slimmed as debian:bookworm-slim is (its dpkg excludes and apt
-#      clean-up), with bookworm, bookworm-updates and bookworm-security as that image's sources;
-#   2. the runtime stage's RUN (read from the Dockerfile: the apt-get install of its packages) in a chroot;
-#   3. OUT (what deploy/image/build.sh lays out, the build stage's /out) copied to the root, as COPY --from=build does;
-#   4. the size of that root filesystem (the image's size), then, as the Dockerfile's USER in a chroot, with its ENV:
+#      clean-up), with bookworm, bookworm-updates and bookworm-security as that image's sources: the runtime-root
+#      stage's base;
+#   2. that stage's COPYs (OUT, what deploy/image/build.sh lays out, as COPY --from=build /out/ / does, and
+#      runtime-root.sh) and its RUN (read from the Dockerfile) in a chroot, which lays out /runtime;
+#   3. /runtime is the image (the final stage is FROM scratch and copies it): its size (at most 100 MiB) and files
+#      (no shell, package manager or ICU), then, as the Dockerfile's USER in a chroot, with its ENV and nothing else:
 #      --version; --demo until /-/ready; a scrape checked by promtool; the HEALTHCHECK command (0 while up, 1 once
-#      down); SIGTERM exits 0; libcurl verifies TLS with the system CA bundle; a crash prints a symbolicated backtrace.
+#      down); SIGTERM exits 0; libcurl verifies TLS with the system CA bundle and with --atlas.ca-file; a crash
+#      prints a symbolicated backtrace.
 # Needs root, debootstrap, curl, openssl, promtool (Debian's prometheus), and the Debian mirror. Exits non-zero on any
 # failed check. Binds 127.0.0.1 only (a chroot shares the host's network).
-# Usage: deploy/image/check-rootfs.sh [--keep] [--work DIR] OUT
+# --manifest FILE writes the image's files (bytes, path) to FILE: ImageContentsTests holds deploy/image/CONTENTS.md to
+# deploy/image/rootfs.manifest, written so.
+# Usage: deploy/image/check-rootfs.sh [--keep] [--work DIR] [--manifest FILE] OUT
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,14 +22,16 @@ dockerfile=$repo/Dockerfile
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 keep=0
 work=""
+manifest=""
 while [ $# -gt 1 ]; do
   case $1 in
     --keep) keep=1; shift ;;
     --work) work=$2; shift 2 ;;
+    --manifest) manifest=$(realpath -m "$2"); shift 2 ;;
     *) break ;;
   esac
 done
-[ $# -eq 1 ] || { echo "usage: $0 [--keep] [--work DIR] OUT" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: $0 [--keep] [--work DIR] [--manifest FILE] OUT" >&2; exit 2; }
 out=$(cd "$1" && pwd)
 [ "$(id -u)" = 0 ] || { echo "check-rootfs: needs root (debootstrap, chroot)" >&2; exit 2; }
 for tool in debootstrap curl openssl promtool python3; do
@@ -34,12 +41,13 @@ done
 work=${work:-$(mktemp -d /tmp/check-rootfs.XXXXXX)}
 mkdir -p "$work"
 rootfs=$work/rootfs
+root=$rootfs/runtime
 pids=()
 started=$SECONDS
 
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for mount in "$rootfs/dev" "$rootfs/proc"; do
+  for mount in "$root/dev" "$root/proc" "$rootfs/dev" "$rootfs/proc"; do
     if mountpoint -q "$mount"; then umount -l "$mount" || true; fi
   done
   if [ "$keep" = 0 ]; then rm -rf "$work"; else echo "kept $work"; fi
@@ -49,20 +57,29 @@ trap cleanup EXIT
 step() { echo "== [$((SECONDS - started))s] $*"; }
 fail() { echo "FAILED: $*" >&2; exit 1; }
 
-# --- What the Dockerfile says about the runtime stage (after its last FROM) ------------------------------------
-# One instruction per line: continuations joined, comments dropped.
-runtime=$(sed -e '/^[[:space:]]*#/d' "$dockerfile" | sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | awk '/^FROM /{s=""} {s=s $0 "\n"} END{printf "%s", s}')
-instruction() { printf '%s\n' "$runtime" | sed -n "s/^$1 //p" | tail -n 1; }
-run=$(printf '%s\n' "$runtime" | sed -n 's/^RUN //p')
-[ "$(printf '%s\n' "$run" | wc -l)" = 1 ] || fail "the runtime stage should have exactly one RUN"
+# --- What the Dockerfile says about the runtime-root stage and the final one ------------------------------------
+# One instruction per line: continuations joined, comments dropped; the stages split at FROM.
+instructions=$(sed -e '/^[[:space:]]*#/d' "$dockerfile" | sed -e ':a' -e '/\\$/N; s/\\\n//; ta')
+stage() { printf '%s\n' "$instructions" | awk -v from="$1" '/^FROM /{s = ($0 ~ from)} s'; }
+final=$(printf '%s\n' "$instructions" | awk '/^FROM /{s=""} {s=s $0 "\n"} END{printf "%s", s}')
+instruction() { printf '%s\n' "$final" | sed -n "s/^$1 //p" | tail -n 1; }
+[ "$(printf '%s\n' "$final" | sed -n 's/^FROM //p')" = scratch ] || fail "the final stage should be FROM scratch"
+[ "$(instruction COPY)" = "--from=runtime-root /runtime/ /" ] || fail "the final stage should copy /runtime only"
+runtime_stage=$(stage ' AS runtime-root$')
+[ "$(printf '%s\n' "$runtime_stage" | head -n 1)" = "FROM debian:bookworm-slim AS runtime-root" ] \
+  || fail "no runtime-root stage FROM debian:bookworm-slim"
+run=$(printf '%s\n' "$runtime_stage" | sed -n 's/^RUN //p')
+[ "$(printf '%s\n' "$run" | wc -l)" = 1 ] || fail "the runtime-root stage should have exactly one RUN"
+copies=$(printf '%s\n' "$runtime_stage" | sed -n 's/^COPY //p')
+[ "$(printf '%s\n' "$copies" | head -n 1)" = "--from=build /out/ /" ] || fail "the runtime-root stage should copy /out first"
 user=$(instruction USER)
 env_line=$(instruction ENV)
 swift_backtrace=$(printf '%s' "$env_line" | sed -n 's/^SWIFT_BACKTRACE=//p')
-{ [ -n "$user" ] && [ -n "$swift_backtrace" ]; } || fail "the runtime stage's USER or ENV SWIFT_BACKTRACE is missing"
+{ [ -n "$user" ] && [ -n "$swift_backtrace" ]; } || fail "the final stage's USER or ENV SWIFT_BACKTRACE is missing"
 entrypoint=$(instruction ENTRYPOINT | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)))')
 healthcheck=$(instruction HEALTHCHECK | sed -n 's/.*CMD //p' | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)))')
 [ -x "$out$entrypoint" ] || fail "$out$entrypoint (the ENTRYPOINT) is not in OUT"
-echo "runtime RUN: $run"
+echo "runtime-root RUN: $run"
 echo "USER $user; SWIFT_BACKTRACE=$swift_backtrace; ENTRYPOINT $entrypoint; HEALTHCHECK $healthcheck"
 
 # --- 1. debian:bookworm-slim, rebuilt --------------------------------------------------------------------------
@@ -122,24 +139,37 @@ base_mib=$(mib "$rootfs")
 mount -t proc proc "$rootfs/proc"
 mount --bind /dev "$rootfs/dev"
 
-# --- 2. the runtime stage's RUN ---------------------------------------------------------------------------------
-step "runtime stage RUN in the chroot"
+# --- 2. the runtime-root stage: its COPYs, then its RUN -------------------------------------------------------
+step "runtime-root stage: COPY, RUN in the chroot"
+while read -r source destination; do
+  case $source in
+    --from=build) cp -a "$out/." "$rootfs/" ;;  # COPY --from=build /out/ /
+    *) install -D -m 0755 "$repo/$source" "$rootfs$destination" ;;
+  esac
+done < <(printf '%s\n' "$copies" | sed 's|^--from=build /out/ /|--from=build /|')
 timeout 600 chroot "$rootfs" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
-  sh -c "$run" >"$work/run.log" 2>&1 || { tail -n 20 "$work/run.log" >&2; fail "the runtime stage's RUN"; }
+  sh -c "$run" >"$work/run.log" 2>&1 || { tail -n 20 "$work/run.log" >&2; fail "the runtime-root stage's RUN"; }
 grep -E '^Setting up ' "$work/run.log" | sed 's/^Setting up /  installed /'
 
-# --- 3. COPY --from=build /out/ / -------------------------------------------------------------------------------
-cp -a "$out/." "$rootfs/"
-
-# --- 4. size, then the checks ----------------------------------------------------------------------------------
-total_mib=$(mib "$rootfs")
-out_mib=$(mib "$out")
-step "root filesystem: ${total_mib} MiB ($(du -smx "$rootfs" | cut -f1) MiB on disk): slim base ${base_mib} MiB, runtime packages $((total_mib - base_mib - out_mib)) MiB, build output ${out_mib} MiB"
-(cd "$out" && find . -type f -exec du -sm --apparent-size {} + | sed 's|\./|/|; s/^/  /')
+# --- 3. /runtime, the image: size and contents, then the checks ----------------------------------------------
+total_mib=$(mib "$root")
+step "image root filesystem: ${total_mib} MiB ($(du -smx "$root" | cut -f1) MiB on disk; the slim base was ${base_mib} MiB)"
+(cd "$root" && find . -type f -printf '%s %P\n' | sort -k2) >"$work/manifest"
+awk '{ printf "  %8.2f MiB  /%s\n", $1 / 1048576, $2 }' "$work/manifest"
+[ -z "$manifest" ] || cp "$work/manifest" "$manifest"
+[ "$total_mib" -le 100 ] || fail "the image is ${total_mib} MiB, more than 100"
+if find "$root" ! -type d \( -name sh -o -name bash -o -name dash -o -name apt -o -name dpkg -o -name 'libicu*' \) | grep .; then
+  fail "a shell, a package manager or ICU is in the image"
+fi
+# What a container engine provides in any image: /proc and /dev mounted, a writable /tmp here for this check's files.
+mkdir -p "$root/proc" "$root/dev" "$root/tmp"
+chmod 1777 "$root/tmp"
+mount -t proc proc "$root/proc"
+mount --bind /dev "$root/dev"
 
 # The prefix that runs a command in the chroot as the image does: the Dockerfile's USER and ENV, nothing of the host's.
-as_image=(chroot --userspec="$user" "$rootfs" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/nonexistent
-  SWIFT_BACKTRACE="$swift_backtrace")
+as_image=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/nonexistent SWIFT_BACKTRACE="$swift_backtrace"
+  "$(command -v chroot)" --userspec="$user" "$root")
 # Starts the exporter in the background with the given flags; sets $exporter_pid, $exporter_log and $port.
 start_exporter() {
   exporter_log=$work/exporter.$RANDOM.log
@@ -211,7 +241,7 @@ run_healthcheck
 [ "$health" = 1 ] || fail "HEALTHCHECK exited $health once the exporter is down (expected 1)"
 echo "  exit 0; HEALTHCHECK then exits 1"
 
-step "libcurl verifies TLS with the system CA bundle"
+step "libcurl verifies TLS with the system CA bundle and with --atlas.ca-file"
 # A throwaway CA's server on 127.0.0.1: unknown to the bundle, curl says 60 (peer not verified); a missing or
 # unreadable bundle would be 77. With the CA appended to the bundle, the TLS handshake succeeds.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/tls.key" -out "$work/tls.crt" -days 1 -subj /CN=127.0.0.1 \
@@ -224,15 +254,18 @@ for _ in $(seq 50); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$tls_port") 2>/dev/null; then break; fi
   sleep 0.1
 done
-bundle=$rootfs/etc/ssl/certs/ca-certificates.crt
+bundle=$root/etc/ssl/certs/ca-certificates.crt
 cp -a "$bundle" "$work/bundle.orig"
 # A made-up key (the exporter requires one; this server never asks for it), removed with the CA afterwards.
-printf 'not-a-real-key\n' >"$rootfs/tmp/check-rootfs-key"
-chmod 0644 "$rootfs/tmp/check-rootfs-key"
-for trusted in no yes; do
+printf 'not-a-real-key\n' >"$root/tmp/check-rootfs-key"
+chmod 0644 "$root/tmp/check-rootfs-key"
+install -m 0644 "$work/tls.crt" "$root/tmp/check-rootfs-ca.crt"
+for trusted in no yes ca-file; do
+  ca_file=()
   if [ "$trusted" = yes ]; then cat "$work/tls.crt" >>"$bundle"; fi
+  if [ "$trusted" = ca-file ]; then cp -a "$work/bundle.orig" "$bundle"; ca_file=(--atlas.ca-file /tmp/check-rootfs-ca.crt); fi
   start_exporter --atlas.base-url "https://127.0.0.1:$tls_port/api/atlas/v2" --atlas.public-key abcdefgh \
-    --atlas.private-key-file /tmp/check-rootfs-key --poll.interval 1h
+    --atlas.private-key-file /tmp/check-rootfs-key --poll.interval 1h "${ca_file[@]}"
   wait_log 'msg="organization discovery failed"'
   kill -TERM "$exporter_pid"
   wait_exporter 15
@@ -241,11 +274,11 @@ for trusted in no yes; do
   if [ "$trusted" = no ]; then
     [[ $line == *"curl code 60"* ]] || fail "expected curl code 60 against an unknown CA"
   else
-    [[ $line != *"transport error"* ]] || fail "TLS failed with the CA in the system bundle"
+    [[ $line != *"transport error"* ]] || fail "TLS failed with the CA in the system bundle or --atlas.ca-file"
   fi
 done
 cp -a "$work/bundle.orig" "$bundle"
-rm -f "$rootfs/tmp/check-rootfs-key"
+rm -f "$root/tmp/check-rootfs-key" "$root/tmp/check-rootfs-ca.crt"
 
 step "a crash prints a symbolicated backtrace"
 start_exporter --demo

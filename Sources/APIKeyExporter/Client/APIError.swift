@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The error body the Atlas, Cloud Manager and Ops Manager APIs send with 4xx and 5xx answers.
 public struct AtlasErrorBody: Decodable, Sendable, Equatable {

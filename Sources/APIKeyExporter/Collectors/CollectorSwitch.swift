@@ -27,7 +27,7 @@ protocol SwitchableCollector: Collector {
 }
 
 extension SwitchableCollector {
-    static var switchFlag: String { "collector." + name.replacingOccurrences(of: "_", with: "-") }
+    static var switchFlag: String { "collector." + name.replacing("_", with: "-") }
     static var targetKeys: [String] { [name] }
 
     static func readTarget(_ keys: TargetKeys, into settings: inout CollectorSettings) throws(ConfigError) {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Labels taken from what teams write into a credential's description or name ("team=payments", "[payments]
 /// nightly export"): the config file's `owner_labels`, a list of `{label, regex}` with one capture group each, top
@@ -9,7 +13,7 @@ public struct OwnerLabels: CollectorSetting {
     public struct Label: Sendable {
         public let name: String
         public let pattern: String
-        let regex: NSRegularExpression
+        let regex: SharedRegex
     }
 
     public private(set) var labels: [Label] = []
@@ -36,15 +40,15 @@ public struct OwnerLabels: CollectorSetting {
             guard !labels.contains(where: { $0.name == entry.label }) else {
                 throw OwnerLabelError(index: index, field: "label", "\"\(entry.label)\" is given twice")
             }
-            let regex: NSRegularExpression
+            let regex: SharedRegex
             do {
-                regex = try NSRegularExpression(pattern: entry.regex)
+                regex = try SharedRegex(entry.regex)
             } catch {
                 throw OwnerLabelError(index: index, field: "regex", "\"\(entry.regex)\" is not a valid regular expression")
             }
-            guard regex.numberOfCaptureGroups == 1 else {
+            guard regex.captureGroups == 1 else {
                 throw OwnerLabelError(index: index, field: "regex",
-                                      "\"\(entry.regex)\" must have exactly one capture group (it has \(regex.numberOfCaptureGroups))")
+                                      "\"\(entry.regex)\" must have exactly one capture group (it has \(regex.captureGroups))")
             }
             labels.append(Label(name: entry.label, pattern: entry.regex, regex: regex))
         }
@@ -58,10 +62,9 @@ public struct OwnerLabels: CollectorSetting {
     func values(searching texts: [String]) -> [String] {
         labels.map { label in
             for text in texts {
-                let range = NSRange(text.startIndex..., in: text)
-                guard let match = label.regex.firstMatch(in: text, range: range),
-                      let captured = Range(match.range(at: 1), in: text) else { continue }
-                return String(text[captured].prefix(Self.valueLimit))
+                guard let match = try? label.regex.regex.firstMatch(in: text), match.output.count > 1,
+                      let captured = match.output[1].substring else { continue }
+                return String(captured.prefix(Self.valueLimit))
             }
             return ""
         }
@@ -74,13 +77,29 @@ public struct OwnerLabels: CollectorSetting {
 
     static func isValidName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, !name.hasPrefix("__") else { return false }
-        let letters = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
-        let rest = letters.union(CharacterSet(charactersIn: "0123456789"))
-        return letters.contains(first) && name.unicodeScalars.allSatisfy { rest.contains($0) }
+        let letter: (Unicode.Scalar) -> Bool = { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || $0 == "_" }
+        return letter(first) && name.unicodeScalars.allSatisfy { letter($0) || ("0"..."9").contains($0) }
     }
 
     public static func == (lhs: OwnerLabels, rhs: OwnerLabels) -> Bool {
         lhs.labels.map { [$0.name, $0.pattern] } == rhs.labels.map { [$0.name, $0.pattern] }
+    }
+}
+
+/// A compiled `Regex` (Swift's engine: ICU's syntax for the common forms) shared by the threads that poll. `Regex` is
+/// not `Sendable`, but matching only reads it: the program it compiles to on first use is stored atomically, and it is
+/// compiled here, before it is shared.
+struct SharedRegex: @unchecked Sendable {
+    let regex: Regex<AnyRegexOutput>
+    /// The capture groups the pattern has (named or not).
+    let captureGroups: Int
+
+    init(_ pattern: String) throws {
+        regex = try Regex(pattern)
+        _ = try regex.firstMatch(in: "")
+        // Any match's output has one entry per group, matched or not; the empty alternative always matches (the
+        // newline ends a comment in the pattern's extended mode, if it sets one).
+        captureGroups = try Regex("(?:" + pattern + "\n)|").firstMatch(in: "").map { $0.output.count - 1 } ?? 0
     }
 }
 

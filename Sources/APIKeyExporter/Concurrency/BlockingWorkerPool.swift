@@ -1,5 +1,12 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs blocking jobs (libcurl transfers) with bounded parallelism: `width` workers, each owning one resource
 /// (an `AtlasClient`, so one connection) and running on its own serial Dispatch queue. Serial queues may
@@ -45,7 +52,7 @@ final class BlockingWorkerPool<Resource>: @unchecked Sendable {
     private final class Job<Input, Output>: @unchecked Sendable {
         // @unchecked: every slot is read and written under `lock`, and each is claimed by one worker only.
         let count: Int
-        private let lock = NSLock()
+        private let lock = PlainLock()
         private var inputs: [Input?]
         private var outputs: [Output?]
         private var next = 0
@@ -88,4 +95,23 @@ final class BlockingWorkerPool<Resource>: @unchecked Sendable {
 struct UncheckedTransfer<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// `NSLock` without Foundation (its own API links ICU into the binary; see docs/ARCHITECTURE.md, "Image"): a pthread
+/// mutex.
+private final class PlainLock: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    init() { pthread_mutex_init(mutex, nil) }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
 }

@@ -1,5 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
-import Yams
+#endif
 
 /// `--config.file`: several targets in YAML (the README shows one), read strictly. An unknown key, a missing or bad
 /// value is an error that names the file, the line and the field (`exporter.yml:7: targets[1].timeout: ...`).
@@ -22,11 +25,9 @@ public enum ConfigFile {
     public static func parse(_ yaml: String, file: String, environment: [String: String]) throws(ConfigError) -> [TargetConfig] {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            throw ConfigError(field: file, "not valid YAML: \(Self.describe(error))")
+            root = try YAML.compose(yaml)
         } catch {
-            throw ConfigError(field: file, "not valid YAML")
+            throw ConfigError(field: file, "not valid YAML: \(error)")
         }
         let reader = NodeReader(file: file, environment: environment)
         guard let root, let top = root.mapping else {
@@ -52,14 +53,6 @@ public enum ConfigFile {
         return configs
     }
 
-    private static func describe(_ error: YamlError) -> String {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-            return "line \(mark.line): \(problem)"
-        default:
-            return "\(error)"
-        }
-    }
 }
 
 /// Reads values out of YAML nodes, locating every error by file, line and field path.
@@ -99,7 +92,7 @@ struct NodeReader {
     private func expand(_ text: String, at node: Node, _ field: String) throws(ConfigError) -> String {
         var result = ""
         var rest = Substring(text)
-        while let start = rest.range(of: "${") {
+        while let start = rest.firstRange(of: "${") {
             result += rest[..<start.lowerBound]
             guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
                 throw error(at: node, field, "unclosed ${ in value")

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 /// The outcome of loading `--config.file`, at start and on each SIGHUP: written by the reloader, rendered with

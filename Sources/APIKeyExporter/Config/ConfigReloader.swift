@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 /// Reloads `--config.file` on SIGHUP. A file that fails to load changes nothing: the running targets go on and

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 
 /// The validated configuration of a running exporter.
@@ -64,8 +71,8 @@ public struct ExporterConfig: Sendable {
     /// `--storage.path` must name an existing directory (whether it can be written is found at each save: one line and
     /// a counter, never a stopped poll).
     static func storageDirectory(_ path: String) throws(ConfigError) -> String {
-        var isDirectory: ObjCBool = false
-        guard !path.isEmpty, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        var info = stat()
+        guard !path.isEmpty, stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
             throw ConfigError(field: "--storage.path", "\"\(path)\" is not an existing directory")
         }
         return path

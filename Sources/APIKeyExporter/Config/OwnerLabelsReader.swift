@@ -1,5 +1,3 @@
-import Yams
-
 extension NodeReader {
     /// `owner_labels`: a list of `{label, regex}` mappings (see `OwnerLabels`); an error names the entry's field,
     /// e.g. `exporter.yml:4: owner_labels[1].regex: ... must have exactly one capture group`.

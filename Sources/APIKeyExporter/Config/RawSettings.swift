@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import ArgumentParser
 
 /// Every setting the command line gives, declared once, as flags: the command parses them straight into this, and

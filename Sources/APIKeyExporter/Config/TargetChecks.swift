@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import TextSupport
 
 /// The checks of one target's settings, shared by the flags and the config file: each throws a `ConfigError`
 /// whose message says what is wrong, and the caller names the field (a flag, or the file, line and key).
@@ -65,7 +70,7 @@ enum TargetChecks {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(field: "", "cannot read \"\(path)\"")
         }
-        let secret = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let secret = String(decoding: data, as: UTF8.self).trimmingWhitespace(newlines: true)
         guard !secret.isEmpty else { throw ConfigError(field: "", "\"\(path)\" is empty") }
         return secret
     }

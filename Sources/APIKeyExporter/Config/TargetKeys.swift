@@ -1,5 +1,3 @@
-import Yams
-
 /// One target of a config file as a collector reads its own keys from it: each value checked as the flags are,
 /// an error located by file, line and field (`exporter.yml:9: targets[1].activity_feed: ...`).
 public struct TargetKeys {

@@ -1,5 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
-import Yams
+#endif
 
 /// `--web.config.file`, in the format of prometheus/exporter-toolkit: TLS for the web server (optionally asking for
 /// client certificates) and HTTP basic auth with bcrypt hashes.
@@ -41,7 +44,7 @@ public struct WebConfig: Sendable, Equatable {
     public static func parse(_ yaml: String, file: String) throws(ConfigError) -> WebConfig {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try YAML.compose(yaml)
         } catch {
             throw ConfigError(field: file, "not valid YAML")
         }

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// Replaces secrets in text that leaves the process (log lines, error messages, label values from the API) with
@@ -99,7 +106,7 @@ public final class SecretRedactor: Sendable {
         let known = known.withLock { $0 }
         var result = text
         for secret in (known.secrets.sorted { $0.count > $1.count } + known.tokens) where result.contains(secret) {
-            result = result.replacingOccurrences(of: secret, with: Self.placeholder)
+            result = result.replacing(secret, with: Self.placeholder)
         }
         return result
     }

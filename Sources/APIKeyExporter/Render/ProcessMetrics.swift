@@ -3,7 +3,12 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import TextSupport
 import Synchronization
 
 /// The standard `process_*` metrics of Prometheus client libraries, read from /proc/self at scrape time.
@@ -68,7 +73,7 @@ public final class ProcessMetrics: Sendable {
     private static func readBootTime() -> Double? {
         guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix("btime ") {
-            return Double(line.dropFirst(6).trimmingCharacters(in: .whitespaces))
+            return Double(line.dropFirst(6).trimmingWhitespace())
         }
         return nil
     }

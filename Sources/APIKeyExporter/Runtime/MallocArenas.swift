@@ -1,5 +1,9 @@
 import CMalloc
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Caps glibc's malloc arenas for the whole process, and fixes its mmap threshold.
 ///

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import TextSupport
 import Hummingbird
 import NIOCore
 import Synchronization
@@ -46,7 +51,7 @@ struct BasicAuthMiddleware: RouterMiddleware {
 
     static func credentials(_ header: String?) -> (String, String)? {
         guard let header, header.count > 6, header.prefix(6).lowercased() == "basic ",
-              let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+              let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingWhitespace()),
               let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
         else { return nil }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))

@@ -1,6 +1,13 @@
 import CCrypt
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// Checks passwords against bcrypt hashes with the system's libcrypt (libxcrypt), which implements bcrypt.

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
+import TextSupport
 
 /// The exporter's HTTP endpoints: the cached exposition, the status page, the running configuration, and health and
 /// readiness probes.
@@ -136,7 +137,7 @@ public enum ExporterServer {
     public static func acceptsGzip(_ header: String?) -> Bool {
         guard let header else { return false }
         for part in header.split(separator: ",") {
-            let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let fields = part.split(separator: ";").map { $0.trimmingWhitespace().lowercased() }
             guard fields.first == "gzip" || fields.first == "x-gzip" else { continue }
             return !fields.dropFirst().contains { $0 == "q=0" || $0 == "q=0.0" || $0 == "q=0.000" }
         }

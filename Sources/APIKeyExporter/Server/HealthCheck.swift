@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import NIOSSL
 
 /// `--healthcheck`: asks a running exporter on the loopback interface whether it is alive, so a container image needs

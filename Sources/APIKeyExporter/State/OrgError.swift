@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The last failure of one of an org's collectors, for the status page.
 public struct OrgError: Sendable, Equatable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Who a target is, as the status page shows it: never a secret. The base URL loses any user info, query and
 /// fragment; the credential is named by its public half (an API key's public key, a service account's client id).

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What the exporter knows about one organization: each collector's state (`collected`), what the seam shares
 /// between collectors, and how each collector's runs went.

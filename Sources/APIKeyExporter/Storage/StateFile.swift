@@ -1,4 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import TextSupport
 
 /// One target's saved state on disk (`--storage.path`): JSON lines, a header first (format, version, target, when
 /// saved), then one line per collector and org (or per target collector), then an end line with the count of the
@@ -20,11 +28,8 @@ struct StateFile {
 
     /// `<directory>/<target><suffix>`, the target's name escaped to letters, digits, `-`, `_` and `%XX`.
     static func path(directory: String, target: String, suffix: String) -> String {
-        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-        let escaped = target.unicodeScalars.map { scalar in
-            allowed.contains(scalar) ? String(scalar) : String(scalar.utf8Bytes.map { String(format: "%%%02X", $0) }.joined())
-        }.joined()
-        return (directory as NSString).appendingPathComponent((escaped.isEmpty ? "%" : escaped) + suffix)
+        let escaped = target.percentEncoded { $0.isASCIILetterOrDigit || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+        return Self.joined(directory, (escaped.isEmpty ? "%" : escaped) + suffix)
     }
 
     struct Header: Codable {
@@ -79,13 +84,13 @@ struct StateFile {
         let data: Data
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+            let size = (attributes[.size] as? any BinaryInteger).map { Int($0) } ?? 0
             guard size <= Self.maxBytes else { throw Unusable.tooLarge(size) }
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch let error as Unusable {
             throw error
         } catch {
-            throw .unreadable((error as NSError).localizedDescription)
+            throw .unreadable(Self.reason(error))
         }
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).map { Data($0) }
         guard let first = lines.first, let header = try? Self.decoder.decode(Header.self, from: first),
@@ -101,8 +106,9 @@ struct StateFile {
 
     /// Writes `lines` (each one JSON object) after a header, atomically. Throws a short reason.
     func write(target: String, savedAt: Double, lines: some Sequence<Data>) throws(WriteFailure) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = (directory as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).tmp")
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? ""
+        let temporary = Self.joined(directory, ".\(slash.map { path[path.index(after: $0)...] } ?? Substring(path)).tmp")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw WriteFailure(step: "create \(temporary)", errno: errno) }
         var count = 0
@@ -168,6 +174,16 @@ struct StateFile {
     }
 }
 
-private extension Unicode.Scalar {
-    var utf8Bytes: [UInt8] { Array(String(self).utf8) }
+extension StateFile {
+    /// `directory` and `name` joined by one slash (`name` alone for an empty directory), as NSString's
+    /// `appendingPathComponent` did.
+    fileprivate static func joined(_ directory: String, _ name: String) -> String {
+        directory.isEmpty ? name : directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    /// The system's words for why a read failed (e.g. "Permission denied"), as `localizedDescription` gave them.
+    fileprivate static func reason(_ error: any Error) -> String {
+        guard let posix = (error as? CocoaError)?.underlying as? POSIXError else { return String(describing: error) }
+        return String(cString: strerror(posix.code.rawValue))
+    }
 }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import TextSupport
 
 /// The Admin API endpoints of one base URL (Atlas v1.0 or v2, Cloud Manager, Ops Manager), over HTTP.
 ///
@@ -169,8 +174,6 @@ public final class AtlasClient {
     /// (a date's `:` and `+`) go through the same encoding.
     static func escapePathSegment(_ segment: String) -> String {
         // No "." either: `..` must never become a dot segment that libcurl (RFC 3986) would resolve upwards.
-        var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        allowed.insert(charactersIn: "-_~")
-        return segment.addingPercentEncoding(withAllowedCharacters: allowed) ?? segment
+        segment.percentEncoded { $0.isUnreserved && $0 != UInt8(ascii: ".") }
     }
 }

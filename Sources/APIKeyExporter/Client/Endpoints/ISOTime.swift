@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Times as the Admin API writes them: ISO 8601 UTC, with or without fractional seconds.
 public enum ISOTime {

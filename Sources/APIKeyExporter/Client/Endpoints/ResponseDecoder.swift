@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Turns a 2xx body into a model value; a body of the wrong shape becomes `.decode` with the path of the bad field.
 struct ResponseDecoder {

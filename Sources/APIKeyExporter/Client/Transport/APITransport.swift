@@ -1,4 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import TextSupport
 
 /// How the API client's requests travel: one reused connection (`CountedConnection`), the target's credentials
 /// on every request (`RequestAuthenticator`: Digest with the server's nonce kept, or a bearer token) and the one
@@ -34,7 +42,7 @@ final class APITransport {
             do throws(APIError) {
                 let response = try authenticatedGet(url: url, requestTarget: requestTarget, headers: headers,
                                                     maxBodyBytes: maxBodyBytes)
-                if let remaining = response.headers["ratelimit-remaining"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
+                if let remaining = response.headers["ratelimit-remaining"].flatMap({ Int($0.trimmingWhitespace()) }) {
                     requestCounter.record(rateLimitRemaining: remaining)
                 }
                 if let window = RateLimitGate.exhaustedWindow(headers: response.headers) {
@@ -58,7 +66,7 @@ final class APITransport {
                 delay = retryPolicy.backoff(afterAttempt: attempt)
                 guard case .transport = error, attempt < retryPolicy.maxAttempts, retryBudget.allows(delay) else { throw error }
             }
-            Thread.sleep(forTimeInterval: delay.secondsDouble)
+            delay.sleepBlocking()
             attempt += 1
         }
     }
@@ -92,7 +100,18 @@ final class APITransport {
             throw .http(status: 429, body: AtlasErrorBody(detail: "rate limited for \(wait.secondsDouble) s more, past the cycle's deadline"),
                         url: url)
         }
-        Thread.sleep(forTimeInterval: wait.secondsDouble)
+        wait.sleepBlocking()
         requestCounter.record(rateLimitWait: wait)
+    }
+}
+
+extension Duration {
+    /// Blocks the calling thread (a Dispatch queue's, see `BlockingIO`) for this long, as `Thread.sleep` did.
+    fileprivate func sleepBlocking() {
+        let (seconds, attoseconds) = components
+        guard seconds > 0 || attoseconds > 0 else { return }
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) == -1, errno == EINTR { request = remaining }
     }
 }

@@ -1,5 +1,10 @@
 import CCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import TextSupport
 
 /// A raw HTTP response as libcurl delivered it.
 public struct CurlResponse: Sendable {
@@ -226,7 +231,7 @@ private final class ResponseSink {
         }
         guard let colon = line.firstIndex(of: ":") else { return }
         let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = line[line.index(after: colon)...].trimmingWhitespace(newlines: true)
         headers[name] = value
     }
 }

@@ -1,5 +1,10 @@
 import DigestHeader
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import TextSupport
 
 /// Client side of HTTP Digest (RFC 7616, MD5, qop=auth) that keeps the server's nonce between requests.
 ///
@@ -37,7 +42,7 @@ final class DigestSigner {
     func authorization(method: String = "GET", requestTarget: String) -> String? {
         guard let challenge, let ha1 else { return nil }
         nonceCount &+= 1
-        let nc = String(format: "%08x", nonceCount)
+        let nc = nonceCount.hex(width: 8)
         let cnonce = DigestHeader.randomHex(bytes: 16)
         let ha2 = DigestHeader.md5Hex("\(method):\(requestTarget)")
         let response = DigestHeader.md5Hex("\(ha1):\(challenge.nonce):\(nc):\(cnonce):auth:\(ha2)")
@@ -60,7 +65,7 @@ struct DigestChallenge: Equatable {
     init?(header: String) {
         guard let fields = DigestHeader.fields(header), let realm = fields["realm"], let nonce = fields["nonce"] else { return nil }
         let algorithm = (fields["algorithm"] ?? "MD5").uppercased()
-        let qops = (fields["qop"] ?? "auth").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let qops = (fields["qop"] ?? "auth").split(separator: ",").map { $0.trimmingWhitespace() }
         guard algorithm == "MD5", qops.contains("auth") else { return nil }
         self.realm = realm
         self.nonce = nonce

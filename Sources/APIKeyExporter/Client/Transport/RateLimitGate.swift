@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import TextSupport
 import Synchronization
 
 /// The rate limit of one target, shared by all its clients (org workers, access-list workers, discovery).
@@ -30,10 +35,10 @@ public final class RateLimitGate: Sendable {
     /// The wait `RateLimit-Remaining` and its window ask for: the window when nothing is left of it, else nil.
     /// `RateLimit-Reset` is seconds until the window resets (IETF draft); a `Retry-After` may say the same.
     static func exhaustedWindow(headers: [String: String]) -> Duration? {
-        guard let remaining = headers["ratelimit-remaining"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+        guard let remaining = headers["ratelimit-remaining"].flatMap({ Int($0.trimmingWhitespace()) }),
               remaining <= 0
         else { return nil }
-        if let reset = headers["ratelimit-reset"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
+        if let reset = headers["ratelimit-reset"].flatMap({ Int($0.trimmingWhitespace()) }) {
             return .seconds(min(max(reset, 0), 3600))
         }
         return RetryPolicy.retryAfter(headers["retry-after"])

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import TextSupport
 import Synchronization
 
 /// When and how long to wait before repeating a failed request.
@@ -26,15 +31,27 @@ public struct RetryPolicy: Sendable, Equatable {
 
     /// `Retry-After` as seconds or as an HTTP date; nil if absent or unreadable.
     public static func retryAfter(_ header: String?, now: Date = Date()) -> Duration? {
-        guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
+        guard let header = header?.trimmingWhitespace(), !header.isEmpty else { return nil }
         // Capped at an hour: a wait longer than any cycle is as good as refused, and no arithmetic may overflow.
         if let seconds = Int(header) { return .seconds(min(max(0, seconds), 3600)) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: header) else { return nil }
+        guard let date = httpDate(header) else { return nil }
         return .milliseconds(Int64(min(max(0, date.timeIntervalSince(now)), 3600) * 1000))
+    }
+
+    /// An HTTP date as RFC 9110 sends it (IMF-fixdate, `Tue, 14 Jul 2026 03:33:40 GMT`); nil for anything else.
+    private static func httpDate(_ text: String) -> Date? {
+        let parts = text.split(separator: " ")
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard parts.count == 6, parts[0].hasSuffix(","), parts[5] == "GMT" || parts[5] == "UTC",
+              let day = Int(parts[1]), let month = months.firstIndex(of: String(parts[2])), let year = Int(parts[3])
+        else { return nil }
+        let time = parts[4].split(separator: ":").compactMap { Int($0) }
+        guard time.count == 3, (1...31).contains(day), (0...23).contains(time[0]), (0...59).contains(time[1]),
+              (0...60).contains(time[2]) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        return calendar.date(from: DateComponents(year: year, month: month + 1, day: day, hour: time[0], minute: time[1],
+                                                  second: time[2]))
     }
 }
 

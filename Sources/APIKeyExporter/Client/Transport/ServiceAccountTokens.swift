@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 /// An Atlas service account: OAuth 2.0 client credentials. The secret never appears in `description`.

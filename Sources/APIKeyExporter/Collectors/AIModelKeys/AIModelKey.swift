@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A model API key (Voyage AI embedding and reranking, `ai.mongodb.com`) from `GET /orgs/{orgId}/aiModelApiKeys`
 /// (MongoDB's spec: `AiModelApiKeyResponse`). Only what the exporter uses is decoded: `maskedSecret` and `secret`
@@ -54,13 +58,12 @@ public struct AIModelKey: Decodable, Sendable, Equatable {
         if let dot = text.firstIndex(of: ".") {
             let digits = text[text.index(after: dot)...].prefix { $0.isASCII && $0.isNumber }
             guard !digits.isEmpty else { return nil }
-            let milliseconds = String(digits.prefix(3)).padding(toLength: 3, withPad: "0", startingAt: 0)
+            let milliseconds = String(digits.prefix(3)) + String(repeating: "0", count: 3 - min(3, digits.count))
             normalized = String(text[...dot]) + milliseconds + text[digits.endIndex...]
         }
         if let seconds = ISOTime.seconds(normalized) { return seconds }
-        let parser = ISO8601DateFormatter()
-        parser.formatOptions = normalized.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
-        guard let date = parser.date(from: normalized) else { return nil }
+        let parser = Date.ISO8601FormatStyle(includingFractionalSeconds: normalized.contains("."))
+        guard let date = try? parser.parse(normalized) else { return nil }
         return (date.timeIntervalSince1970 * 1000).rounded() / 1000
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 /// `ai_model_keys` (`--[no-]collector.ai-model-keys`, on by default for Atlas v2 base URLs): the org's model API

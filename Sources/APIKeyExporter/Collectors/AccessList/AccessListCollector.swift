@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `access_list` (`--collector.access-list`): every key's IP access list, one request per key per cycle, with at
 /// most `--collector.access-list.concurrency` in flight on connections of its own. A collection is kept whole or

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 /// `activity_feed` (`--[no-]collector.activity-feed`, on by default): the org's activity feed, which records every

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `agent_keys` (`--[no-]collector.agent-keys`, on by default for `/api/public/v1.0` base URLs): the agent API keys of
 /// every project of the org (Cloud Manager and Ops Manager), what the automation, monitoring and backup agents

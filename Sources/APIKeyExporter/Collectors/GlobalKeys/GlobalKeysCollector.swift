@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 /// `global_keys` (`--[no-]collector.global-keys`, on by default for `/api/public/v1.0` base URLs): Ops Manager's

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The kinds of change `mongodb_global_api_key_changes_total` counts.
 enum GlobalKeyChange: String, ChangeKindSet {

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One org's keys as a snapshot holds them between polls: the bytes of every id, public key and description in
 /// one array, a fixed-size row per key, and roles as numbers into the org's table of distinct roles.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `keys`: every API key of the org (listing, diff against the last good listing, confirmation of role changes),
 /// the counts by role and project, the change counters and the per-key families.
@@ -25,7 +29,7 @@ final class KeysCollector: OrgCollector {
     static func targetConfigLines(_ settings: CollectorSettings) -> [String] {
         guard let labels = settings.value(OwnerLabels.self), !labels.isEmpty else { return [] }
         let entries = labels.labels.map { label in
-            "{label: \(label.name), regex: '\(label.pattern.replacingOccurrences(of: "'", with: "''"))'}"
+            "{label: \(label.name), regex: '\(label.pattern.replacing("'", with: "''"))'}"
         }
         return ["owner_labels: [\(entries.joined(separator: ", "))]"]
     }

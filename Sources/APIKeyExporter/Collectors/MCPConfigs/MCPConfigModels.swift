@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A remote MCP configuration (`OrgMcpConfigResponse` / `GroupMcpConfigResponse`): Atlas' hosted MCP server set up
 /// for an org or a project, with the ingress service account agents authenticate with (`clientId`), the egress one

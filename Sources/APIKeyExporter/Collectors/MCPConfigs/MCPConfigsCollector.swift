@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 /// `mcp_configs` (`--[no-]collector.mcp-configs`, on by default for Atlas v2 base URLs): the org's remote MCP

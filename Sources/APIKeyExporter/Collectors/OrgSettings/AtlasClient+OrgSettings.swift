@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import TextSupport
 
 /// The endpoints the `org_settings` collector reads.
 extension AtlasClient {
@@ -52,7 +57,7 @@ public struct OrgSettings: Decodable, Sendable, Equatable {
         restrictEmployeeAccess = try container.decodeIfPresent(Bool.self, forKey: .restrictEmployeeAccess)
         maxServiceAccountSecretValidityInHours = try container.decodeIfPresent(Int.self, forKey: .maxServiceAccountSecretValidityInHours)
         securityContactDefined = try container.decodeIfPresent(String.self, forKey: .securityContact)
-            .map { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            .map { !$0.trimmingWhitespace().isEmpty }
         genAIFeaturesEnabled = try container.decodeIfPresent(Bool.self, forKey: .genAIFeaturesEnabled)
     }
 

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 /// `project_feed` (`--[no-]collector.project-feed`, on by default for Atlas v2 base URLs): each project's activity

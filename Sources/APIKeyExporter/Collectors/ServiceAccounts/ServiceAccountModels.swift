@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A service account from `GET /orgs/{orgId}/serviceAccounts` (its org roles) or `GET /groups/{groupId}/
 /// serviceAccounts` (its roles in that project). Fields the exporter does not use (`isSystemManaged`, `owner`,

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 /// `service_accounts` (`--[no-]collector.service-accounts`, on by default for Atlas v2 base URLs): the org's service

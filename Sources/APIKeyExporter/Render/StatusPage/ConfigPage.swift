@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The page `/config` serves: the running configuration as YAML, as blackbox_exporter shows its own. Built from the
 /// validated configuration, so it shows what is in effect (flags and file alike, environment variables expanded),

@@ -1,5 +1,13 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import TextSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Building blocks of the exporter's HTML pages: escaping, times, the shared stylesheet and the headers that
 /// forbid everything the pages do not need (no script, no external resource, no framing).
@@ -101,7 +109,7 @@ public enum HTML {
     /// `1.234 s`, `250 ms`.
     static func seconds(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "–" }
-        return value < 1 ? "\(Int((value * 1000).rounded())) ms" : String(format: "%.2f s", value)
+        return value < 1 ? "\(Int((value * 1000).rounded())) ms" : value.fixed(decimals: 2) + " s"
     }
 
     /// `5m`, `30s`, `1h30m`: a duration as the flags spell it.

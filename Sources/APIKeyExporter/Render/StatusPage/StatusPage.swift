@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The page `/` serves: per target, how its last cycle went; per org, what the last good listing held and how each
 /// collector fared (failing rows stand out); and the last key changes counted. Plain HTML and the inline
@@ -135,7 +139,7 @@ public enum StatusPage {
     }
 
     private static func roles(_ text: String) -> String {
-        text.isEmpty ? "–" : HTML.escape(text).replacingOccurrences(of: ",", with: ", ")
+        text.isEmpty ? "–" : HTML.escape(text).replacing(",", with: ", ")
     }
 
     private static func headers(_ columns: [String]) -> String {

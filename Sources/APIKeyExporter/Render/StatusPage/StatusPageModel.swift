@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What the status page shows, summarised from the target states after each cycle: a few values per org and the
 /// recent changes, never the keys themselves, so the cache holds no second inventory. The page is rendered from it
