@@ -28,7 +28,7 @@ struct ReadmeQueryTests {
     @Test("every PromQL example in the README parses (promtool check rules)")
     func promqlExamplesParse() async throws {
         let queries = try Self.readmeQueries()
-        #expect(queries.count >= 9)
+        #expect(queries.count >= 8, "the README's examples were read")
         var rules = "groups:\n  - name: readme\n    rules:\n"
         for (index, query) in queries.enumerated() {
             let escaped = query.replacingOccurrences(of: "'", with: "''")
