@@ -210,7 +210,6 @@ public final class TargetPoller {
             health.recordRun(outcome, endedAt: Date().timeIntervalSince1970)
             status.collectorHealth[kind.name] = health
         }
-        status.collectorOutcomes = outcomes
         for collector in collectors {
             collector.orgFinished(&status, context: context)
         }

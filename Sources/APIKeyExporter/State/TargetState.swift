@@ -27,8 +27,10 @@ public struct OrgStatus: Sendable {
     /// How each of the org's collectors has gone since start, by collector name (kept by the seam).
     public var collectorHealth: [String: CollectorHealth] = [:]
 
-    /// How each collector's run for this org went in the last cycle, by collector name.
-    public var collectorOutcomes: [String: CollectorOutcome] = [:]
+    /// How each collector's last run for this org went, by collector name (from `collectorHealth`).
+    public var collectorOutcomes: [String: CollectorOutcome] {
+        collectorHealth.compactMapValues(\.lastOutcome)
+    }
     /// The last failure of each of the org's collectors, by collector name; kept after later successes (the status
     /// page tells the last cycle's from older ones by their time).
     public var lastErrors: [String: OrgError] = [:]
