@@ -75,8 +75,12 @@ final class ShutdownGraceHandler: ChannelDuplexHandler, RemovableChannelHandler 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent, !quiescing, !inactive {
             quiescing = true
-            track(context, NIOAny(context.channel.allocator.buffer(capacity: 0)), promise: nil)
-            context.flush()
+            // A connection accepted as the listener closes can get the event before it is active: nothing was
+            // written yet, and an empty write would wait there for a flush that never comes (and count as a cut).
+            if context.channel.isActive {
+                track(context, NIOAny(context.channel.allocator.buffer(capacity: 0)), promise: nil)
+                context.flush()
+            }
             let loop = context.eventLoop.assumeIsolated()
             deadline = loop.scheduleTask(in: grace) { [self] in
                 deadline = nil
