@@ -134,7 +134,10 @@ let package = Package(
                 "AtlasSimulator",
                 "TestSupport",
                 "apikey-benchmark",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/UnitTests"
         ),

@@ -99,7 +99,8 @@ struct ShutdownTests {
             // The documented bound is the grace (5 s) plus the time to close; 20 s more is for a loaded machine.
             let status = try await exporter.terminate(timeout: .seconds(25))
             let elapsed = ContinuousClock.now - signalled
-            #expect(status == 0, "exit status \(status.map(String.init) ?? "none: killed after 25 s")")
+            // A trap prints its backtrace on standard error: the failure says where.
+            #expect(status == 0, "\(status == nil ? "killed after 25 s" : exporter.termination): \(exporter.stderr.suffix(6000))")
             #expect(elapsed < ShutdownGrace.default + .seconds(20), "\(elapsed)")
             let lines = exporter.stderrLines.filter { $0.contains("connections_cut=") }
             #expect(lines.count == 1, "\(lines)")

@@ -57,6 +57,10 @@ public final class ExporterProcess: Sendable {
     public var isRunning: Bool { process.isRunning }
     public var pid: Int32 { process.processIdentifier }
     public var exitStatus: Int32 { process.terminationStatus }
+    /// How the process ended, for a failing test's message: "exit N" or "signal N" (a trap is signal 4 or 5).
+    public var termination: String {
+        process.isRunning ? "running" : "\(process.terminationReason == .uncaughtSignal ? "signal" : "exit") \(process.terminationStatus)"
+    }
 
     /// Waits (up to `timeout`) for the "listening" log line and returns the bound port. The bound only tells "soon"
     /// from "never": at the start of a full run on two cores, a child's first line can take tens of seconds.
