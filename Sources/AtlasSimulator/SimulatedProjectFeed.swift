@@ -51,13 +51,25 @@ extension AtlasSimulator {
     @discardableResult
     public func changeAIModelKey(orgID: String, _ change: SimulatedAIModelKeyChange, actor: SimulatedActor,
                                  address: String = "203.0.113.9", at milliseconds: UInt64? = nil) -> SimulatedEvent? {
+        changeAIModelKeys(orgID: orgID, [change], actor: actor, address: address, at: milliseconds).first
+    }
+
+    /// Several changes in one step, so that no listing sees the state between them (a key created and deleted here
+    /// is one no listing can show). Stops at the first change that does not apply; the events of those that did.
+    @discardableResult
+    public func changeAIModelKeys(orgID: String, _ changes: [SimulatedAIModelKeyChange], actor: SimulatedActor,
+                                  address: String = "203.0.113.9", at milliseconds: UInt64? = nil) -> [SimulatedEvent] {
         let time = milliseconds ?? eventClock()
         return withState { state in
-            guard let orgIndex = state.inventory.orgIndex(orgID),
-                  let projectID = change.apply(to: &state.inventory.orgs[orgIndex]) else { return nil }
-            state.generation += 1
-            return state.projectEvents.append(orgID: projectID, type: change.eventType, actor: actor, address: address,
-                                              targetPublicKey: nil, groupID: projectID, at: time)
+            guard let orgIndex = state.inventory.orgIndex(orgID) else { return [] }
+            var events: [SimulatedEvent] = []
+            for change in changes {
+                guard let projectID = change.apply(to: &state.inventory.orgs[orgIndex]) else { break }
+                state.generation += 1
+                events.append(state.projectEvents.append(orgID: projectID, type: change.eventType, actor: actor,
+                                                         address: address, targetPublicKey: nil, groupID: projectID, at: time))
+            }
+            return events
         }
     }
 

@@ -87,6 +87,17 @@ extension AtlasSimulator {
         return withState { $0.createKey(orgID: orgID, key: key, actor: actor, address: address, at: time) }
     }
 
+    /// Creates a key and deletes it in one step, recording both events: a key that lives less than a poll, which no
+    /// listing can show (two calls could let a listing in between). The deletion's event; nil if the org is unknown.
+    @discardableResult
+    public func createAndDeleteKey(orgID: String, key: SimulatedKey, actor: SimulatedActor, address: String) -> SimulatedEvent? {
+        let time = eventClock()
+        return withState { state in
+            guard state.createKey(orgID: orgID, key: key, actor: actor, address: address, at: time) != nil else { return nil }
+            return state.deleteKey(orgID: orgID, keyID: key.id, actor: actor, address: address, at: time &+ 1)
+        }
+    }
+
     /// Deletes a key and records `API_KEY_DELETED`. Nil if the org or key is unknown.
     @discardableResult
     public func deleteKey(orgID: String, keyID: String, actor: SimulatedActor, address: String,

@@ -36,8 +36,8 @@ enum DemoAIModelKeyChurn {
                 case 3:
                     if let key = existing { simulator.changeAIModelKey(orgID: org.id, .delete(id: key.id), actor: actor) }
                 default:
-                    simulator.changeAIModelKey(orgID: org.id, .create(newKey), actor: actor)
-                    simulator.changeAIModelKey(orgID: org.id, .delete(id: newKey.id), actor: actor)
+                    // In one step: a listing between the two would see the key, and it would not be transient.
+                    simulator.changeAIModelKeys(orgID: org.id, [.create(newKey), .delete(id: newKey.id)], actor: actor)
                     simulator.recordProjectEvent(projectID: project.id, type: "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING")
                 }
                 step += 1

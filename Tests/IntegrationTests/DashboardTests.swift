@@ -153,18 +153,29 @@ struct DashboardTests {
                 scrapes = Double(((result.first?["value"] as? [Any])?.last as? String) ?? "0") ?? 0
             }
             #expect(scrapes >= 3)
-            // A key that lives less than a poll interval, for the transient-keys panel: only the activity feed sees it.
+            // The transient panels show an increase, which needs a sample before it: the brief keys come once
+            // Prometheus holds both counters at 0. Earlier, a first poll that ends late (a loaded machine) reads
+            // them from the feed's lookback, and the series begins at 1.
             let org = inventory.orgs[0]
+            for family in ["mongodb_api_keys_transient_total", "mongodb_ai_model_api_keys_transient_total"] {
+                var zero: [[String: Any]] = []
+                for _ in 0..<300 where zero.isEmpty {
+                    zero = try await prometheus.query(#"\#(family){target="atlas",org_id="\#(org.id)"} == 0"#)
+                    if zero.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
+                }
+                #expect(!zero.isEmpty, "\(family) of \(org.id) never scraped at 0")
+            }
+            // A key that lives less than a poll interval, for the transient-keys panel: only the activity feed sees it.
             let brief = generator.makeKey(index: 990_001, orgID: org.id, projects: org.projects, using: &random)
             let actor = SimulatedActor.user(userID: "5f0000000000000000000009", username: "mallory@example.com")
-            _ = simulator.createKey(orgID: org.id, key: brief, actor: actor, address: "198.51.100.66")
-            _ = simulator.deleteKey(orgID: org.id, keyID: brief.id, actor: actor, address: "198.51.100.66")
+            #expect(simulator.createAndDeleteKey(orgID: org.id, key: brief, actor: actor, address: "198.51.100.66") != nil)
             // A model key created and deleted between two listings: only its project's feed sees it.
             var modelRandom = SeededGenerator(seed: 35)
             let briefModelKey = InventoryGenerator.makeAIModelKey(index: 77, projectID: org.projects[0].id,
                                                                   now: UInt32(Date().timeIntervalSince1970), using: &modelRandom)
-            _ = simulator.changeAIModelKey(orgID: org.id, .create(briefModelKey), actor: actor)
-            _ = simulator.changeAIModelKey(orgID: org.id, .delete(id: briefModelKey.id), actor: actor)
+            let modelEvents = simulator.changeAIModelKeys(orgID: org.id, [.create(briefModelKey), .delete(id: briefModelKey.id)],
+                                                          actor: actor)
+            #expect(modelEvents.count == 2)
 
             let groups = try await prometheus.ruleGroups()
             #expect(groups.count == 5)
