@@ -76,6 +76,50 @@ struct ProjectFeedStateTests {
         #expect(state.transientCount == 0)
     }
 
+    @Test("a listing change no event ever explains is dropped after the window: a later transient key counts")
+    func unmatchedExpires() {
+        var state = ProjectFeedState()
+        state.projects["p"] = ProjectFeedProject()
+        _ = state.settle(AIModelKeyTally(since: 100))
+        // A key listed at 200 whose creation never shows in the feed.
+        var tally = AIModelKeyTally(since: 100, listedAt: 200, added: ["p": 1])
+        #expect(state.settle(tally).isEmpty)
+        // Listings every 30 s for 25 minutes while the feed fails: its events may still come.
+        state.projects["p"]?.lastReadSucceeded = false
+        for step in 1...50 {
+            tally.listedAt = 200 + Double(step) * 30
+            _ = state.settle(tally)
+        }
+        #expect(state.projects["p"]?.unmatchedAdded.count == 1)
+        // Then good reads: past the window in time and in listings, the change is dropped.
+        _ = state.projects["p"]?.record([], readStartedAt: 1_700)
+        for step in 51...53 {
+            tally.listedAt = 200 + Double(step) * 30
+            _ = state.settle(tally)
+        }
+        #expect(state.projects["p"]?.unmatchedAdded.isEmpty == true)
+        // Then a key created and deleted between two listings: nothing explains it away.
+        _ = state.projects["p"]?.record([Self.event("1", Self.created, at: 1_750), Self.event("2", Self.deleted, at: 1_760)],
+                                        readStartedAt: 1_790)
+        tally.listedAt = 1_800
+        #expect(state.settle(tally) == ["p": 1] && state.transientCount == 1)
+    }
+
+    @Test("with a long poll interval a late event still finds its listing change: the window counts listings too")
+    func lateEventLongInterval() {
+        var state = ProjectFeedState()
+        state.projects["p"] = ProjectFeedProject()
+        _ = state.settle(AIModelKeyTally(since: 0))
+        // Hourly listings: one finds a key new and another gone; their events show up a listing later.
+        #expect(state.settle(AIModelKeyTally(since: 0, listedAt: 3_600, added: ["p": 1], removed: ["p": 1])).isEmpty)
+        _ = state.projects["p"]?.record([Self.event("1", Self.created, at: 3_000), Self.event("2", Self.deleted, at: 3_100)],
+                                        readStartedAt: 7_200)
+        #expect(state.settle(AIModelKeyTally(since: 0, listedAt: 7_200, added: ["p": 1], removed: ["p": 1])).isEmpty)
+        #expect(state.transientCount == 0)
+        let project = state.projects["p"]
+        #expect(project?.unmatchedAdded.isEmpty == true && project?.unexplainedCreated.isEmpty == true)
+    }
+
     @Test("a restart keeps each project's position, ids and balances: nothing counted twice, a damaged count bounded")
     func storage() throws {
         var org = OrgStatus(orgID: "o")
@@ -86,13 +130,19 @@ struct ProjectFeedStateTests {
         _ = state.settle(AIModelKeyTally(since: 100, listedAt: 120))
         org.projectFeed = state
         var saved = try #require(ProjectFeedCollector.saved(org))
-        saved.projects["p"]?.unmatchedAdded = Int.max
+        // A damaged file: more waiting than a running exporter keeps, out of order, with a wild listing count.
+        saved.projects["p"]?.unmatchedAdded = (0..<(EventFeedCursor.seenLimit + 10)).reversed().map {
+            ProjectFeedProject.Waiting(since: Double($0), listings: $0 == EventFeedCursor.seenLimit + 9 ? Int.max : 0)
+        }
         let data = try JSONEncoder().encode(saved)
         var restored = OrgStatus(orgID: "o")
         ProjectFeedCollector.restore(try JSONDecoder().decode(ProjectFeedCollector.Saved.self, from: data), into: &restored,
                                      restoredAt: 300)
         var again = try #require(restored.projectFeed?.projects["p"])
-        #expect(again.cursor.readFrom == 200 && again.deferred.count == 1 && again.unmatchedAdded == 1 << 40)
+        #expect(again.cursor.readFrom == 200 && again.deferred.count == 1)
+        #expect(again.unmatchedAdded.count == EventFeedCursor.seenLimit && again.unmatchedAdded.first?.since == 10)
+        #expect(again.unmatchedAdded.map(\.since) == again.unmatchedAdded.map(\.since).sorted())
+        #expect(again.unmatchedAdded.last?.listings == ProjectFeedProject.matchListings + 1)
         #expect(again.record([Self.event("1", Self.created, at: 150)], readStartedAt: 400).isEmpty)
         #expect(restored.projectFeed?.lastTally == AIModelKeyTally(since: 100, listedAt: 120))
     }

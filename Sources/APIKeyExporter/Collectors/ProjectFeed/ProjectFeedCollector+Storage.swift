@@ -14,10 +14,10 @@ extension ProjectFeedCollector: PersistentOrgCollector {
         var seen: [String: Double]
         var deferredCreated: [Double]
         var deferredDeleted: [Double]
-        var unexplainedCreated: Int
-        var unexplainedDeleted: Int
-        var unmatchedAdded: Int
-        var unmatchedRemoved: Int
+        var unexplainedCreated: [ProjectFeedProject.Waiting]
+        var unexplainedDeleted: [ProjectFeedProject.Waiting]
+        var unmatchedAdded: [ProjectFeedProject.Waiting]
+        var unmatchedRemoved: [ProjectFeedProject.Waiting]
     }
 
     static func saved(_ org: OrgStatus) -> Saved? {
@@ -40,10 +40,10 @@ extension ProjectFeedCollector: PersistentOrgCollector {
             let deferred = project.deferredCreated.map { (time: $0, created: true) }
                 + project.deferredDeleted.map { (time: $0, created: false) }
             restored.deferred = Array(deferred.sorted { $0.time < $1.time }.suffix(EventFeedCursor.seenLimit))
-            restored.unexplainedCreated = bounded(project.unexplainedCreated)
-            restored.unexplainedDeleted = bounded(project.unexplainedDeleted)
-            restored.unmatchedAdded = bounded(project.unmatchedAdded)
-            restored.unmatchedRemoved = bounded(project.unmatchedRemoved)
+            restored.unexplainedCreated = ProjectFeedProject.restored(project.unexplainedCreated)
+            restored.unexplainedDeleted = ProjectFeedProject.restored(project.unexplainedDeleted)
+            restored.unmatchedAdded = ProjectFeedProject.restored(project.unmatchedAdded)
+            restored.unmatchedRemoved = ProjectFeedProject.restored(project.unmatchedRemoved)
             state.projects[id] = restored
         }
         if let since = saved.tallySince {

@@ -6,12 +6,25 @@ struct ProjectFeedProject: Sendable, Equatable {
     /// Model key creations and deletions read but not yet set against a listing: those after the latest listing
     /// wait for the next one (`deferred`); the rest are unexplained until a listing change explains them.
     var deferred: [(time: Double, created: Bool)] = []
-    var unexplainedCreated = 0
-    var unexplainedDeleted = 0
+    var unexplainedCreated: [Waiting] = []
+    var unexplainedDeleted: [Waiting] = []
     /// Keys a listing found new (gone) that no creation (deletion) read so far explains: the feed may be late.
-    var unmatchedAdded = 0
-    var unmatchedRemoved = 0
+    var unmatchedAdded: [Waiting] = []
+    var unmatchedRemoved: [Waiting] = []
     var lastReadSucceeded = false
+
+    /// An event or a listing change waiting for its counterpart: since the listing at which it was set against the
+    /// others, and through how many listings since. Oldest first in each list.
+    struct Waiting: Codable, Equatable, Sendable {
+        var since: Double
+        var listings = 0
+    }
+
+    /// How long what is unmatched waits, in time and in listings, before it is dropped. The feed's reads reach back
+    /// an overlap before the previous one, so an event later than that is never read; kept for ever, an unmatched
+    /// listing change would explain away a later transient key.
+    static let matchWindow = 2 * EventFeedCursor.overlap
+    static let matchListings = 2
 
     static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.cursor == rhs.cursor && lhs.counts == rhs.counts && lhs.unexplainedCreated == rhs.unexplainedCreated
@@ -42,26 +55,50 @@ struct ProjectFeedProject: Sendable, Equatable {
     }
 
     /// Sets the creations and deletions up to the latest listing (`listedAt`) against the listing's new and gone
-    /// keys in this project since the last call (`added`, `removed`); events before `since` (the first listing)
-    /// are dropped, as no listing can explain them. Returns the transient keys found: creations no listed key
-    /// explains, matched with deletions no key gone from the listing explains (the smaller of the two).
+    /// keys in this project since the last call (`added`, `removed`), oldest first; events before `since` (the
+    /// first listing) are dropped, as no listing can explain them. Returns the transient keys found: creations no
+    /// listed key explains, matched with deletions no key gone from the listing explains (the smaller of the two).
+    /// What is still unmatched after `matchWindow` and `matchListings` more listings with a good read is dropped.
     mutating func settle(added: Int, removed: Int, since: Double, listedAt: Double) -> Int {
-        let due = deferred.filter { $0.time <= listedAt }
+        let due = deferred.filter { $0.time <= listedAt && $0.time >= since }
         deferred.removeAll { $0.time <= listedAt }
-        unexplainedCreated += due.filter { $0.created && $0.time >= since }.count
-        unexplainedDeleted += due.filter { !$0.created && $0.time >= since }.count
-        unmatchedAdded += added
-        unmatchedRemoved += removed
-        let created = min(unexplainedCreated, unmatchedAdded)
-        unexplainedCreated -= created
-        unmatchedAdded -= created
-        let deleted = min(unexplainedDeleted, unmatchedRemoved)
-        unexplainedDeleted -= deleted
-        unmatchedRemoved -= deleted
-        let transient = min(unexplainedCreated, unexplainedDeleted)
-        unexplainedCreated -= transient
-        unexplainedDeleted -= transient
+        let now = Waiting(since: listedAt)
+        let limit = EventFeedCursor.seenLimit
+        unexplainedCreated += repeatElement(now, count: due.count { $0.created })
+        unexplainedDeleted += repeatElement(now, count: due.count { !$0.created })
+        unmatchedAdded += repeatElement(now, count: min(max(0, added), limit))
+        unmatchedRemoved += repeatElement(now, count: min(max(0, removed), limit))
+        Self.match(&unexplainedCreated, &unmatchedAdded)
+        Self.match(&unexplainedDeleted, &unmatchedRemoved)
+        let transient = Self.match(&unexplainedCreated, &unexplainedDeleted)
+        // Only a read waited: while the feed fails, its events may still come.
+        for list in [\Self.unexplainedCreated, \.unexplainedDeleted, \.unmatchedAdded, \.unmatchedRemoved] where lastReadSucceeded {
+            self[keyPath: list] = Self.aged(self[keyPath: list], at: listedAt)
+        }
         return transient
+    }
+
+    /// Removes as many of the oldest from each as the shorter holds; returns that number.
+    @discardableResult
+    static func match(_ one: inout [Waiting], _ other: inout [Waiting]) -> Int {
+        let matched = min(one.count, other.count)
+        one.removeFirst(matched)
+        other.removeFirst(matched)
+        return matched
+    }
+
+    /// One listing more for each; without those past both bounds; at most `EventFeedCursor.seenLimit`, the newest.
+    static func aged(_ waiting: [Waiting], at listedAt: Double) -> [Waiting] {
+        let kept = waiting.lazy
+            .map { Waiting(since: $0.since, listings: min($0.listings, matchListings) + 1) }
+            .filter { $0.listings <= matchListings || listedAt - $0.since <= matchWindow }
+        return Array(Array(kept).suffix(EventFeedCursor.seenLimit))
+    }
+
+    /// A list read from a file, ordered and bounded as a running one is.
+    static func restored(_ waiting: [Waiting]) -> [Waiting] {
+        Array(waiting.map { Waiting(since: $0.since, listings: min(max(0, $0.listings), matchListings + 1)) }
+            .sorted { $0.since < $1.since }.suffix(EventFeedCursor.seenLimit))
     }
 }
 
@@ -87,10 +124,10 @@ struct ProjectFeedState: Sendable {
         let previous = lastTally?.since == tally.since ? lastTally : nil
         if previous == nil, lastTally != nil {
             for id in projects.keys {
-                projects[id]?.unexplainedCreated = 0
-                projects[id]?.unexplainedDeleted = 0
-                projects[id]?.unmatchedAdded = 0
-                projects[id]?.unmatchedRemoved = 0
+                projects[id]?.unexplainedCreated = []
+                projects[id]?.unexplainedDeleted = []
+                projects[id]?.unmatchedAdded = []
+                projects[id]?.unmatchedRemoved = []
             }
         }
         var found: [String: Int] = [:]
