@@ -253,4 +253,35 @@ struct OpsManagerTests {
             #expect(simulator.stats.opsManagerPathRequests > requests, "asked again every cycle when switched on")
         }
     }
+
+    @Test("global keys restored from --storage.path, then refused: a failure that keeps them, not \"unsupported\"")
+    func refusalAfterRestore() async throws {
+        let inventory = InventoryGenerator(seed: 9, keysPerOrg: [4], projectsPerOrg: 1, flavor: .opsManager, globalKeyCount: 3,
+                                           agentKeysPerProject: 0...0).generate()
+        let storage = FileManager.default.temporaryDirectory.appendingPathComponent("global-restore-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: storage) }
+        var collectors = Self.collectors
+        collectors.storagePath = storage.path
+        try await withSimulator(inventory) { simulator, running in
+            let first = PollerHandle(poller: TestTargets.make(running.baseURL(Self.prefix), orgs: .discover,
+                                                              collectors: collectors))
+            let (ok, _) = try await first.poll()
+            #expect(ok, "the first run reads the global keys")
+
+            // The next run's credential has lost Global Read Only.
+            simulator.faults.usersWithoutGlobalRole = [testPublicKey]
+            let sink = LogSink.capturing()
+            let second = PollerHandle(poller: TestTargets.make(running.baseURL(Self.prefix), orgs: .discover, sink: sink,
+                                                               collectors: collectors))
+            let (secondOK, state) = try await second.poll()
+            #expect(!secondOK)
+            #expect(state.collectorOutcomes["global_keys"]?.succeeded == false)
+            let samples = try Self.render(state)
+            #expect(Self.family(samples, "mongodb_apikey_exporter_collector_success")[["collector": "global_keys", "org_id": ""]] == 0)
+            #expect(Self.family(samples, "mongodb_global_api_keys").values.reduce(0, +) == 3, "the restored keys are kept")
+            #expect(sink.captured.contains { $0.contains("global API key read failed") }, "\(sink.captured)")
+            #expect(!sink.captured.contains { $0.contains("Global Read Only") }, "not logged as unsupported")
+        }
+    }
 }

@@ -11,7 +11,8 @@ import Logging
 ///
 /// Reading them needs the Global Read Only role. Where the collector is on by default, a first read refused (401,
 /// 403) or not found (404: Cloud Manager has no `/admin`) marks it unsupported for the target, logged once: not a
-/// failure. Switched on explicitly, the same answers fail it every cycle.
+/// failure. Switched on explicitly, or once they were read (by this process or one whose state was restored), the
+/// same answers fail it every cycle.
 final class GlobalKeysCollector: TargetCollector, SwitchableCollector {
     static let name = "global_keys"
     static let onByDefault: Set<APIFlavor> = [.publicV1]
@@ -33,6 +34,8 @@ final class GlobalKeysCollector: TargetCollector, SwitchableCollector {
     }
 
     func collect(_ target: inout TargetState, context: TargetCollectionContext) throws(APIError) {
+        // Global keys restored from `--storage.path`: an earlier run read them, so a refusal now is a failure.
+        if target.globalKeys != nil { _ = readOnce.setFirstTime() }
         let keys = try context.client.listGlobalAPIKeys()
         let accessList = try context.client.listGlobalAccessList()
         _ = readOnce.setFirstTime()
