@@ -254,10 +254,10 @@ struct OpsManagerTests {
         }
     }
 
-    @Test("global keys restored from --storage.path, then refused: a failure that keeps them, not \"unsupported\"")
+    @Test("global and agent keys restored from --storage.path, then refused: failures that keep them, not \"unsupported\"")
     func refusalAfterRestore() async throws {
         let inventory = InventoryGenerator(seed: 9, keysPerOrg: [4], projectsPerOrg: 1, flavor: .opsManager, globalKeyCount: 3,
-                                           agentKeysPerProject: 0...0).generate()
+                                           agentKeysPerProject: 2...2).generate()
         let storage = FileManager.default.temporaryDirectory.appendingPathComponent("global-restore-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: storage) }
@@ -269,8 +269,9 @@ struct OpsManagerTests {
             let (ok, _) = try await first.poll()
             #expect(ok, "the first run reads the global keys")
 
-            // The next run's credential has lost Global Read Only.
+            // The next run's credential has lost Global Read Only, and read access to the projects' agent keys.
             simulator.faults.usersWithoutGlobalRole = [testPublicKey]
+            simulator.faults.statusForPathSuffix["agentapikeys"] = 403
             let sink = LogSink.capturing()
             let second = PollerHandle(poller: TestTargets.make(running.baseURL(Self.prefix), orgs: .discover, sink: sink,
                                                                collectors: collectors))
@@ -282,6 +283,11 @@ struct OpsManagerTests {
             #expect(Self.family(samples, "mongodb_global_api_keys").values.reduce(0, +) == 3, "the restored keys are kept")
             #expect(sink.captured.contains { $0.contains("global API key read failed") }, "\(sink.captured)")
             #expect(!sink.captured.contains { $0.contains("Global Read Only") }, "not logged as unsupported")
+            let org = inventory.orgs[0].id
+            #expect(state.orgs[org]?.collectorHealth["agent_keys"]?.lastOutcome?.succeeded == false)
+            #expect(Self.family(samples, "mongodb_apikey_exporter_collector_success")[["collector": "agent_keys", "org_id": org]] == 0)
+            #expect(Self.family(samples, "mongodb_agent_api_keys").values.reduce(0, +) == 2, "the restored agent keys are kept")
+            #expect(!sink.captured.contains { $0.contains("agent API keys not readable") }, "not logged as unsupported")
         }
     }
 }

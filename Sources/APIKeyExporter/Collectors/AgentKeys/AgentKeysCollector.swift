@@ -9,7 +9,8 @@ import Foundation
 /// authenticate with. A key's identity is its project and id; changes are counted as for org keys.
 ///
 /// Where it is on by default, a first read refused (401, 403) or not found (404) before any project's read ever
-/// succeeded marks it unsupported for the target, logged once: not a failure. After that (or switched on
+/// succeeded (in this process or the one whose state was restored) marks it unsupported for the target, logged
+/// once: not a failure. After that (or switched on
 /// explicitly), a refused project fails that project's read only; its last known keys stay.
 final class AgentKeysCollector: OrgCollector, SwitchableCollector {
     static let name = "agent_keys"
@@ -33,6 +34,8 @@ final class AgentKeysCollector: OrgCollector, SwitchableCollector {
     }
 
     func collect(_ org: inout OrgStatus, context: OrgCollectionContext) throws(APIError) {
+        // Projects read before (restored from `--storage.path` too): a refusal now is a failure.
+        if org.agentKeys?.readProjects.isEmpty == false { _ = readOnce.setFirstTime() }
         var read: [String: [AgentAPIKey]] = [:]
         var failure: APIError?
         for projectID in org.projectNames.keys.sorted() {
