@@ -69,6 +69,7 @@ let package = Package(
                 "CBuildInfo",
                 "CMalloc",
                 "DigestHeader",
+                "ServerSupport",
                 "TextSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -84,11 +85,22 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // What the exporter's server and the simulator's share: a child channel that never traps at shutdown.
+        .target(
+            name: "ServerSupport",
+            dependencies: [
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "AtlasSimulator",
             dependencies: [
                 "DigestHeader",
+                "ServerSupport",
                 "TextSupport",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -133,6 +145,7 @@ let package = Package(
                 "APIKeyExporter",
                 "AtlasSimulator",
                 "TestSupport",
+                "ServerSupport",
                 "apikey-benchmark",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -5,6 +5,8 @@ import Foundation
 #endif
 import TextSupport
 import Hummingbird
+import HummingbirdCore
+import ServerSupport
 import ServiceLifecycle
 import Logging
 import Synchronization
@@ -100,6 +102,8 @@ public final class AtlasSimulator: Sendable {
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: makeRouter(),
+            // A client connecting as it stops (a poller's request) gets its connection closed instead of trapping.
+            server: HTTPServerBuilder { responder in ClosingUnserved(HTTP1Channel(responder: responder)) },
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "atlas-simulator"),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? port)
@@ -291,8 +295,8 @@ public struct RunningSimulator: Sendable {
     }
 
     /// Stops with a graceful shutdown: requests in flight finish, idle connections close. Cancelling the serving
-    /// task instead can trap in NIO when a just-accepted connection was never handed to the server
-    /// (apple/swift-nio#3481: "Deinited NIOAsyncWriter without calling finish()").
+    /// task instead can leave a just-accepted connection unserved (apple/swift-nio#3481), which trapped before
+    /// `ClosingUnserved`; the graceful way is still the one that lets requests in flight finish.
     public func stop() async {
         await group.triggerGracefulShutdown()
         _ = await task.result
