@@ -12,14 +12,7 @@ extension MCPConfigsCollector: PersistentOrgCollector {
         var clientID: String
         var egressClientID: String
         var roles: [String]
-        var secrets: [Secret]
-    }
-
-    struct Secret: Codable {
-        var id: String
-        var createdAt: Double?
-        var expiresAt: Double?
-        var lastUsedAt: Double?
+        var secrets: [ServiceAccountSecret.Saved]
     }
 
     static func saved(_ org: OrgStatus) -> Saved? {
@@ -27,9 +20,7 @@ extension MCPConfigsCollector: PersistentOrgCollector {
         return Saved(configs: state.configs.sortedByKey.map { id, config in
             Config(id: id, projectID: config.projectID, name: config.name, clientID: config.clientID,
                    egressClientID: config.egressClientID, roles: config.roles.sorted(),
-                   secrets: config.secrets.sortedByKey.map { id, secret in
-                       Secret(id: id, createdAt: secret.createdAt, expiresAt: secret.expiresAt, lastUsedAt: secret.lastUsedAt)
-                   })
+                   secrets: config.secrets.sortedByKey.map { ServiceAccountSecret.Saved($0.value) })
         })
     }
 
@@ -39,10 +30,7 @@ extension MCPConfigsCollector: PersistentOrgCollector {
             state.configs[config.id] = MCPConfigRecord(
                 id: config.id, projectID: config.projectID, name: config.name, clientID: config.clientID,
                 egressClientID: config.egressClientID, roles: Set(config.roles), accessListEntries: nil,
-                secrets: Dictionary(config.secrets.map { secret in
-                    (secret.id, ServiceAccountSecret(id: secret.id, createdAt: secret.createdAt, expiresAt: secret.expiresAt,
-                                                lastUsedAt: secret.lastUsedAt))
-                }, uniquingKeysWith: { first, _ in first }))
+                secrets: ServiceAccountSecret.Saved.restored(config.secrets))
         }
         // Not a baseline: the first collection counts what changed since the save.
         state.hasCollected = true

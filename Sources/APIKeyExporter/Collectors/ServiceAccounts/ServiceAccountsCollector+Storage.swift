@@ -13,7 +13,7 @@ extension ServiceAccountsCollector: PersistentOrgCollector {
         var createdAt: Double?
         var orgRoles: [String]
         var projectRoles: [String: [String]]
-        var secrets: [Secret]
+        var secrets: [ServiceAccountSecret.Saved]
         /// Nil in files saved before system-managed accounts were read (none of theirs was).
         var systemManaged: Bool?
         /// Its access list's use, so that an address that changed while the exporter was down is logged once
@@ -26,22 +26,14 @@ extension ServiceAccountsCollector: PersistentOrgCollector {
         var lastUsedAddress: String?
     }
 
-    struct Secret: Codable {
-        var id: String
-        var createdAt: Double?
-        var expiresAt: Double?
-        var lastUsedAt: Double?
-    }
-
     static func saved(_ org: OrgStatus) -> Saved? {
         guard let state = org.serviceAccounts, state.hasCollected else { return nil }
         return Saved(accounts: state.accounts.values.sorted { $0.clientID < $1.clientID }.map { account in
             Account(clientID: account.clientID, name: account.name, description: account.description,
                     createdAt: account.createdAt, orgRoles: account.orgRoles.sorted(),
                     projectRoles: account.projectRoles.mapValues { $0.sorted() },
-                    secrets: account.secrets.values.sorted { $0.id < $1.id }.map {
-                        Secret(id: $0.id, createdAt: $0.createdAt, expiresAt: $0.expiresAt, lastUsedAt: $0.lastUsedAt)
-                    }, systemManaged: account.systemManaged,
+                    secrets: account.secrets.values.sorted { $0.id < $1.id }.map(ServiceAccountSecret.Saved.init),
+                    systemManaged: account.systemManaged,
                     accessListUsage: account.accessListUsage.map { Usage(requests: $0.requests, lastUsedAddress: $0.lastUsedAddress) })
         })
     }
@@ -52,10 +44,7 @@ extension ServiceAccountsCollector: PersistentOrgCollector {
             state.accounts[account.clientID] = ServiceAccountRecord(
                 clientID: account.clientID, name: account.name, description: account.description,
                 createdAt: account.createdAt, orgRoles: Set(account.orgRoles), projectRoles: account.projectRoles.mapValues(Set.init),
-                secrets: Dictionary(account.secrets.map { secret in
-                    (secret.id, ServiceAccountSecret(id: secret.id, createdAt: secret.createdAt, expiresAt: secret.expiresAt,
-                                                     lastUsedAt: secret.lastUsedAt))
-                }, uniquingKeysWith: { first, _ in first }),
+                secrets: ServiceAccountSecret.Saved.restored(account.secrets),
                 accessListEntries: nil,
                 accessListUsage: account.accessListUsage.map {
                     AccessListUsage(requests: $0.requests,
