@@ -17,6 +17,12 @@ extension AtlasSimulator {
             return error(403, "USER_UNAUTHORIZED", "Current user is not authorized to perform this action.")
         }
         guard inventory.org(orgID) != nil else { return orgNotFound(orgID) }
+        return eventListing(request, prefix: prefix, path: "/orgs/\(orgID)/events", events: events(orgID: orgID))
+    }
+
+    /// A feed's listing at `path` (an org's or a project's): `events` filtered by the request's `minDate`, `maxDate`
+    /// and `eventType`, newest first, paginated; 400 for a date the API would refuse.
+    func eventListing(_ request: Request, prefix: String, path: String, events: [SimulatedEvent]) -> Response {
         let query = request.uri.queryParameters
         var bounds: [String: UInt64] = [:]
         for name in ["minDate", "maxDate"] {
@@ -27,18 +33,17 @@ extension AtlasSimulator {
             bounds[name] = milliseconds
         }
         let types = Set(query[values: "eventType"].map(String.init))
-        let minimum = bounds["minDate"] ?? 0
-        let maximum = bounds["maxDate"] ?? .max
-        let matching = events(orgID: orgID)
+        let (minimum, maximum) = (bounds["minDate"] ?? 0, bounds["maxDate"] ?? .max)
+        let matching = events
             .filter { event in
                 event.createdMilliseconds >= minimum && event.createdMilliseconds <= maximum
                     && (types.isEmpty || types.contains(event.eventTypeName))
             }
             .sorted { ($0.createdMilliseconds, $0.id) > ($1.createdMilliseconds, $1.id) }
         let base = baseURL(request, prefix: prefix)
-        return paginate(request, prefix: prefix, path: "/orgs/\(orgID)/events", items: matching,
+        return paginate(request, prefix: prefix, path: path, items: matching,
                         carriedQuery: Self.carriedEventQuery(request)) { event in
-            APIBody.event(event, selfHref: "\(base)/orgs/\(orgID)/events/\(event.id)")
+            APIBody.event(event, selfHref: "\(base)\(path)/\(event.id)")
         }
     }
 

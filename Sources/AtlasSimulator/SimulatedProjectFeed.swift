@@ -100,32 +100,12 @@ extension AtlasSimulator {
         guard let orgID = inventory.project(projectID)?.org.id else {
             return error(404, "GROUP_NOT_FOUND", "No group with ID \(projectID) exists.", parameters: [projectID])
         }
-        let query = request.uri.queryParameters
-        var bounds: [String: UInt64] = [:]
-        for name in ["minDate", "maxDate"] {
-            guard let text = query[Substring(name)] else { continue }
-            guard let milliseconds = Self.parseISOMilliseconds(String(text)) else {
-                return error(400, "INVALID_DATE_FORMAT", "Invalid date format for \(name).", parameters: [name])
-            }
-            bounds[name] = milliseconds
+        // Served with the org id of the project they belong to.
+        let served = projectEvents(projectID: projectID).map { event in
+            var served = event
+            served.orgID = orgID
+            return served
         }
-        let types = Set(query[values: "eventType"].map(String.init))
-        let (minimum, maximum) = (bounds["minDate"] ?? 0, bounds["maxDate"] ?? .max)
-        let matching = projectEvents(projectID: projectID)
-            .filter { event in
-                event.createdMilliseconds >= minimum && event.createdMilliseconds <= maximum
-                    && (types.isEmpty || types.contains(event.eventTypeName))
-            }
-            .map { event in
-                var served = event
-                served.orgID = orgID
-                return served
-            }
-            .sorted { ($0.createdMilliseconds, $0.id) > ($1.createdMilliseconds, $1.id) }
-        let base = baseURL(request, prefix: prefix)
-        return paginate(request, prefix: prefix, path: "/groups/\(projectID)/events", items: matching,
-                        carriedQuery: Self.carriedEventQuery(request)) { event in
-            APIBody.event(event, selfHref: "\(base)/groups/\(projectID)/events/\(event.id)")
-        }
+        return eventListing(request, prefix: prefix, path: "/groups/\(projectID)/events", events: served)
     }
 }
