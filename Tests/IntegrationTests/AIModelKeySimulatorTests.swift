@@ -45,7 +45,7 @@ struct AIModelKeySimulatorTests {
             let collector = AIModelKeysCollector()
             let sink = LogSink.capturing()
             var org = OrgStatus(orgID: Self.orgID)
-            var (after, error) = try await AIModelKeySpecTests.collect(collector, org, baseURL: running.baseURL(), sink: sink)
+            var (after, error) = try await collectOnce([collector], org, baseURL: running.baseURL(), sink: sink)
             #expect(error == nil, "\(String(describing: error))")
             #expect(simulator.stats.aiModelKeyRequests == 2, "503 keys are two pages of 500")
             org = after
@@ -67,18 +67,18 @@ struct AIModelKeySimulatorTests {
             }
             let changed = simulator.inventory.orgs[0].aiModelKeys
             let counts = ["added": 1, "removed": 2, "renamed": 2, "status_changed": changed[2].status == initial[4].status ? 1 : 2]
-            (after, error) = try await AIModelKeySpecTests.collect(collector, org, baseURL: running.baseURL(), sink: sink)
+            (after, error) = try await collectOnce([collector], org, baseURL: running.baseURL(), sink: sink)
             #expect(error == nil)
             org = after
             AIModelKeySpecTests.expectLines(AIModelKeySpecTests.render([org]).lines, Self.expected(changed, changes: counts), "after changes")
-            (after, error) = try await AIModelKeySpecTests.collect(collector, org, baseURL: running.baseURL(), sink: sink)
+            (after, error) = try await collectOnce([collector], org, baseURL: running.baseURL(), sink: sink)
             org = after
             AIModelKeySpecTests.expectLines(AIModelKeySpecTests.render([org]).lines, Self.expected(changed, changes: counts), "a poll later")
             let text = AIModelKeySpecTests.render([org]).text + sink.captured.joined()
             for key in changed { #expect(!text.contains(key.maskedSecret)) }
 
             for prefix in ["/api/atlas/v1.0", "/api/public/v1.0"] {
-                let (_, missing) = try await AIModelKeySpecTests.collect(collector, OrgStatus(orgID: Self.orgID),
+                let (_, missing) = try await collectOnce([collector], OrgStatus(orgID: Self.orgID),
                                                                          baseURL: running.baseURL(prefix), sink: sink)
                 #expect(collector.unsupported(by: try #require(missing)) != nil, "\(prefix)")
             }

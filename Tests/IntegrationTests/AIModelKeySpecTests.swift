@@ -1,6 +1,5 @@
 @testable import APIKeyExporter
 import Foundation
-import Logging
 import TestSupport
 import Testing
 
@@ -19,25 +18,6 @@ struct AIModelKeySpecTests {
     static let secrets = ["odu2", "x9q1", "7k3z", "q7w8", "al-****", "al-jZsluhPMzPM9CFXepRWwMwvpZDDra6tZMgoAZKdodu2"]
 
     static func path(_ orgID: String) -> String { "\(prefix)/orgs/\(orgID)/aiModelApiKeys" }
-
-    /// One collection of `org` (a fresh one when nil) with `collector`; the error when it failed.
-    static func collect(_ collector: AIModelKeysCollector, _ org: OrgStatus, baseURL: String, sink: LogSink)
-        async throws -> (OrgStatus, APIError?) {
-        try await offPool { () -> (OrgStatus, APIError?) in
-            let logger = Logger(label: "test") { _ in LineLogHandler(format: .logfmt, level: .debug, sink: sink) }
-            var org = org
-            let context = OrgCollectionContext(client: AtlasClient(baseURL: baseURL, credentials: testCredentials),
-                                               targetName: "default", logger: logger, listedName: nil)
-            do throws(APIError) {
-                try collector.collect(&org, context: context)
-            } catch {
-                collector.recordFailure(error, in: &org, context: context)
-                return (org, error)
-            }
-            collector.orgFinished(&org, context: context)
-            return (org, nil)
-        }
-    }
 
     static func render(_ orgs: [OrgStatus]) -> (text: String, lines: Set<String>) {
         var state = TargetState(name: "default")
@@ -75,7 +55,7 @@ struct AIModelKeySpecTests {
              "mongodb_ai_model_api_key_changes_total{\(labels),change=\"status_changed\"} \(status)"]
         }
 
-        var (org, error) = try await Self.collect(collector, OrgStatus(orgID: Self.orgID), baseURL: baseURL, sink: sink)
+        var (org, error) = try await collectOnce([collector], OrgStatus(orgID: Self.orgID), baseURL: baseURL, sink: sink)
         #expect(error == nil, "\(String(describing: error))")
         let first: Set<String> = changes(added: 0, removed: 0, renamed: 0, status: 0).union([
             "mongodb_ai_model_api_keys{\(labels),project_id=\"\(a)\",status=\"ACTIVE\"} 2",
@@ -94,7 +74,7 @@ struct AIModelKeySpecTests {
         // A round later: one removed, one renamed, one re-enabled, one added (its creation answer's secret too).
         try Data(Repository.fixtureText("ai-model-keys/second.json").utf8).write(to: apache.root
             .appendingPathComponent("htdocs" + Self.path(Self.orgID)).appendingPathComponent(ApacheServer.bodyFile))
-        (org, error) = try await Self.collect(collector, org, baseURL: baseURL, sink: sink)
+        (org, error) = try await collectOnce([collector], org, baseURL: baseURL, sink: sink)
         #expect(error == nil, "\(String(describing: error))")
         let second: Set<String> = changes(added: 1, removed: 1, renamed: 1, status: 1).union([
             "mongodb_ai_model_api_keys{\(labels),project_id=\"\(a)\",status=\"ACTIVE\"} 1",
@@ -113,18 +93,18 @@ struct AIModelKeySpecTests {
         #expect(logged.count == 4, "each change logged once: \(logged)")
 
         // A read later with nothing changed: nothing counted twice, nothing logged again.
-        (org, error) = try await Self.collect(collector, org, baseURL: baseURL, sink: sink)
+        (org, error) = try await collectOnce([collector], org, baseURL: baseURL, sink: sink)
         #expect(error == nil)
         Self.expectLines(Self.render([org]).lines, second, "a read later")
         #expect(sink.captured.filter { $0.contains("ai model api key change") }.count == 4)
 
         // A 403 fails this org only; an org the API has no listing for answers 404: unsupported, not a failure.
-        let (refused, refusal) = try await Self.collect(collector, OrgStatus(orgID: Self.refusedOrgID), baseURL: baseURL, sink: sink)
+        let (refused, refusal) = try await collectOnce([collector], OrgStatus(orgID: Self.refusedOrgID), baseURL: baseURL, sink: sink)
         guard case .http(403, _, _) = try #require(refusal) else { Issue.record("not a 403: \(String(describing: refusal))"); return }
         #expect(collector.unsupported(by: try #require(refusal)) == nil)
         #expect(refused.aiModelKeys?.hasCollected == false)
         Self.expectLines(Self.render([org, refused]).lines, second, "with a refused org")
-        let (_, missing) = try await Self.collect(collector, OrgStatus(orgID: Self.missingOrgID), baseURL: baseURL, sink: sink)
+        let (_, missing) = try await collectOnce([collector], OrgStatus(orgID: Self.missingOrgID), baseURL: baseURL, sink: sink)
         #expect(collector.unsupported(by: try #require(missing)) != nil)
 
         let (text, _) = Self.render([org, refused])
@@ -144,7 +124,7 @@ struct AIModelKeySpecTests {
             ], requiredAccept: [Self.prefix + "/orgs/": "application/vnd.atlas.2023-01-01+json"])
         }
         defer { apache.stop() }
-        let (_, error) = try await Self.collect(AIModelKeysCollector(), OrgStatus(orgID: Self.orgID),
+        let (_, error) = try await collectOnce([AIModelKeysCollector()], OrgStatus(orgID: Self.orgID),
                                                 baseURL: apache.baseURL + Self.prefix, sink: LogSink.capturing())
         guard case .http(406, _, _) = try #require(error) else { Issue.record("not a 406: \(String(describing: error))"); return }
     }

@@ -1,7 +1,5 @@
 import APIKeyExporter
 import Foundation
-import Logging
-import ServiceLifecycle
 import TestSupport
 import Testing
 
@@ -56,39 +54,28 @@ struct GzipTests {
         try expected.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
 
-        let router = ExporterServer.makeRouter(cache: cache, processMetrics: ProcessMetrics(), telemetryPath: "/metrics")
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try ExporterServer.makeApplication(router: router, listenAddress: ListenAddress(host: "127.0.0.1", port: 0),
-                                                     logger: Logger(label: "test")) { address in
-            continuation.yield(address.port)
-            continuation.finish()
+        try await serving(cache) { port in
+            let (status, output) = try await runTool("python3", ["-c", """
+                import sys, urllib.request, zlib
+                url, expected = sys.argv[1], open(sys.argv[2], "rb").read()
+                def fetch(accept_encoding):
+                    request = urllib.request.Request(url, headers={"Accept-Encoding": accept_encoding})
+                    with urllib.request.urlopen(request) as response:
+                        return response.headers, response.read()
+                headers, compressed = fetch("gzip")
+                assert headers.get("Content-Encoding") == "gzip"
+                inflater = zlib.decompressobj(31)
+                text = inflater.decompress(compressed) + inflater.flush()
+                assert inflater.eof and inflater.unused_data == b"", "not exactly one gzip member"
+                assert text.startswith(expected) and text[len(expected):].startswith(b"# HELP "), "gzip body is not the exposition"
+                headers, plain = fetch("identity")
+                assert headers.get("Content-Encoding") is None
+                assert int(headers.get("Content-Length")) == len(plain), "Content-Length"
+                assert plain.startswith(expected) and b"process_" in plain[len(expected):], "plain body is not the exposition"
+                print(len(compressed), len(plain))
+                """, "http://127.0.0.1:\(port)/metrics", file.path])
+            #expect(status == 0, "\(output)")
         }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
-        let (status, output) = try await runTool("python3", ["-c", """
-            import sys, urllib.request, zlib
-            url, expected = sys.argv[1], open(sys.argv[2], "rb").read()
-            def fetch(accept_encoding):
-                request = urllib.request.Request(url, headers={"Accept-Encoding": accept_encoding})
-                with urllib.request.urlopen(request) as response:
-                    return response.headers, response.read()
-            headers, compressed = fetch("gzip")
-            assert headers.get("Content-Encoding") == "gzip"
-            inflater = zlib.decompressobj(31)
-            text = inflater.decompress(compressed) + inflater.flush()
-            assert inflater.eof and inflater.unused_data == b"", "not exactly one gzip member"
-            assert text.startswith(expected) and text[len(expected):].startswith(b"# HELP "), "gzip body is not the exposition"
-            headers, plain = fetch("identity")
-            assert headers.get("Content-Encoding") is None
-            assert int(headers.get("Content-Length")) == len(plain), "Content-Length"
-            assert plain.startswith(expected) and b"process_" in plain[len(expected):], "plain body is not the exposition"
-            print(len(compressed), len(plain))
-            """, "http://127.0.0.1:\(port)/metrics", file.path])
-        #expect(status == 0, "\(output)")
-        await group.triggerGracefulShutdown()
-        _ = await task.result
     }
 
     @Test("Accept-Encoding negotiation")

@@ -78,21 +78,7 @@ struct HealthCheckTests {
         try await WebSecurityTests.makeCertificates(in: directory)
         try await WebSecurityTests.makeCertificates(in: stranger)
         let hash = try await WebSecurityTests.bcryptHash("scrape-\(UUID().uuidString.prefix(8))")
-        func webConfig(_ directory: URL) throws -> URL {
-            let file = directory.appendingPathComponent("web.yml")
-            try Data("""
-                tls_server_config:
-                  cert_file: \(directory.path)/server.crt
-                  key_file: \(directory.path)/server.key
-                  client_ca_file: \(directory.path)/ca.crt
-                  client_auth_type: RequireAndVerifyClientCert
-                basic_auth_users:
-                  prometheus: '\(hash)'
-
-                """.utf8).write(to: file)
-            return file
-        }
-        let config = try webConfig(directory)
+        let config = try WebSecurityTests.writeMutualTLSConfig(in: directory, hash: hash)
         let exporter = try ExporterProcess(
             arguments: ["--demo", "--web.listen-address", "127.0.0.1:0", "--web.config.file", config.path], environment: [:])
         let port = try await exporter.waitForListeningPort()
@@ -103,7 +89,7 @@ struct HealthCheckTests {
         }
         #expect((try? withoutCertificate.get()) == nil, "a client without a certificate got an answer")
         // Another server's key on the port does not pass: the check pins its own cert_file's.
-        #expect(try await Self.healthcheck(port: port, webConfig: try webConfig(stranger)) != 0)
+        #expect(try await Self.healthcheck(port: port, webConfig: try WebSecurityTests.writeMutualTLSConfig(in: stranger, hash: hash)) != 0)
         var trusted = TransportOptions()
         trusted.caFile = directory.appendingPathComponent("ca.crt").path
         trusted.clientCertificateFile = directory.appendingPathComponent("client.crt").path

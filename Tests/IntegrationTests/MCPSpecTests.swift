@@ -1,6 +1,5 @@
 @testable import APIKeyExporter
 import Foundation
-import Logging
 import TestSupport
 import Testing
 
@@ -149,20 +148,15 @@ struct MCPSpecTests {
         }
         defer { apache.stop() }
         let sink = LogSink.capturing()
-        let logger = Logger(label: "test") { _ in LineLogHandler(format: .logfmt, level: .debug, sink: sink) }
         let baseURL = apache.baseURL + Self.v2
         let collectors: [any OrgCollector] = [ServiceAccountsCollector(accessLists: true), MCPConfigsCollector(),
                                               OrgSettingsCollector(), ActivityFeedCollector(lookback: .seconds(86_400))]
         var org = OrgStatus(orgID: Self.orgID)
         org.projectNames = [Self.projectID: "Project A"]
         func poll() async throws -> (all: String, selected: Set<String>) {
-            org = try await offPool { [org] () throws -> OrgStatus in
-                var org = org
-                let context = OrgCollectionContext(client: AtlasClient(baseURL: baseURL, credentials: testCredentials),
-                                                   targetName: "default", logger: logger, listedName: nil)
-                for collector in collectors { try collector.collect(&org, context: context) }
-                return org
-            }
+            let error: APIError?
+            (org, error) = try await collectOnce(collectors, org, baseURL: baseURL, sink: sink)
+            #expect(error == nil, "\(String(describing: error))")
             return Self.lines(org)
         }
         for (step, afterRound) in [("first poll", false), ("after the round", true), ("a poll later", true)] {

@@ -1,8 +1,6 @@
 import APIKeyExporter
 import Foundation
-import Logging
 import NIOCore
-import ServiceLifecycle
 import TestSupport
 import Testing
 
@@ -13,29 +11,6 @@ struct OpenMetricsPrerenderTests {
     static func key(_ index: Int) -> APIKey {
         APIKey(id: String(format: "5c47503320eef5699e%06x", index), publicKey: "pk\(index)", desc: "key \(index)",
                roles: [RoleAssignment(scope: .organization, roleName: "ORG_MEMBER")])
-    }
-
-    /// Serves `cache` on 127.0.0.1 while `body` runs, with the port.
-    static func serving(_ cache: ExpositionCache, _ body: (Int) async throws -> Void) async throws {
-        let router = ExporterServer.makeRouter(cache: cache, processMetrics: ProcessMetrics(), telemetryPath: "/metrics")
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try ExporterServer.makeApplication(router: router, listenAddress: ListenAddress(host: "127.0.0.1", port: 0),
-                                                     logger: Logger(label: "test")) { address in
-            continuation.yield(address.port)
-            continuation.finish()
-        }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        do {
-            try await body(try #require(await iterator.next()))
-        } catch {
-            await group.triggerGracefulShutdown()
-            _ = await task.result
-            throw error
-        }
-        await group.triggerGracefulShutdown()
-        _ = await task.result
     }
 
     static let askOpenMetrics = "Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
@@ -50,7 +25,7 @@ struct OpenMetricsPrerenderTests {
         publisher.publish(first)
         #expect(cache.current.renderedOpenMetrics == nil, "nobody asked for OpenMetrics: not rendered")
 
-        try await Self.serving(cache) { port in
+        try await serving(cache) { port in
             let url = "http://127.0.0.1:\(port)/metrics"
             let firstScrape = try await httpGet(url, headers: [Self.askOpenMetrics])
             #expect(firstScrape.headers["content-type"] == ExpositionFormat.openMetrics.contentType)

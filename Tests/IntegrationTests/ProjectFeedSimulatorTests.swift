@@ -1,7 +1,6 @@
 @testable import APIKeyExporter
 import AtlasSimulator
 import Foundation
-import Logging
 import TestSupport
 import Testing
 
@@ -18,26 +17,6 @@ struct ProjectFeedSimulatorTests {
         var org = SimulatedOrg(id: orgID, name: "Org", projects: projects)
         org.aiModelKeys = InventoryGenerator.makeAIModelKeys(count: 6, projects: projects, now: 1_800_000_000, seed: 5)
         return SimulatedInventory(orgs: [org])
-    }
-
-    /// One poll of the org: the listing, then the feed, as the poller orders them; the feed's error if it failed.
-    static func poll(_ org: OrgStatus, baseURL: String, sink: LogSink) async throws -> (OrgStatus, APIError?) {
-        try await offPool { () -> (OrgStatus, APIError?) in
-            let logger = Logger(label: "test") { _ in LineLogHandler(format: .logfmt, level: .debug, sink: sink) }
-            var org = org
-            let context = OrgCollectionContext(client: AtlasClient(baseURL: baseURL, credentials: testCredentials),
-                                               targetName: "default", logger: logger, listedName: nil)
-            let keys = AIModelKeysCollector()
-            try keys.collect(&org, context: context)
-            var failure: APIError?
-            do throws(APIError) {
-                try ProjectFeedCollector().collect(&org, context: context)
-            } catch {
-                failure = error
-            }
-            keys.orgFinished(&org, context: context)
-            return (org, failure)
-        }
     }
 
     static func lines(_ org: OrgStatus) -> Set<String> {
@@ -71,7 +50,8 @@ struct ProjectFeedSimulatorTests {
             var org = OrgStatus(orgID: Self.orgID)
             org.projectNames = Dictionary(uniqueKeysWithValues: Self.projects.map { ($0.id, $0.name) })
             var error: APIError?
-            (org, error) = try await Self.poll(org, baseURL: running.baseURL(), sink: sink)
+            (org, error) = try await collectOnce([AIModelKeysCollector(), ProjectFeedCollector()], org,
+                                             baseURL: running.baseURL(), sink: sink)
             #expect(error == nil, "\(String(describing: error))")
             AIModelKeySpecTests.expectLines(Self.lines(org), Self.expected(events: [:], transient: 0, changes: [:]), "first poll")
 
@@ -99,10 +79,12 @@ struct ProjectFeedSimulatorTests {
             let changes = ["added": 1, "removed": 1, "renamed": 1, "status_changed": 1]
             let round = Self.expected(events: events, transient: 1, changes: changes)
 
-            (org, error) = try await Self.poll(org, baseURL: running.baseURL(), sink: sink)
+            (org, error) = try await collectOnce([AIModelKeysCollector(), ProjectFeedCollector()], org,
+                                             baseURL: running.baseURL(), sink: sink)
             #expect(error == nil, "\(String(describing: error))")
             AIModelKeySpecTests.expectLines(Self.lines(org), round, "after a round of changes")
-            (org, error) = try await Self.poll(org, baseURL: running.baseURL(), sink: sink)
+            (org, error) = try await collectOnce([AIModelKeysCollector(), ProjectFeedCollector()], org,
+                                             baseURL: running.baseURL(), sink: sink)
             AIModelKeySpecTests.expectLines(Self.lines(org), round, "a poll later")
             let logs = sink.captured.joined(separator: "\n")
             #expect(logs.contains("ai model api keys lived less than a poll interval"))
@@ -115,7 +97,8 @@ struct ProjectFeedSimulatorTests {
             faults.refusedProjectFeeds = [b]
             simulator.faults = faults
             simulator.recordProjectEvent(projectID: a, type: "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED")
-            (org, error) = try await Self.poll(org, baseURL: running.baseURL(), sink: sink)
+            (org, error) = try await collectOnce([AIModelKeysCollector(), ProjectFeedCollector()], org,
+                                             baseURL: running.baseURL(), sink: sink)
             guard case .http(403, _, _) = try #require(error) else { Issue.record("not a 403"); return }
             events[a, default: [:]]["GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED", default: 0] += 1
             AIModelKeySpecTests.expectLines(Self.lines(org), Self.expected(events: events, transient: 1, changes: changes), "B refused")

@@ -1,6 +1,5 @@
 @testable import APIKeyExporter
 import Foundation
-import Logging
 import TestSupport
 import Testing
 
@@ -12,21 +11,6 @@ struct ProjectFeedSpecTests {
     static let readable = "69681d39c9e8cfd375386316"
     static let refused = "69681d39c9e8cfd375386317"
     static let prefix = "/api/atlas/v2"
-
-    static func collect(_ org: OrgStatus, baseURL: String, sink: LogSink) async throws -> (OrgStatus, APIError?) {
-        try await offPool { () -> (OrgStatus, APIError?) in
-            let logger = Logger(label: "test") { _ in LineLogHandler(format: .logfmt, level: .debug, sink: sink) }
-            var org = org
-            let context = OrgCollectionContext(client: AtlasClient(baseURL: baseURL, credentials: testCredentials),
-                                               targetName: "default", logger: logger, listedName: nil)
-            do throws(APIError) {
-                try ProjectFeedCollector().collect(&org, context: context)
-            } catch {
-                return (org, error)
-            }
-            return (org, nil)
-        }
-    }
 
     @Test("a refused project fails alone; the other's events counted exactly once; 404 everywhere is unsupported")
     func families() async throws {
@@ -48,7 +32,7 @@ struct ProjectFeedSpecTests {
             "mongodb_project_security_events_total{\(labels),event_type=\"\(type.rawValue)\"} \(counts[type.rawValue] ?? 0)"
         })
         for round in 1...2 {
-            let result = try await Self.collect(org, baseURL: baseURL, sink: sink)
+            let result = try await collectOnce([ProjectFeedCollector()], org, baseURL: baseURL, sink: sink)
             org = result.0
             let error = result.1
             guard case .http(403, _, _) = try #require(error) else { Issue.record("not a 403: \(String(describing: error))"); return }
@@ -66,11 +50,11 @@ struct ProjectFeedSpecTests {
         // Projects whose feeds all answer 404: an API without them, unsupported (no failing series).
         var missing = OrgStatus(orgID: Self.orgID)
         missing.projectNames = ["69681d39c9e8cfd375386318": "Gone"]
-        let (_, notFound) = try await Self.collect(missing, baseURL: baseURL, sink: sink)
+        let (_, notFound) = try await collectOnce([ProjectFeedCollector()], missing, baseURL: baseURL, sink: sink)
         #expect(ProjectFeedCollector().unsupported(by: try #require(notFound)) != nil)
         // One gone project among readable ones is no failure.
         missing.projectNames[Self.readable] = "Readable"
-        let (_, none) = try await Self.collect(missing, baseURL: baseURL, sink: sink)
+        let (_, none) = try await collectOnce([ProjectFeedCollector()], missing, baseURL: baseURL, sink: sink)
         #expect(none == nil)
     }
 }

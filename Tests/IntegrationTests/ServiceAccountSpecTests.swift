@@ -1,6 +1,5 @@
 @testable import APIKeyExporter
 import Foundation
-import Logging
 import TestSupport
 import Testing
 
@@ -23,15 +22,11 @@ struct ServiceAccountSpecTests {
         defer { apache.stop() }
         let baseURL = apache.baseURL + "/api/atlas/v2"
         let sink = LogSink.capturing()
-        let org = try await offPool { () -> OrgStatus in
-            let logger = Logger(label: "test") { _ in LineLogHandler(format: .logfmt, level: .debug, sink: sink) }
-            var org = OrgStatus(orgID: Self.orgID)
-            org.projectNames = [Self.projectID: "Project A"]
-            let context = OrgCollectionContext(client: AtlasClient(baseURL: baseURL, credentials: testCredentials),
-                                               targetName: "default", logger: logger, listedName: nil)
-            try ServiceAccountsCollector(accessLists: false).collect(&org, context: context)
-            return org
-        }
+        var listed = OrgStatus(orgID: Self.orgID)
+        listed.projectNames = [Self.projectID: "Project A"]
+        let (org, error) = try await collectOnce([ServiceAccountsCollector(accessLists: false)], listed, baseURL: baseURL,
+                                                 sink: sink)
+        #expect(error == nil, "\(String(describing: error))")
         var state = TargetState(name: "default")
         state.orgs[Self.orgID] = org
         let text = String(decoding: InventoryRenderer().render([state]), as: UTF8.self)

@@ -33,6 +33,23 @@ struct WebSecurityTests {
         }
     }
 
+    /// `directory/web.yml`: TLS with the certificates `makeCertificates` made there, client certificates required,
+    /// and basic auth for `prometheus` with `hash`.
+    static func writeMutualTLSConfig(in directory: URL, hash: String) throws -> URL {
+        let file = directory.appendingPathComponent("web.yml")
+        try Data("""
+            tls_server_config:
+              cert_file: \(directory.path)/server.crt
+              key_file: \(directory.path)/server.key
+              client_ca_file: \(directory.path)/ca.crt
+              client_auth_type: RequireAndVerifyClientCert
+            basic_auth_users:
+              prometheus: '\(hash)'
+
+            """.utf8).write(to: file)
+        return file
+    }
+
     @Test("a bad web config names the field")
     func badWebConfig() {
         let cases = [
@@ -59,17 +76,7 @@ struct WebSecurityTests {
         let password = "scrape-pass-\(UUID().uuidString.prefix(8))"
         let hash = try await Self.bcryptHash(password)
         #expect(hash.hasPrefix("$2b$"))
-        let webConfig = directory.appendingPathComponent("web.yml")
-        try Data("""
-            tls_server_config:
-              cert_file: \(directory.path)/server.crt
-              key_file: \(directory.path)/server.key
-              client_ca_file: \(directory.path)/ca.crt
-              client_auth_type: RequireAndVerifyClientCert
-            basic_auth_users:
-              prometheus: '\(hash)'
-
-            """.utf8).write(to: webConfig)
+        let webConfig = try Self.writeMutualTLSConfig(in: directory, hash: hash)
 
         let exporter = try ExporterProcess(
             arguments: ["--demo", "--web.listen-address", "127.0.0.1:0", "--web.config.file", webConfig.path], environment: [:])
