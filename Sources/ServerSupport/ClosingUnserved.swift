@@ -30,8 +30,11 @@ where Base.Value == NIOAsyncChannel<Inbound, Outbound> {
 
         deinit {
             guard !served.load(ordering: .relaxed) else { return }
+            // Closing removes the channel's handlers, which finishes its writer; held until then, the writer cannot
+            // go away unfinished. On the channel's event loop, with no task to wait for a busy concurrency pool.
             let unserved = base
-            Task { try? await unserved.executeThenClose { _, _ in } }
+            unserved.channel.close(promise: nil)
+            unserved.channel.closeFuture.whenComplete { _ in withExtendedLifetime(unserved) {} }
         }
     }
 
