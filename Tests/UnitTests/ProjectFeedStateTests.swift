@@ -105,6 +105,19 @@ struct ProjectFeedStateTests {
         #expect(state.settle(tally) == ["p": 1] && state.transientCount == 1)
     }
 
+    @Test("however long a project's feed fails, what waits for a match stays bounded")
+    func boundedWhileFailing() {
+        var state = ProjectFeedState()
+        state.projects["p"] = ProjectFeedProject()
+        _ = state.settle(AIModelKeyTally(since: 0))
+        for step in 1...3 {
+            _ = state.settle(AIModelKeyTally(since: 0, listedAt: Double(step) * 30,
+                                             added: ["p": step * EventFeedCursor.seenLimit]))
+        }
+        #expect(state.projects["p"]?.lastReadSucceeded == false)
+        #expect(state.projects["p"]?.unmatchedAdded.count == EventFeedCursor.seenLimit)
+    }
+
     @Test("hourly listings: an event read two listings after its listing change still finds it (the window counts listings)")
     func lateEventLongInterval() {
         var state = ProjectFeedState()

@@ -71,9 +71,10 @@ struct ProjectFeedProject: Sendable, Equatable {
         Self.match(&unexplainedCreated, &unmatchedAdded)
         Self.match(&unexplainedDeleted, &unmatchedRemoved)
         let transient = Self.match(&unexplainedCreated, &unexplainedDeleted)
-        // Only a read waited: while the feed fails, its events may still come.
-        for list in [\Self.unexplainedCreated, \.unexplainedDeleted, \.unmatchedAdded, \.unmatchedRemoved] where lastReadSucceeded {
-            self[keyPath: list] = Self.aged(self[keyPath: list], at: listedAt)
+        for list in [\Self.unexplainedCreated, \.unexplainedDeleted, \.unmatchedAdded, \.unmatchedRemoved] {
+            // Only a good read ages them (while the feed fails, its events may still come); bounded either way.
+            let waiting = lastReadSucceeded ? Self.aged(self[keyPath: list], at: listedAt) : self[keyPath: list]
+            self[keyPath: list] = Array(waiting.suffix(limit))
         }
         return transient
     }
@@ -87,12 +88,10 @@ struct ProjectFeedProject: Sendable, Equatable {
         return matched
     }
 
-    /// One listing more for each; without those past both bounds; at most `EventFeedCursor.seenLimit`, the newest.
+    /// One listing more for each; without those past both bounds.
     static func aged(_ waiting: [Waiting], at listedAt: Double) -> [Waiting] {
-        let kept = waiting.lazy
-            .map { Waiting(since: $0.since, listings: min($0.listings, matchListings) + 1) }
+        waiting.map { Waiting(since: $0.since, listings: min($0.listings, matchListings) + 1) }
             .filter { $0.listings <= matchListings || listedAt - $0.since <= matchWindow }
-        return Array(Array(kept).suffix(EventFeedCursor.seenLimit))
     }
 
     /// A list read from a file, ordered and bounded as a running one is.
