@@ -12,9 +12,11 @@ struct CollectorSeamTests {
         return try await withSimulator(inventory) { simulator, running in
             simulator.faults = faults
             let collectors = CollectorOptions(accessLists: true, accessListConcurrency: 2, orgConcurrency: 2, serviceAccounts: false, activityFeed: false)
+            // One attempt per request, so a request must not time out: at the start of a full run on two cores a
+            // healthy request once took over the default 10 s.
             let handle = PollerHandle(poller: TestTargets.make(
                 running.baseURL(), orgs: .configured(inventory.orgs.map(\.id).sorted()), collectors: collectors,
-                retry: RetryPolicy(maxAttempts: 1, baseDelay: .milliseconds(1))))
+                retry: RetryPolicy(maxAttempts: 1, baseDelay: .milliseconds(1)), timeout: .seconds(60)))
             let (_, state) = try await handle.poll()
             let text = String(decoding: InventoryRenderer().render([state]), as: UTF8.self)
             for (name, outcome) in state.collectorOutcomes {
